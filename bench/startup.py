@@ -1,0 +1,61 @@
+"""Start-up benchmark: `sfdoctor --version` and `explain --format json` vs `python -c pass`.
+
+Prints the median wall time of each over N runs and its ratio to the bare interpreter.
+Budget (DESIGN.md): each within 3x of `python -c pass`.
+
+    python bench/startup.py [--runs 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+
+BUDGET = 3.0
+CASES = {
+    "python -c pass": [sys.executable, "-c", "pass"],
+    "sfdoctor --version": [sys.executable, "-m", "sfdoctor", "--version"],
+    "sfdoctor explain --format json": [
+        sys.executable,
+        "-m",
+        "sfdoctor",
+        "explain",
+        "--format",
+        "json",
+        '{"error":"invalid_grant","error_description":"authentication failure"}',
+    ],
+}
+
+
+def median_seconds(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    for cmd in CASES.values():  # warm the file-system cache and .pyc files
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    base = median_seconds(CASES["python -c pass"], args.runs)
+    print(f"{'command':<34} {'median':>9} {'ratio':>7}  budget {BUDGET:.0f}x")
+    worst = 0.0
+    for name, cmd in CASES.items():
+        t = base if name == "python -c pass" else median_seconds(cmd, args.runs)
+        ratio = t / base
+        worst = max(worst, ratio)
+        print(f"{name:<34} {t * 1000:>7.1f}ms {ratio:>6.2f}x")
+    print(f"worst ratio {worst:.2f}x: {'within' if worst <= BUDGET else 'OVER'} budget")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,5 @@
+"""Allow ``python -m sfdoctor``."""
+
+from sfdoctor.cli import main
+
+raise SystemExit(main())

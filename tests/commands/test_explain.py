@@ -1,0 +1,165 @@
+"""``sfdoctor explain`` end to end, in-process: what users paste, what they see, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import sfdoctor
+from sfdoctor.status import ExitStatus
+
+PASTES = {
+    # simple-salesforce, old and new exception formats
+    "simple_salesforce_old": (
+        "simple_salesforce.exceptions.SalesforceAuthenticationFailed: INVALID_LOGIN: Invalid "
+        "username, password, security token; or user locked out.",
+        "invalid_credentials",
+    ),
+    "simple_salesforce_new": (
+        "Authentication failed (code: invalid_grant): authentication failure",
+        "ambiguous_auth_failure",
+    ),
+    "jsforce": (
+        "Error: LOGIN_MUST_USE_SECURITY_TOKEN: Invalid username, password, security "
+        "token; or user locked out. Are you at a new location?",
+        "security_token_required",
+    ),
+    "restforce": ("Restforce::AuthenticationError: invalid_grant: inactive user", "user_inactive"),
+    "sf_cli": (
+        "Error authenticating with the refresh token due to: ip restricted",
+        "ip_restricted",
+    ),
+    "wsc": (
+        "[UnexpectedErrorFault [ApiFault  exceptionCode='UNSUPPORTED_CLIENT'\n "
+        "exceptionMessage='TLS 1.0 has been disabled in this organization. Please use TLS 1.1 "
+        "or higher when connecting to Salesforce using https.'\n]\n]",
+        "tls_unsupported",
+    ),
+    "suds": (
+        "WebFault: Server raised fault: 'LOGIN_DURING_RESTRICTED_DOMAIN: cannot log in from "
+        "current domain'",
+        "ip_restricted",
+    ),
+    "rest_array": (
+        '[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]',
+        "request_limit_exceeded",
+    ),
+    "login_history": ("Failed: API security token required", "security_token_required"),
+    "elf": ("LOGIN_ERROR_USER_FROZEN", "user_frozen"),
+    "traceback": (
+        'Traceback (most recent call last):\n  File "sync.py", line 12, in <module>\n'
+        "    sf = Salesforce(username=u, password=p, security_token=t)\n"
+        '  File "/venv/lib/python3.11/site-packages/simple_salesforce/api.py", line 146, '
+        "in __init__\n"
+        "    self.session_id, self.sf_instance = SalesforceLogin(\n"
+        "simple_salesforce.exceptions.SalesforceAuthenticationFailed: Authentication failed "
+        "(code: INVALID_OPERATION): SOAP API login() is disabled by default in this org. "
+        "Contact the org administrator to enable SOAP API login().",
+        "soap_login_disabled",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PASTES))
+def test_console_names_the_cause(run, name: str) -> None:
+    text, cause = PASTES[name]
+    r = run("explain", text)
+    assert r.status == ExitStatus.OK
+    assert f"[{cause}" in r.out
+    assert "What to do:" in r.out
+    assert "https://" in r.out
+
+
+@pytest.mark.parametrize("name", sorted(PASTES))
+def test_json_names_the_cause(run, name: str) -> None:
+    text, cause = PASTES[name]
+    r = run("explain", text, "--format", "json")
+    doc = json.loads(r.out)
+    assert r.status == ExitStatus.OK
+    assert doc["schema"] == "sfdoctor.explain/1"
+    best = doc["matches"][0]
+    assert best["cause"] == cause
+    assert best["remediation"] and best["references"] and best["evidence"]
+    assert best["confidence"] in ("high", "medium", "low")
+
+
+def test_stdin(run) -> None:
+    r = run(
+        "explain",
+        "-",
+        "--format",
+        "json",
+        stdin='{"error":"invalid_client_id","error_description":"client identifier invalid"}',
+    )
+    assert json.loads(r.out)["matches"][0]["cause"] == "invalid_client_id"
+
+
+def test_garbage_is_inconclusive_not_a_traceback(run) -> None:
+    r = run("explain", "lorem ipsum dolor sit amet")
+    assert r.status == ExitStatus.INCONCLUSIVE
+    assert "No known Salesforce signature" in r.out
+    assert "Traceback" not in r.out + r.err
+
+
+def test_garbage_json_has_empty_matches(run) -> None:
+    r = run("explain", "KeyError: 'foo'", "--format", "json")
+    assert r.status == ExitStatus.INCONCLUSIVE
+    assert json.loads(r.out) == {"schema": "sfdoctor.explain/1", "family": None, "matches": []}
+
+
+@pytest.mark.parametrize("stdin", ["", "   \n\t"])
+def test_empty_input_is_a_usage_error(run, stdin: str) -> None:
+    r = run("explain", "-", stdin=stdin)
+    assert r.status == ExitStatus.USAGE
+    assert "empty" in r.err
+
+
+def test_generic_failure_lists_ranked_candidates(run) -> None:
+    r = run("explain", "invalid_grant: authentication failure", "--format", "json")
+    best = json.loads(r.out)["matches"][0]
+    assert best["cause"] == "ambiguous_auth_failure"
+    assert best["candidates"][0]["confirm"]
+    assert "Login History" in r.out
+
+
+def test_cause_and_list(run) -> None:
+    one = run("explain", "--cause", "password_flow_disabled")
+    assert one.status == ExitStatus.OK
+    assert "Allow OAuth Username-Password Flows" in one.out
+    listing = run("explain", "--list", "--format", "json")
+    ids = [c["cause"] for c in json.loads(listing.out)["causes"]]
+    assert "security_token_required" in ids and len(ids) == len(set(ids))
+
+
+def test_unknown_cause_is_a_usage_error(run) -> None:
+    r = run("explain", "--cause", "no_such_cause")
+    assert r.status == ExitStatus.USAGE
+    assert "--list" in r.err
+
+
+SECRET_PASTE = (
+    "curl https://login.salesforce.com/services/oauth2/token -d grant_type=password "
+    "-d client_id=3MVG9CanaryClientId -d client_secret=CanarySecret1234 "
+    "-d username=ops@acme.com -d password=CanaryPassw0rdTOKEN\n"
+    "Authorization: Bearer 00D5g000004CANRY!AQ4AQCanaryAccess\n"
+    '{"error":"invalid_grant","error_description":"authentication failure"}'
+)
+
+
+@pytest.mark.parametrize("fmt", ["console", "json"])
+def test_pasted_secrets_never_come_back(run, fmt: str) -> None:
+    r = run("explain", SECRET_PASTE, "--format", fmt)
+    for canary in ("CanarySecret1234", "CanaryPassw0rdTOKEN", "AQ4AQCanaryAccess"):
+        assert canary not in r.out + r.err
+
+
+def test_server_text_is_not_rich_markup(run) -> None:
+    r = run("explain", "invalid_grant: ip restricted [bold red]boom[/bold red] end")
+    assert "[bold red]boom[/bold red]" in r.out
+
+
+def test_public_api_matches_the_command() -> None:
+    result = sfdoctor.explain('{"error":"invalid_grant","error_description":"ip restricted"}')
+    assert result.cause == "ip_restricted"
+    assert result.to_dict()["matches"][0]["cause"] == "ip_restricted"

@@ -1,0 +1,47 @@
+"""Shared test helpers: the fixture corpus and an in-process runner for ``main``."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+
+def fixture_paths() -> list[Path]:
+    """Every fixture file, sorted (stable test ids)."""
+    return sorted(FIXTURES.glob("*/*.json"))
+
+
+def load_fixture(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+@dataclass
+class Run:
+    status: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """Call ``sfdoctor.cli.main`` in-process with optional stdin; return status and output."""
+    from sfdoctor.cli import main
+
+    def _run(*argv: str, stdin: str | None = None) -> Run:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        status = main(list(argv))
+        captured = capsys.readouterr()
+        return Run(status, captured.out, captured.err)
+
+    return _run

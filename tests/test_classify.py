@@ -1,0 +1,145 @@
+"""Precedence: the specific beats the generic, context beats only the generic."""
+
+from __future__ import annotations
+
+import pytest
+
+from sfdoctor.classify import classify
+from sfdoctor.commands.explain import explain_text
+from sfdoctor.knowledge import load
+from sfdoctor.models import Clue, Family
+
+TOKEN_2016 = (
+    "Invalid username, password, security token; or user locked out. Are you at a new "
+    "location? When accessing Salesforce--either via a desktop client or the API--from outside "
+    "of your company\u2019s trusted networks, you must add a security token to your password to "
+    "log in."
+)
+
+
+def causes(text: str) -> list[str]:
+    return [m.cause for m in explain_text(text).matches]
+
+
+def test_token_code_beats_invalid_login_with_the_same_words() -> None:
+    assert causes(f"LOGIN_MUST_USE_SECURITY_TOKEN: {TOKEN_2016}") == ["security_token_required"]
+
+
+def test_mojibake_copy_of_the_token_message() -> None:
+    garbled = "LOGIN_MUST_USE_SECURITY_TOKEN: " + TOKEN_2016.replace("\u2019", "\u00e2")
+    assert causes(garbled) == ["security_token_required"]
+
+
+def test_invalid_login_with_user_not_active_is_still_credentials() -> None:
+    text = (
+        "INVALID_LOGIN: Invalid username, password, security token, user not active, "
+        "or user locked out"
+    )
+    assert causes(text)[0] == "invalid_credentials"
+
+
+def test_expired_password_code_beats_invalid_operation() -> None:
+    text = (
+        "INVALID_OPERATION_WITH_EXPIRED_PASSWORD: The users password has expired, you must "
+        "call SetPassword before attempting any other API operations"
+    )
+    assert causes(text) == ["password_expired"]
+
+
+def test_generic_failure_is_ambiguous_alone() -> None:
+    assert causes("invalid_grant: authentication failure") == ["ambiguous_auth_failure"]
+
+
+def test_decisive_description_drops_the_generic_fallback() -> None:
+    assert causes(
+        "invalid_grant - authentication failure - Failed: API security token required"
+    ) == ["security_token_required"]
+
+
+def test_login_history_status_beats_the_api_text() -> None:
+    text = "invalid_grant: authentication failure\nLogin History status: Restricted IP"
+    assert causes(text)[0] == "ip_restricted"
+
+
+def test_http_login_url_overrides_a_generic_error() -> None:
+    text = "sfdx auth:web:login -r http://login.salesforce.com\nERROR: grant type not supported"
+    assert causes(text)[0] == "https_required"
+
+
+def test_http_inside_audience_is_not_a_login_url() -> None:
+    text = (
+        "Error authenticating with JWT config due to: audience is invalid "
+        "[audience=http://login.salesforce.com login=https://test.salesforce.com]"
+    )
+    assert causes(text) == ["wrong_login_host"]
+
+
+def test_context_never_beats_a_decisive_error() -> None:
+    text = "POST http://login.salesforce.com/services/oauth2/token -> invalid_grant: ip restricted"
+    assert causes(text)[0] == "ip_restricted"
+
+
+def test_sandbox_username_on_production_host() -> None:
+    text = (
+        "login to https://login.salesforce.com as integration@acme.com.uat failed: "
+        "invalid_grant: authentication failure"
+    )
+    assert causes(text)[0] == "wrong_login_host"
+
+
+def test_country_domain_is_not_a_sandbox_suffix() -> None:
+    text = (
+        "login to https://login.salesforce.com as ops@acme.com.au failed: "
+        "invalid_grant: authentication failure"
+    )
+    assert causes(text) == ["ambiguous_auth_failure"]
+
+
+def test_cli_invalid_client_prefix_is_not_a_secret_problem() -> None:
+    text = (
+        "Invalid client credentials. Verify the OAuth client secret and ID. Error "
+        "authenticating with auth code due to: grant type not supported"
+    )
+    assert "invalid_client_secret" not in causes(text)
+
+
+def test_invalid_client_with_its_code_is_the_secret() -> None:
+    assert causes(
+        '{"error":"invalid_client","error_description":"invalid client credentials"}'
+    ) == ["invalid_client_secret"]
+
+
+def test_unsupported_tls_and_https_split_on_the_message() -> None:
+    assert causes("UNSUPPORTED_CLIENT: TLS 1.0 has been disabled in this organization.")[0] == (
+        "tls_unsupported"
+    )
+    assert causes("UNSUPPORTED_CLIENT: HTTPS Required")[0] == "https_required"
+
+
+def test_unknown_upper_case_words_are_not_codes() -> None:
+    assert causes("PLEASE_READ_THE_MANUAL: nothing to see") == []
+
+
+@pytest.mark.parametrize(
+    ("clue", "cause"),
+    [
+        (Clue(Family.TRANSPORT, "dns", "Name or service not known"), "dns_failure"),
+        (Clue(Family.TRANSPORT, "timeout", "read timed out"), "timeout"),
+        (Clue(Family.HTTP, "html", "Down for maintenance", 503), "service_unavailable"),
+        (Clue(Family.HTTP, "html", "Sign in to the hotel wifi", 200), "unexpected_response"),
+        (Clue(Family.HTTP, "invalid_json", '{"access_token":"', 200), "unexpected_response"),
+        (Clue(Family.HTTP, "other", "Gone", 410), "api_version_retired"),
+    ],
+)
+def test_structured_clues_from_probes(clue: Clue, cause: str) -> None:
+    assert classify([clue], load())[0].cause == cause
+
+
+def test_each_cause_is_reported_once_with_its_best_evidence() -> None:
+    text = (
+        '{"error":"invalid_grant","error_description":"ip restricted"}\n'
+        "Restforce::AuthenticationError: invalid_grant: ip restricted"
+    )
+    matches = explain_text(text).matches
+    assert [m.cause for m in matches] == ["ip_restricted"]
+    assert matches[0].evidence == ('error=invalid_grant error_description="ip restricted"',)

@@ -1,0 +1,97 @@
+"""The entry point: one exit status per outcome, tracebacks only with --debug."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from sfdoctor import __version__
+from sfdoctor.status import ExitStatus
+from tests.conftest import ROOT
+
+
+def test_version(run) -> None:
+    r = run("--version")
+    assert r.status == ExitStatus.OK and __version__ in r.out
+
+
+def test_exit_ok(run) -> None:
+    assert run("explain", "Restricted IP").status == 0
+
+
+def test_exit_usage_for_bad_flags(run) -> None:
+    r = run("explain", "--format", "yaml", "x")
+    assert r.status == ExitStatus.USAGE == 2
+
+
+@pytest.mark.parametrize("command", ["check", "triage", "demo"])
+def test_pending_commands_say_so(run, command: str) -> None:
+    r = run(command)
+    assert r.status == ExitStatus.USAGE
+    assert "not yet available" in r.err
+
+
+def test_exit_inconclusive(run) -> None:
+    assert run("explain", "nothing here").status == ExitStatus.INCONCLUSIVE == 3
+
+
+def test_exit_problem_value() -> None:
+    # `check` (issue 3) returns it for a diagnosed failure; the number is the contract.
+    assert ExitStatus.PROBLEM == 1
+
+
+def test_internal_error_is_short_without_debug(run, monkeypatch) -> None:
+    def boom(text: str) -> None:
+        raise RuntimeError("kaboom password=CanaryLeak99")
+
+    monkeypatch.setattr("sfdoctor.commands.explain.explain_text", boom)
+    r = run("explain", "x")
+    assert r.status == ExitStatus.INTERNAL == 4
+    assert "Traceback" not in r.err and "kaboom" in r.err and "--debug" in r.err
+    assert "CanaryLeak99" not in r.err
+
+
+def test_debug_shows_a_redacted_traceback(run, monkeypatch) -> None:
+    def boom(text: str) -> None:
+        raise RuntimeError("kaboom password=CanaryLeak99")
+
+    monkeypatch.setattr("sfdoctor.commands.explain.explain_text", boom)
+    r = run("--debug", "explain", "x")
+    assert r.status == ExitStatus.INTERNAL
+    assert "Traceback" in r.err and "CanaryLeak99" not in r.err
+
+
+def test_interrupted(run, monkeypatch) -> None:
+    def stop(text: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("sfdoctor.commands.explain.explain_text", stop)
+    assert run("explain", "x").status == ExitStatus.INTERRUPTED == 130
+
+
+def test_readme_documents_every_exit_status() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\|\s*(\d+)\s*\|\s*([^|]+)\|", readme, re.M))
+    assert {int(k) for k in table} == {int(s) for s in ExitStatus}
+
+
+def test_python_dash_m() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "sfdoctor", "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == f"sfdoctor {__version__}"
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["explain", "--format", "json", "Restricted IP"]])
+def test_lean_start_up_imports_neither_requests_nor_rich(argv: list[str]) -> None:
+    code = (
+        "import sys\nfrom sfdoctor.cli import main\n"
+        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in ('requests', 'rich', 'urllib3') if m in sys.modules)\n"
+        "print('HEAVY:' + ','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "HEAVY:"
