@@ -36,7 +36,6 @@ Secrets are read from the environment or an env file, never from flags.
 """
 
 _PENDING = {
-    "check": "log in with and without the security token and diagnose the result",
     "triage": "summarise a Login History or Event Log File CSV export",
     "demo": "run check against a built-in simulated org",
 }
@@ -92,6 +91,66 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--cause", metavar="ID", help="show one knowledge-base entry")
     which.add_argument("--list", action="store_true", help="list every cause id")
 
+    check = sub.add_parser(
+        "check",
+        parents=[common],
+        help="log in with and without the security token; diagnose",
+        description="Log in to Salesforce the way the integration does (OAuth username-password "
+        "flow), with and without the security token, verify the session with real REST calls, "
+        "and name the cause of any failure. Secrets come from the environment "
+        "(SF_USERNAME, SF_PASSWORD, SF_SECURITY_TOKEN, SF_CLIENT_ID, SF_CLIENT_SECRET, "
+        "SF_LOGIN_URL; SALESFORCE_* names too), --env-file, or a prompt; never from flags.",
+        epilog="examples:\n"
+        "  sfdoctor check\n"
+        "  sfdoctor check --env-file .env.ci --strict --format json\n"
+        "  sfdoctor check --sandbox -v",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    where = check.add_mutually_exclusive_group()
+    where.add_argument(
+        "--login-url",
+        metavar="URL",
+        help="login host (default: https://login.salesforce.com or SF_LOGIN_URL)",
+    )
+    where.add_argument("--sandbox", action="store_true", help="use https://test.salesforce.com")
+    check.add_argument("--env-file", metavar="PATH", help="read the SF_* variables from a file")
+    check.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="seconds to wait for each request (default: 10)",
+    )
+    check.add_argument(
+        "--max-attempts",
+        type=int,
+        default=2,
+        metavar="N",
+        help="most login requests to send (default: 2); each failed one counts "
+        "toward the user's lockout",
+    )
+    check.add_argument(
+        "--api-version",
+        metavar="NN.0",
+        help="REST API version to verify with (default: the newest offered)",
+    )
+    check.add_argument(
+        "--query", metavar="SOQL", help="SOQL query to run (default: one row from Organization)"
+    )
+    check.add_argument(
+        "--format",
+        choices=[f.value for f in OutputFormat],
+        default="console",
+        help="output format (default: console)",
+    )
+    check.add_argument("--strict", action="store_true", help="warnings fail the run (exit 1)")
+    check.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print a redacted trace of every HTTP exchange on stderr",
+    )
+
     for name, summary in _PENDING.items():
         p = sub.add_parser(
             name,
@@ -117,12 +176,47 @@ def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             stdin=stdin,
             stdout=stdout,
         )
+    if args.command == "check":
+        from sfdoctor.commands import check
+
+        return check.run(_check_options(args), prompt=_prompt_if_terminal(stdin))
     if args.command in _PENDING:
         raise UsageError(
             f"'{args.command}' is not yet available in sfdoctor {__version__}",
             hint="sfdoctor explain works today: sfdoctor explain --help",
         )
     raise UsageError("no command given", hint="sfdoctor --help lists the commands")
+
+
+def _check_options(args: argparse.Namespace) -> object:
+    from sfdoctor.commands.check import CheckOptions
+
+    version = args.api_version
+    if version and not version.replace(".", "", 1).isdigit():
+        raise UsageError(f"--api-version {version!r} is not a version like 62.0")
+    if version and "." not in version:
+        version += ".0"
+    return CheckOptions(
+        login_url=args.login_url,
+        sandbox=args.sandbox,
+        env_file=args.env_file,
+        timeout=args.timeout,
+        max_attempts=args.max_attempts,
+        api_version=version,
+        query=args.query,
+        fmt=args.format,
+        strict=args.strict,
+        verbose=args.verbose,
+    )
+
+
+def _prompt_if_terminal(stdin: TextIO) -> object:
+    """The interactive prompt, only when a person is at the terminal."""
+    if not stdin.isatty():
+        return None
+    from sfdoctor.config import terminal_prompt
+
+    return terminal_prompt
 
 
 def main(argv: Sequence[str] | None = None) -> int:

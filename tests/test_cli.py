@@ -27,7 +27,7 @@ def test_exit_usage_for_bad_flags(run) -> None:
     assert r.status == ExitStatus.USAGE == 2
 
 
-@pytest.mark.parametrize("command", ["check", "triage", "demo"])
+@pytest.mark.parametrize("command", ["triage", "demo"])
 def test_pending_commands_say_so(run, command: str) -> None:
     r = run(command)
     assert r.status == ExitStatus.USAGE

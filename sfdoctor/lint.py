@@ -1,0 +1,135 @@
+"""Offline lint of the configuration, before anything is sent.
+
+Blocking problems (a missing value, a value that cannot work, a login URL sfdoctor will not
+send credentials to) stop the run with exit 2: each failed login counts toward the user's
+lockout, so a login that cannot succeed is not attempted. Warnings are reported and the run
+goes on.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from sfdoctor import hosts
+from sfdoctor.config import REQUIRED, Settings
+from sfdoctor.findings import finding
+from sfdoctor.models import Severity
+from sfdoctor.report import Finding
+
+# Hosts where a sandbox username cannot log in (tests add the local server).
+PRODUCTION_HOSTS = {hosts.PRODUCTION_LOGIN}
+TOKEN_LENGTH = 24  # third-party guides agree; not in Salesforce's docs, so only a warning
+
+
+class LintResult(NamedTuple):
+    """Findings, and whether any of them means nothing should be sent."""
+
+    findings: tuple[Finding, ...]
+    blocking: bool
+
+
+def login_url_problem(url: str) -> str | None:
+    """Why credentials must not be sent to ``url``, or None when it is acceptable."""
+    host = hosts.host_of(url)
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if not host or scheme not in ("http", "https"):
+        return f"{url!r} is not an http(s) URL"
+    if hosts.is_loopback(host):
+        return None  # the simulator and tests; plain HTTP allowed only here
+    if hosts.is_lightning_host(host):
+        my_domain = host.split(".lightning.force.com")[0]
+        return (
+            f"{host} is a Lightning Experience UI host, not a login host; use "
+            f"https://{my_domain}.my.salesforce.com or https://login.salesforce.com"
+        )
+    if not hosts.is_salesforce_host(host):
+        return f"{host} is not a Salesforce host; credentials are only sent to Salesforce"
+    if scheme != "https":
+        return f"{url} uses plain HTTP; Salesforce requires HTTPS"
+    return None
+
+
+def lint(settings: Settings) -> LintResult:
+    """Every configuration problem sfdoctor can see without sending anything."""
+    out: list[Finding] = []
+    blocking = False
+    missing = [name for name in REQUIRED if not getattr(settings, name).text]
+    if missing:
+        names = ", ".join(_var(n) for n in missing)
+        out.append(finding("config_missing", [f"not set: {names}"]))
+        blocking = True
+
+    url = settings.login_url.text
+    problem = login_url_problem(url)
+    if problem:
+        out.append(finding("login_url_invalid", [problem]))
+        blocking = True
+
+    for name in ("username", "password", "security_token", "client_id", "client_secret"):
+        value = getattr(settings, name).text
+        if value and (value != value.strip() or any(c in value for c in "\r\n\t")):
+            where = "a newline" if "\n" in value or "\r" in value else "leading/trailing spaces"
+            if "\t" in value:
+                where = "a tab"
+            out.append(finding("config_whitespace", [f"{_var(name)} contains {where}"]))
+            blocking = True
+
+    password, token = settings.password.text, settings.security_token.text
+    if password and token and password.endswith(token):
+        out.append(
+            finding(
+                "token_in_password",
+                [
+                    "SF_PASSWORD already ends with SF_SECURITY_TOKEN; "
+                    "appending it again breaks the login"
+                ],
+            )
+        )
+        blocking = True
+    elif token and len(token.strip()) != TOKEN_LENGTH:
+        out.append(
+            finding(
+                "security_token_invalid",
+                [
+                    f"SF_SECURITY_TOKEN has {len(token.strip())} characters; "
+                    f"Salesforce security tokens usually have {TOKEN_LENGTH}"
+                ],
+                severity=Severity.WARNING,
+                confidence="low",
+            )
+        )
+
+    client_id = settings.client_id.text.strip()
+    if client_id and (not client_id.startswith("3MVG") or len(client_id) < 40):
+        out.append(
+            finding(
+                "invalid_client_id",
+                [
+                    "SF_CLIENT_ID does not look like a consumer key "
+                    "(they start with '3MVG' and are about 85 characters long)"
+                ],
+                severity=Severity.WARNING,
+                confidence="low",
+            )
+        )
+
+    username = settings.username.text.strip()
+    suffix = hosts.sandbox_suffix(username)
+    if suffix and hosts.host_of(url) in PRODUCTION_HOSTS:
+        out.append(
+            finding(
+                "wrong_login_host",
+                [
+                    f"username {username} ends with a sandbox name (.{suffix}) "
+                    f"but the login URL is {url}; sandboxes log in at "
+                    "https://test.salesforce.com or their My Domain"
+                ],
+                severity=Severity.WARNING,
+                confidence="medium",
+            )
+        )
+    return LintResult(tuple(out), blocking)
+
+
+def _var(name: str) -> str:
+    return "SF_" + name.upper()

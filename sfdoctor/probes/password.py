@@ -1,0 +1,122 @@
+"""The OAuth 2.0 username-password flow: one POST to ``/services/oauth2/token``.
+
+Never retried: a refused login counts toward the user's lockout threshold.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from typing import NamedTuple
+
+from sfdoctor.config import Secret
+from sfdoctor.evidence import clues_from_response
+from sfdoctor.models import Clue, Family
+from sfdoctor.probes.http import HttpAnswer, Outcome, Transport, TransportError
+
+TOKEN_PATH = "/services/oauth2/token"
+
+
+class Token(NamedTuple):
+    """A successful token response (the access token kept as a :class:`Secret`)."""
+
+    access_token: Secret
+    instance_url: str
+    id: str
+    issued_at: str
+    signature: str
+    token_type: str
+
+
+class Login(NamedTuple):
+    """One login attempt: the raw outcome, the token on success, the evidence otherwise."""
+
+    outcome: Outcome
+    token: Token | None
+    clues: tuple[Clue, ...]
+
+    @property
+    def kind(self) -> str:
+        """``ok``, ``auth_failure`` (an OAuth error answer) or ``error`` (anything else)."""
+        if self.token is not None:
+            return "ok"
+        if any(c.family is Family.OAUTH for c in self.clues):
+            return "auth_failure"
+        return "error"
+
+
+def token_from(answer: HttpAnswer) -> Token | None:
+    """The token in a 200 answer, or None when the answer is not a usable token response."""
+    if answer.status != 200:
+        return None
+    try:
+        doc = json.loads(answer.body)
+    except ValueError:
+        return None
+    if not isinstance(doc, dict) or not all(
+        isinstance(doc.get(k), str) for k in ("access_token", "instance_url", "id")
+    ):
+        return None
+    return Token(
+        access_token=Secret(doc["access_token"]),
+        instance_url=doc["instance_url"].rstrip("/"),
+        id=doc["id"],
+        issued_at=str(doc.get("issued_at", "")),
+        signature=str(doc.get("signature", "")),
+        token_type=str(doc.get("token_type", "")),
+    )
+
+
+def transport_clue(err: TransportError) -> Clue:
+    """The classifier's view of a transport fault."""
+    return Clue(Family.TRANSPORT, err.kind, err.message, None, "transport")
+
+
+def password_login(
+    transport: Transport,
+    login_url: str,
+    *,
+    client_id: str,
+    client_secret: Secret,
+    username: str,
+    password: Secret,
+) -> Login:
+    """POST the password grant; ``password`` already carries the token when one is used."""
+    outcome = transport.request(
+        "POST",
+        login_url.rstrip("/") + TOKEN_PATH,
+        data={
+            "grant_type": "password",
+            "client_id": client_id,
+            "client_secret": client_secret.reveal(),
+            "username": username,
+            "password": password.reveal(),
+        },
+        headers={"Accept": "application/json"},
+    )
+    if isinstance(outcome, TransportError):
+        return Login(outcome, None, (transport_clue(outcome),))
+    token = token_from(outcome)
+    if token is not None:
+        transport.redactor.add(token.access_token.reveal())
+        return Login(outcome, token, ())
+    clues = clues_from_response(outcome.status, outcome.content_type, outcome.body)
+    if not clues:  # a 200 without the fields a token response must have
+        clues = [Clue(Family.HTTP, "other", outcome.body[:200], outcome.status, "HTTP body")]
+    return Login(outcome, None, tuple(clues))
+
+
+def signature_valid(token: Token, client_secret: Secret) -> bool | None:
+    """Check ``signature`` = Base64(HMAC-SHA256(client_secret, id + issued_at)).
+
+    None when the response carries no signature (JWT responses may omit it).
+    """
+    if not token.signature or not token.issued_at:
+        return None
+    digest = hmac.new(
+        client_secret.reveal().encode(), (token.id + token.issued_at).encode(), hashlib.sha256
+    ).digest()
+    expected = base64.b64encode(digest).decode()
+    return hmac.compare_digest(expected, token.signature)

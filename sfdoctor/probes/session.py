@@ -1,0 +1,85 @@
+"""Use a fresh session the way an integration would: identity, versions, limits, a query."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, NamedTuple
+from urllib.parse import quote
+
+from sfdoctor.evidence import clues_from_response
+from sfdoctor.models import Clue
+from sfdoctor.probes.http import Outcome, Transport, TransportError
+from sfdoctor.probes.password import Token, transport_clue
+
+DEFAULT_QUERY = "SELECT Id, Name FROM Organization LIMIT 1"
+
+
+class Call(NamedTuple):
+    """One verification call: its outcome, the decoded JSON on success, the evidence otherwise."""
+
+    name: str
+    outcome: Outcome
+    data: Any
+    clues: tuple[Clue, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.clues
+
+
+def _get(transport: Transport, name: str, url: str, token: Token) -> Call:
+    outcome = transport.request(
+        "GET",
+        url,
+        headers={
+            "Authorization": f"Bearer {token.access_token.reveal()}",
+            "Accept": "application/json",
+        },
+    )
+    if isinstance(outcome, TransportError):
+        return Call(name, outcome, None, (transport_clue(outcome),))
+    clues = clues_from_response(outcome.status, outcome.content_type, outcome.body)
+    if outcome.status == 200 and not clues:
+        try:
+            return Call(name, outcome, json.loads(outcome.body), ())
+        except ValueError:  # pragma: no cover - clues_from_response already caught it
+            pass
+    if not clues:
+        from sfdoctor.models import Family
+
+        clues = [Clue(Family.HTTP, "other", outcome.body[:200], outcome.status, "HTTP body")]
+    return Call(name, outcome, None, tuple(clues))
+
+
+def identity(transport: Transport, token: Token) -> Call:
+    """GET the identity URL (``id`` of the token response)."""
+    return _get(transport, "identity", token.id, token)
+
+
+def versions(transport: Transport, token: Token) -> Call:
+    """GET ``/services/data/``: the API versions this instance serves."""
+    return _get(transport, "versions", token.instance_url + "/services/data/", token)
+
+
+def limits(transport: Transport, token: Token, version: str) -> Call:
+    """GET ``/services/data/vNN.0/limits``."""
+    return _get(transport, "limits", f"{token.instance_url}/services/data/v{version}/limits", token)
+
+
+def query(transport: Transport, token: Token, version: str, soql: str) -> Call:
+    """GET ``/services/data/vNN.0/query?q=...``."""
+    url = f"{token.instance_url}/services/data/v{version}/query?q={quote(soql, safe='')}"
+    return _get(transport, "query", url, token)
+
+
+def newest_version(data: Any) -> str | None:
+    """The highest ``version`` in a ``/services/data/`` answer."""
+    if not isinstance(data, list):
+        return None
+    found = []
+    for item in data:
+        try:
+            found.append((float(item["version"]), item["version"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return max(found)[1] if found else None

@@ -1,0 +1,119 @@
+"""The console report of ``check``: a section per stage, findings, one summary line.
+
+Server text enters rich only as plain ``Text`` (never markup). The same renderables will
+feed the text/HTML/SVG report files.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sfdoctor.render.console import MARK, STYLE, Unwrapped, to_string
+from sfdoctor.report import Finding, Mark, Report, Verdict
+
+_MARKS = {Mark.OK: "ok", Mark.WARN: "warn", Mark.FAIL: "fail", Mark.INFO: "info", Mark.SKIP: "info"}
+_STAGES = {
+    "configuration": "Configuration",
+    "login": "Login",
+    "network": "Network",
+    "session": "Session",
+}
+
+
+def _para(text: Any, indent: int) -> Any:
+    from rich.padding import Padding
+
+    return Padding(text, (0, 0, 0, indent), expand=False)
+
+
+def _numbered(rows: list[Any], indent: int) -> Any:
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column()
+    for i, row in enumerate(rows, 1):
+        grid.add_row(f"{i}.", row)
+    return _para(grid, indent)
+
+
+def _finding(f: Finding, n: int) -> list[Any]:
+    from rich.table import Table
+    from rich.text import Text
+
+    kind = {"error": "fail", "warning": "warn", "info": "info"}[str(f.severity)]
+    out: list[Any] = [
+        Text.assemble((f"{MARK[kind]} ", STYLE[kind]), (f"{n}. {f.title}", "bold")),
+        _para(
+            Text(f"{f.cause} \u00b7 {f.severity} \u00b7 {f.confidence} confidence", style="dim"), 3
+        ),
+    ]
+    for line in f.evidence:
+        out.append(_para(Text.assemble(("Evidence: ", "dim"), line), 3))
+    if f.candidates:
+        heading = (
+            "Candidates, most likely first:"
+            if f.cause == "ambiguous_auth_failure"
+            else "Could also be, most likely first:"
+        )
+        out.append(_para(Text(heading, style="bold"), 3))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for cause, title, confirm in f.candidates:
+            grid.add_row(
+                "\u2022",
+                Text.assemble(
+                    f"{title} ", (f"({cause})", "dim"), ("\nLogin History: ", "dim"), confirm
+                ),
+            )
+        out.append(_para(grid, 5))
+    out.append(_para(Text("What to do:", style="bold"), 3))
+    out.append(
+        _numbered(
+            [
+                Text(step, style="yellow" if step.startswith("Not recommended:") else "")
+                for step in f.remediation
+            ],
+            5,
+        )
+    )
+    out.extend(Unwrapped(Text("     " + ref, style="blue")) for ref in f.references[:3])
+    return out
+
+
+def renderables(report: Report, *, banner: str = "") -> list[Any]:
+    """The rich renderables of the whole report (shared with the file exports)."""
+    from rich.text import Text
+
+    out: list[Any] = []
+    if banner:
+        out.append(Text(banner, style="bold cyan"))
+    out.append(
+        Text.assemble(
+            ("sfdoctor check", "bold"), f"  {report.login_url}", (f"  (flow: {report.flow})", "dim")
+        )
+    )
+    stage = None
+    for c in report.checks:
+        if c.stage != stage:
+            stage = c.stage
+            out.append(Text(_STAGES.get(stage, stage.title()), style="bold underline"))
+        kind = _MARKS[c.mark]
+        mark = "-" if c.mark is Mark.SKIP else MARK[kind]
+        out.append(
+            _para(Text.assemble((f"{mark} ", STYLE[kind]), (c.name, "bold"), "  ", c.summary), 2)
+        )
+    if report.findings:
+        out.append(Text("Findings", style="bold underline"))
+        for n, f in enumerate(report.findings, 1):
+            out.extend(_finding(f, n))
+    verdict = report.verdict
+    style = {Verdict.OK: "green", Verdict.WARN: "yellow", Verdict.FAIL: "red"}[verdict]
+    out.append(Text.assemble((f"{str(verdict).upper()}: ", f"bold {style}"), report.summary()))
+    return out
+
+
+def render(report: Report, *, color: bool = False, banner: str = "") -> str:
+    """The console text."""
+    return to_string(renderables(report, banner=banner), color=color)
