@@ -104,8 +104,18 @@ class Report(NamedTuple):
             return Verdict.WARN
         return Verdict.OK
 
+    @property
+    def blocked(self) -> bool:
+        """True when the configuration stopped the run before any request was sent."""
+        return not self.attempts and any(
+            c.stage == "configuration" and c.mark is Mark.FAIL for c in self.checks
+        )
+
     def exit_status(self, *, strict: bool = False) -> ExitStatus:
-        """0 ok (warnings too unless ``strict``), 1 a diagnosed problem, 3 inconclusive."""
+        """0 ok (warnings too unless ``strict``), 1 a diagnosed problem, 2 blocked by the
+        configuration, 3 inconclusive."""
+        if self.blocked:
+            return ExitStatus.USAGE
         verdict = self.verdict
         if verdict is Verdict.OK or (verdict is Verdict.WARN and not strict):
             return ExitStatus.OK

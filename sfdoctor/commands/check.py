@@ -24,7 +24,6 @@ from sfdoctor.lint import lint, login_url_problem
 from sfdoctor.models import Family, Severity
 from sfdoctor.redact import Redactor
 from sfdoctor.report import Attempt, Check, Finding, Input, Mark, Report
-from sfdoctor.status import ExitStatus
 
 if TYPE_CHECKING:
     from sfdoctor.probes.http import Transport
@@ -121,7 +120,7 @@ def execute(
 
     kb = load()
     generated = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    login_url = settings.login_url.text.strip().rstrip("/")
+    login_url = settings.login_url.text.strip().rstrip("/").removesuffix("/services/oauth2/token")
     linted = lint(settings)
     checks: list[Check] = [
         Check(
@@ -390,6 +389,4 @@ def run(
 
         color = stdout.isatty() if color is None else color
         stdout.write(redactor(render_console(report, color=color, banner=banner)))
-    if not report.attempts and any(c.mark is Mark.FAIL for c in report.checks):
-        return ExitStatus.USAGE  # blocked by the configuration: nothing was sent
     return report.exit_status(strict=opts.strict)

@@ -443,7 +443,8 @@ def test_configuration_errors_send_nothing(run, env, httpserver, values, cause) 
     org = Org(httpserver)
     r = run("check", "--format", "json")
     assert r.status == ExitStatus.USAGE
-    assert cause in causes(json.loads(r.out))
+    doc = json.loads(r.out)
+    assert cause in causes(doc) and doc["exit_code"] == 2 and doc["attempts_used"] == 0
     assert org.logins == []
 
 
