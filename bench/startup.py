@@ -9,19 +9,21 @@ Budget (DESIGN.md): each within 3x of `python -c pass`.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
 import time
 
 BUDGET = 3.0
+# The installed console script is what people run; fall back to `python -m sfdoctor`.
+_SCRIPT = os.path.join(os.path.dirname(sys.executable), "sfdoctor")
+SFDOCTOR = [_SCRIPT] if os.path.exists(_SCRIPT) else [sys.executable, "-m", "sfdoctor"]
 CASES = {
     "python -c pass": [sys.executable, "-c", "pass"],
-    "sfdoctor --version": [sys.executable, "-m", "sfdoctor", "--version"],
+    "sfdoctor --version": [*SFDOCTOR, "--version"],
     "sfdoctor explain --format json": [
-        sys.executable,
-        "-m",
-        "sfdoctor",
+        *SFDOCTOR,
         "explain",
         "--format",
         "json",

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import cache, lru_cache
 
 from sfdoctor.hosts import PRODUCTION_LOGIN, sandbox_suffix
 from sfdoctor.knowledge import KnowledgeBase
+from sfdoctor.lazyre import LazyPattern
 from sfdoctor.models import Clue, Family, Match, Signature
 
 APPLIES: dict[Family, frozenset[Family]] = {
@@ -43,24 +45,29 @@ GENERIC = 30
 """Matches below this priority are fallbacks, dropped when a decisive match exists."""
 
 _MAX_EVIDENCE = 240
+_WORD = LazyPattern(r"[\w-]+")
 
 # --- context predicates: text -> evidence line, or None ---------------------------------
 
 # An http:// URL given as the request or login URL, not one inside a sentence or an
 # `audience=` value.
-_HTTP_LOGIN_URL = re.compile(
+_HTTP_LOGIN_URL = LazyPattern(
     r"(?:(?:^|\s)-[rl]\s+|--(?:instance|login)-?url[\s=]+|\b(?:login_?url|loginUrl|instance_?url|"
     r"sf_login_url|salesforce_login_url|login_host|host)\s*[:=]\s*[\"']?|\b(?:POST|GET)\s+|"
     r"web service at:?\s*|\bcurl\b[^\n]*?\s)"
     r"[\"']?(http://[^\s\"'<>]+)",
     re.IGNORECASE | re.MULTILINE,
 )
-_HTTP_SERVICE_URL = re.compile(r"(?<![=\w])(http://[\w.-]+/services/(?:oauth2|Soap|data)\S*)", re.I)
-_USERNAME = re.compile(r"[\w.+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_LIGHTNING = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.lightning\.force\.com\b", re.IGNORECASE)
+_HTTP_SERVICE_URL = LazyPattern(
+    r"(?<![=\w])(http://[\w.-]+/services/(?:oauth2|Soap|data)\S*)", re.I
+)
+_USERNAME = LazyPattern(r"[\w.+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_LIGHTNING = LazyPattern(r"\b[\w-]+(?:\.[\w-]+)*\.lightning\.force\.com\b", re.IGNORECASE)
 
 
 def _http_login_url(text: str) -> str | None:
+    if "http://" not in text.lower():
+        return None
     m = _HTTP_LOGIN_URL.search(text) or _HTTP_SERVICE_URL.search(text)
     return f"the request went to a plain-HTTP URL: {m.group(1)}" if m else None
 
@@ -79,6 +86,8 @@ def _sandbox_user_on_production(text: str) -> str | None:
 
 
 def _lightning_host(text: str) -> str | None:
+    if "lightning.force.com" not in text.lower():
+        return None
     m = _LIGHTNING.search(text)
     return f"{m.group(0)} is a Lightning Experience UI host, not a login or API host" if m else None
 
@@ -92,15 +101,25 @@ PREDICATES: dict[str, Callable[[str], str | None]] = {
 # --- matching ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8)
+def _words(text: str) -> frozenset[str]:
+    """The whole words of ``text``, lower-cased: codes are looked up among them."""
+    return frozenset(_WORD.findall(text.lower()))
+
+
+@cache
+def pattern(source: str) -> re.Pattern[str]:
+    """A signature's ``message`` pattern, compiled on first use (start-up budget)."""
+    return re.compile(source, re.IGNORECASE)
+
+
 def _code_matches(sig: Signature, clue: Clue) -> bool:
     if sig.code is None:
         return True
     if clue.family is Family.TEXT:
         if sig.strict or sig.family not in _TEXT_CODE_FAMILIES:
             return False
-        return (
-            re.search(rf"(?<![\w-]){re.escape(sig.code)}(?![\w-])", clue.message, re.I) is not None
-        )
+        return sig.code.lower() in _words(clue.message)
     if clue.code is None:
         # An OAuth description quoted without its error code (the Salesforce CLI prints
         # only the description): the description alone decides, unless strict.
@@ -131,10 +150,8 @@ def _evidence(sig: Signature, clue: Clue) -> str:
 
 def _text_line(sig: Signature, text: str) -> str:
     """The line of ``text`` that matched ``sig`` (or its first line)."""
-    pattern = sig.message
-    if pattern is None and sig.code:
-        pattern = re.compile(re.escape(sig.code), re.I)
-    m = pattern.search(text) if pattern is not None else None
+    source = sig.message if sig.message is not None else re.escape(sig.code or "")
+    m = pattern(source).search(text) if source else None
     if not m:
         return text.strip().splitlines()[0] if text.strip() else ""
     start = text.rfind("\n", 0, m.start()) + 1
@@ -153,7 +170,7 @@ def match_signature(sig: Signature, clue: Clue) -> str | None:
             return None
     if not _code_matches(sig, clue):
         return None
-    if sig.message is not None and not sig.message.search(clue.message):
+    if sig.message is not None and not pattern(sig.message).search(clue.message):
         return None
     return _evidence(sig, clue)
 

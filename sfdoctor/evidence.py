@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 
+from sfdoctor.lazyre import LazyPattern
 from sfdoctor.models import Clue, Family
 from sfdoctor.redact import redact
 
@@ -33,20 +34,20 @@ OAUTH_ERRORS = (
     "redirect_uri_mismatch",
     "redirect_uri_missing",
 )
-_OAUTH_INLINE = re.compile(
+_OAUTH_INLINE = LazyPattern(
     r"(?<![\w/])(" + "|".join(OAUTH_ERRORS) + r")\b"
     r"(?:\s*(?:::|:|\s-\s|-)\s*([^\n]*))?"
 )
-_API_CODE = re.compile(r"(?<![\w'])([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+)\b(?:\s*:\s*([^\n]*))?")
-_SSF_NEW = re.compile(r"Authentication failed \(code: ([^)]+)\):\s*([^\n]*)")
-_WSC_CODE = re.compile(r"exceptionCode='([A-Za-z_]+)'")
-_WSC_MSG = re.compile(r"exceptionMessage='(.*?)'(?=\s*(?:\]|extendedErrorDetails|$))", re.S | re.M)
-_XML_CODE = re.compile(r"<(?:\w+:)?exceptionCode>\s*([^<\s]+)\s*</")
-_XML_MSG = re.compile(r"<(?:\w+:)?exceptionMessage>([^<]*)</")
-_XML_FAULTCODE = re.compile(r"<faultcode>(?:[\w.]+:)?([^<]+)</faultcode>")
-_XML_FAULTSTRING = re.compile(r"<faultstring>([^<]*)</faultstring>")
-_FORM_ERROR = re.compile(r"[?#&]?error=([a-z_]+)&error_description=([^&\s\"']*)")
-_QUOTED_FIELD = re.compile(
+_API_CODE = LazyPattern(r"(?<![\w'])([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+)\b(?:\s*:\s*([^\n]*))?")
+_SSF_NEW = LazyPattern(r"Authentication failed \(code: ([^)]+)\):\s*([^\n]*)")
+_WSC_CODE = LazyPattern(r"exceptionCode='([A-Za-z_]+)'")
+_WSC_MSG = LazyPattern(r"exceptionMessage='(.*?)'(?=\s*(?:\]|extendedErrorDetails|$))", re.S | re.M)
+_XML_CODE = LazyPattern(r"<(?:\w+:)?exceptionCode>\s*([^<\s]+)\s*</")
+_XML_MSG = LazyPattern(r"<(?:\w+:)?exceptionMessage>([^<]*)</")
+_XML_FAULTCODE = LazyPattern(r"<faultcode>(?:[\w.]+:)?([^<]+)</faultcode>")
+_XML_FAULTSTRING = LazyPattern(r"<faultstring>([^<]*)</faultstring>")
+_FORM_ERROR = LazyPattern(r"[?#&]?error=([a-z_]+)&error_description=([^&\s\"']*)")
+_QUOTED_FIELD = LazyPattern(
     r"""["'](error|error_description|errorCode|message|exceptionCode|exceptionMessage)["']\s*:\s*["']((?:\\.|[^"'\\])*)["']"""
 )
 
@@ -62,14 +63,15 @@ _MOJIBAKE = (
     ("\u00e2\u0080\u0098", "\u2018"),
     ("\u00c2\u00a0", " "),
 )
-_LONE_MOJIBAKE = re.compile(r"(?<=[a-z])\u00e2(?=s\b)")  # companyâs -> company’s
+_LONE_MOJIBAKE = LazyPattern(r"(?<=[a-z])\u00e2(?=s\b)")  # companyâs -> company’s
 
 
 def normalize(text: str) -> str:
     """Repair common mojibake and unify quotes and line ends, so patterns see one form."""
     for bad, good in _MOJIBAKE:
         text = text.replace(bad, good)
-    text = _LONE_MOJIBAKE.sub("\u2019", text)
+    if "\u00e2" in text:
+        text = _LONE_MOJIBAKE.sub("\u2019", text)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -128,6 +130,8 @@ def clues_from_json(value: object, origin: str, status: int | None = None) -> li
 
 def clues_from_soap(body: str, status: int | None = None) -> list[Clue]:
     """A clue from a SOAP fault envelope (or its fragments), if it carries one."""
+    if "xceptionCode>" not in body and "<faultcode>" not in body:
+        return []
     code = _XML_CODE.search(body) or _XML_FAULTCODE.search(body)
     if not code:
         return []
@@ -157,22 +161,22 @@ def clues_from_text(text: str, known_codes: frozenset[str] = frozenset()) -> lis
         clues.extend(clues_from_json(value, "JSON body"))
     clues.extend(clues_from_soap(text))
 
-    wsc = _WSC_CODE.search(text)
+    wsc = _WSC_CODE.search(text) if "exceptionCode='" in text else None
     if wsc:
         msg = _WSC_MSG.search(text, wsc.end()) or _WSC_MSG.search(text)
         clues.append(
             Clue(Family.FAULT, wsc.group(1), msg.group(1) if msg else "", None, "ApiFault")
         )
-    for m in _SSF_NEW.finditer(text):
+    for m in _SSF_NEW.finditer(text) if "(code:" in text else ():
         code, message = m.group(1).strip(), _clean(m.group(2))
         family = Family.FAULT if code.isupper() else Family.OAUTH
         clues.append(Clue(family, code, message, None, "exception message"))
-    for m in _FORM_ERROR.finditer(text):
+    for m in _FORM_ERROR.finditer(text) if "error=" in text else ():
         from urllib.parse import parse_qs
 
         desc = parse_qs(f"d={m.group(2)}").get("d", [""])[0]
         clues.append(Clue(Family.OAUTH, m.group(1), desc, None, "redirect parameters"))
-    fields = dict(_QUOTED_FIELD.findall(text))
+    fields = dict(_QUOTED_FIELD.findall(text)) if "error" in text else {}
     if "error" in fields and not any(c.family is Family.OAUTH for c in clues):
         clues.append(
             Clue(
@@ -183,11 +187,12 @@ def clues_from_text(text: str, known_codes: frozenset[str] = frozenset()) -> lis
                 "error fields",
             )
         )
-    for m in _OAUTH_INLINE.finditer(text):
+    has_oauth_code = any(code in text for code in OAUTH_ERRORS)
+    for m in _OAUTH_INLINE.finditer(text) if has_oauth_code else ():
         clues.append(
             Clue(Family.OAUTH, m.group(1), _clean(m.group(2) or ""), None, "error message")
         )
-    for m in _API_CODE.finditer(text):
+    for m in _API_CODE.finditer(text) if "_" in text else ():
         if m.group(1) in known_codes:
             clues.append(
                 Clue(Family.FAULT, m.group(1), _clean(m.group(2) or ""), None, "error code")

@@ -8,12 +8,17 @@ NOTE: records are typed ``NamedTuple``s rather than frozen dataclasses: importin
 of ``sfdoctor explain`` (bench/startup.py).
 """
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Any, NamedTuple
 
 __all__ = ["StrEnum"]  # re-exported: every enum of user choices is a StrEnum
+
+
+class OutputFormat(StrEnum):
+    """``--format`` choices for standard output."""
+
+    CONSOLE = "console"
+    JSON = "json"
 
 
 class Family(StrEnum):
@@ -159,8 +164,8 @@ class Signature(NamedTuple):
     priority: int
     confidence: Confidence
     code: str | None = None
-    message: Any = None
-    """A compiled, case-insensitive regular expression, or None."""
+    message: str | None = None
+    """A case-insensitive regular expression (source; compiled on first use), or None."""
     status: tuple[int, int] | None = None
     strict: bool = False
     """Only a clue that carries this exact code matches (never free text alone)."""

@@ -26,59 +26,76 @@ _SECRET_FIELDS = (
     r"SALESFORCE_SECURITY_TOKEN|SALESFORCE_CLIENT_SECRET|SALESFORCE_API_KEY"
 )
 
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+# Words one of which every secret field name contains (a cheap test before a pattern runs).
+_FIELD_WORDS = ("pass", "pwd", "secret", "token", "session", "sid", "assertion", "key")
+
+# (needles, pattern, replacement). A pattern runs only when, for every group of needles, one
+# of them occurs in the lower-cased text: most texts need few of the patterns, and the
+# `re` module compiles (and caches) a pattern only when it first runs (start-up budget).
+_PATTERNS: tuple[tuple[tuple[tuple[str, ...], ...], str, str], ...] = (
     # PEM blocks (private keys), whole.
     (
-        re.compile(
-            r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|\Z)", re.S
-        ),
+        (("private key",),),
+        r"(?s)-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|\Z)",
         "-----BEGIN PRIVATE KEY----- " + MASK + " -----END PRIVATE KEY-----",
     ),
     # Salesforce session ids / access tokens: 15- or 18-char org id, "!", then the secret.
-    (re.compile(r"\b(00D[A-Za-z0-9]{9,20})![A-Za-z0-9._\-]+"), r"\1!" + MASK),
+    ((("!",), ("00d",)), r"\b(00D[A-Za-z0-9]{9,20})![A-Za-z0-9._\-]+", r"\1!" + MASK),
     # Authorization headers: Bearer / OAuth / Basic.
     (
-        re.compile(r"(?i)\b(authorization\s*[:=]\s*[\"']?\s*(?:bearer|oauth|basic)\s+)[^\s\"',;]+"),
+        (("authorization",),),
+        r"(?i)\b(authorization\s*[:=]\s*[\"']?\s*(?:bearer|oauth|basic)\s+)[^\s\"',;]+",
         r"\1" + MASK,
     ),
-    (re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=!\-]{16,}"), r"\1" + MASK),
+    ((("bearer",),), r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=!\-]{16,}", r"\1" + MASK),
     # JSON / Python dict fields: "password": "x"  'client_secret': 'x'
     (
-        re.compile(
-            r"(?i)([\"'](?:" + _SECRET_FIELDS + r")[\"']\s*:\s*)([\"'])((?:\\.|(?!\2).)*)\2"
-        ),
+        (('"', "'"), (":",), _FIELD_WORDS),
+        r"(?i)([\"'](?:" + _SECRET_FIELDS + r")[\"']\s*:\s*)([\"'])((?:\\.|(?!\2).)*)\2",
         r"\1\2" + MASK + r"\2",
     ),
     # XML elements: <password>x</password>, <sf:sessionId>x</sf:sessionId>
     (
-        re.compile(r"(?i)(<(?:\w+:)?(?:password|sessionId|client_secret)>)[^<]*(</)"),
+        (("password>", "sessionid>", "client_secret>"),),
+        r"(?i)(<(?:\w+:)?(?:password|sessionId|client_secret)>)[^<]*(</)",
         r"\1" + MASK + r"\2",
     ),
     # Java/WSC-style key='value'
-    (re.compile(r"(?i)\b((?:" + _SECRET_FIELDS + r")=')[^']*(')"), r"\1" + MASK + r"\2"),
-    # form fields, query strings, env lines, CLI flags: password=x, --password x, SF_PASSWORD="x"
     (
-        re.compile(
-            r"(?i)(?<![\w-])((?:--?)?(?:" + _SECRET_FIELDS + r")\s*=\s*)"
-            r"(\"[^\"]*\"|'[^']*'|[^\s&\"',;)}\]]+)"
-        ),
+        (("='",), _FIELD_WORDS),
+        r"(?i)\b((?:" + _SECRET_FIELDS + r")=')[^']*(')",
+        r"\1" + MASK + r"\2",
+    ),
+    # form fields, query strings, env lines, CLI flags: password=x, SF_PASSWORD="x"
+    (
+        (("=",), _FIELD_WORDS),
+        r"(?i)(?<![\w-])((?:--?)?(?:" + _SECRET_FIELDS + r")\s*=\s*)"
+        r"(\"[^\"]*\"|'[^']*'|[^\s&\"',;)}\]]+)",
         r"\1" + MASK,
     ),
-    (re.compile(r"(?i)(--(?:password|client-secret|security-token)\s+)(\S+)"), r"\1" + MASK),
+    (
+        (("--password", "--client-secret", "--security-token"),),
+        r"(?i)(--(?:password|client-secret|security-token)\s+)(\S+)",
+        r"\1" + MASK,
+    ),
     # YAML / log style: password: x
     (
-        re.compile(r"(?i)(?<![\w\"'-])((?:" + _SECRET_FIELDS + r")\s*:\s+)(?![\"'\s])(\S+)"),
+        ((":",), _FIELD_WORDS),
+        r"(?i)(?<![\w\"'-])((?:" + _SECRET_FIELDS + r")\s*:\s+)(?![\"'\s])(\S+)",
         r"\1" + MASK,
     ),
     # JWTs (header.payload.signature, base64url): assertions, id tokens.
-    (re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+"), MASK),
+    ((("eyj",),), r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+", MASK),
 )
 
 
 def redact(text: str) -> str:
     """Mask every secret-looking value in ``text`` (no known values needed)."""
-    for pattern, repl in _PATTERNS:
-        text = pattern.sub(repl, text)
+    low = text.lower()
+    for needles, pattern, repl in _PATTERNS:
+        if all(any(n in low for n in group) for group in needles):
+            text = re.sub(pattern, repl, text)
+            low = text.lower()
     return text
 
 

@@ -4,8 +4,6 @@ Immutable records (see :mod:`sfdoctor.models` for why they are NamedTuples). Eve
 them is already redacted: renderers can print them as they are.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from sfdoctor.models import Severity, StrEnum

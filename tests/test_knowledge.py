@@ -65,6 +65,12 @@ def test_ambiguous_failure_ranks_candidates() -> None:
     assert all(c.confirm for c in entry.candidates)
 
 
+def test_every_message_pattern_compiles() -> None:
+    from sfdoctor.knowledge.loader import check_patterns
+
+    check_patterns(load())
+
+
 def test_signature_families_cover_the_four_evidence_families() -> None:
     families = {str(s.family) for s in load().signatures}
     assert {"oauth", "soap", "login_history", "elf", "rest"} <= families

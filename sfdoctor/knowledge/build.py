@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from sfdoctor.knowledge.loader import COMPILED, load, read_raw
+from sfdoctor.knowledge.loader import COMPILED, check_patterns, load, read_raw
 
 
 def compiled_text() -> str:
@@ -21,7 +21,7 @@ def compiled_text() -> str:
 
 def main() -> int:
     load.cache_clear()
-    load()  # validate before writing
+    check_patterns(load())  # validate before writing
     with open(COMPILED, "w", encoding="utf-8") as f:
         f.write(compiled_text())
     print(f"wrote {COMPILED}")

@@ -205,12 +205,7 @@ def _signature(raw: dict[str, Any], causes: dict[str, Cause]) -> Signature:
     _require(family in SIGNATURE_FAMILIES, where, f"family {family} cannot carry signatures")
     _require(isinstance(raw.get("priority"), int), where, "needs an integer priority")
     message = raw.get("message")
-    compiled = None
-    if message is not None:
-        try:
-            compiled = re.compile(message, re.IGNORECASE)
-        except re.error as exc:
-            raise KnowledgeBaseError(f"{where}: bad message pattern: {exc}") from None
+    _require(message is None or isinstance(message, str), where, "message is a pattern string")
     status = raw.get("status")
     if status is not None:
         if isinstance(status, int):
@@ -223,7 +218,7 @@ def _signature(raw: dict[str, Any], causes: dict[str, Cause]) -> Signature:
         where,
         "context signatures (and only they) name a `when` predicate",
     )
-    _require(bool(raw.get("code") or compiled or status or when), where, "matches nothing")
+    _require(bool(raw.get("code") or message or status or when), where, "matches nothing")
     return Signature(
         id=raw["id"],
         cause=raw["cause"],
@@ -231,13 +226,25 @@ def _signature(raw: dict[str, Any], causes: dict[str, Cause]) -> Signature:
         priority=raw["priority"],
         confidence=confidence,
         code=raw.get("code"),
-        message=compiled,
+        message=message,
         status=status,
         strict=bool(raw.get("strict", False)),
         when=when,
         example=raw.get("example", ""),
         note=raw.get("note", ""),
     )
+
+
+def check_patterns(kb: KnowledgeBase) -> None:
+    """Compile every ``message`` pattern (done by the build and the tests, not at start-up:
+    the classifier compiles patterns on first use)."""
+    for sig in kb.signatures:
+        if sig.message is not None:
+            try:
+                re.compile(sig.message, re.IGNORECASE)
+            except re.error as exc:
+                message = f"signature {sig.id}: bad message pattern: {exc}"
+                raise KnowledgeBaseError(message) from None
 
 
 @cache
