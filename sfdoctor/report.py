@@ -60,6 +60,8 @@ class Check(NamedTuple):
     name: str
     mark: Mark
     summary: str
+    cause: str = ""
+    """The finding this line is evidence of ('' if none): a failed check in JUnit carries it."""
 
 
 class Finding(NamedTuple):

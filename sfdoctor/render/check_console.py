@@ -82,8 +82,23 @@ def _finding(f: Finding, n: int) -> list[Any]:
     return out
 
 
-def renderables(report: Report, *, banner: str = "") -> list[Any]:
-    """The rich renderables of the whole report (shared with the file exports)."""
+def inputs_table(report: Report) -> Any:
+    """Where each input came from, secrets masked (like ``aws configure list``)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    table.add_column("setting", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    table.add_column("source", style="dim")
+    for i in report.inputs:
+        table.add_row(i.name, Text(i.value), Text(i.source))
+    return _para(table, 2)
+
+
+def renderables(report: Report, *, banner: str = "", inputs: bool = False) -> list[Any]:
+    """The rich renderables of the whole report (shared with the file exports); with
+    ``inputs``, the provenance of every input after the heading."""
     from rich.text import Text
 
     out: list[Any] = []
@@ -94,6 +109,10 @@ def renderables(report: Report, *, banner: str = "") -> list[Any]:
             ("sfdoctor check", "bold"), f"  {report.login_url}", (f"  (flow: {report.flow})", "dim")
         )
     )
+    if inputs and report.inputs:
+        out.append(Text("Inputs", style="bold underline"))
+        out.append(inputs_table(report))
+        out.append(Text(""))
     stage = None
     for c in report.checks:
         if c.stage != stage:

@@ -42,11 +42,20 @@ def to_string(renderables: list[Any], *, color: bool, width: int | None = None) 
         emoji=False,
         soft_wrap=False,
     )
-    for item in renderables:
-        if isinstance(item, Unwrapped):
-            console.print(item.text, soft_wrap=True)
-        else:
-            console.print(item)
+    print_all(console, renderables)
     # Tables and padding fill lines to the width; trailing blanks only get in the way of
     # copy-paste and diffs.
     return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
+
+
+def print_all(console: Any, renderables: list[Any], *, wrap_unwrapped: bool = False) -> None:
+    """Print ``renderables`` on ``console``; :class:`Unwrapped` lines as they are, unless
+    ``wrap_unwrapped`` (a picture crops what does not fit: better folded than cut)."""
+    for item in renderables:
+        if isinstance(item, Unwrapped):
+            if wrap_unwrapped:
+                console.print(item.text, overflow="fold")
+            else:
+                console.print(item.text, soft_wrap=True)
+        else:
+            console.print(item)

@@ -84,24 +84,20 @@ def _cause_block(entry: Cause, match: Match | None) -> list[Any]:
     return out
 
 
-def render(explanation: Explanation, *, color: bool = False, width: int | None = None) -> str:
-    """The console text for an explained error."""
+def renderables(explanation: Explanation) -> list[Any]:
+    """The rich renderables of an explained error (shared with the file exports)."""
     from rich.text import Text
 
     kb = load()
     if not explanation.matches:
-        return to_string(
-            [
-                Text("? No known Salesforce signature in this text.", style="yellow"),
-                Text(
-                    "  sfdoctor knows the OAuth, SOAP, REST, Login History and Event Log File "
-                    "errors listed by `sfdoctor explain --list`. If this is a Salesforce error, "
-                    "check Setup > Login History for the attempt, and report the (redacted) text."
-                ),
-            ],
-            color=color,
-            width=width,
-        )
+        return [
+            Text("? No known Salesforce signature in this text.", style="yellow"),
+            Text(
+                "  sfdoctor knows the OAuth, SOAP, REST, Login History and Event Log File "
+                "errors listed by `sfdoctor explain --list`. If this is a Salesforce error, "
+                "check Setup > Login History for the attempt, and report the (redacted) text."
+            ),
+        ]
     best, *rest = explanation.matches
     parts = _cause_block(kb.cause(best.cause), best)
     if rest:
@@ -115,7 +111,25 @@ def render(explanation: Explanation, *, color: bool = False, width: int | None =
             )
             for line in m.evidence:
                 parts.append(Text.assemble(("    Evidence: ", "dim"), line))
-    return to_string(parts, color=color, width=width)
+    return parts
+
+
+def input_block(excerpt: str) -> list[Any]:
+    """The (redacted) text that was explained, as the report files quote it."""
+    from rich.text import Text
+
+    if not excerpt:
+        return []
+    return [
+        Text("Input (redacted)", style="bold underline"),
+        _para(Text(excerpt, style="dim"), 2),
+        Text(""),
+    ]
+
+
+def render(explanation: Explanation, *, color: bool = False, width: int | None = None) -> str:
+    """The console text for an explained error."""
+    return to_string(renderables(explanation), color=color, width=width)
 
 
 def render_cause(entry: Cause, *, color: bool = False, width: int | None = None) -> str:
