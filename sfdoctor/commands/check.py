@@ -26,6 +26,7 @@ from sfdoctor.redact import Redactor
 from sfdoctor.report import Attempt, Check, Finding, Input, Mark, Report
 
 if TYPE_CHECKING:
+    from sfdoctor.output import ReportSource
     from sfdoctor.probes.http import Transport
     from sfdoctor.probes.password import Login, Token
     from sfdoctor.probes.session import Call
@@ -55,6 +56,9 @@ class CheckOptions(NamedTuple):
     fmt: str = "console"
     strict: bool = False
     verbose: bool = False
+    reports: tuple[str, ...] = ()
+    """``--report`` paths; the extension chooses the format (:mod:`sfdoctor.output`)."""
+    anonymize: bool = False
 
 
 def _inputs(settings: Settings) -> tuple[Input, ...]:
@@ -112,9 +116,16 @@ def _attempt_record(label: str, with_token: bool, login: Login) -> Attempt:
 
 
 def execute(
-    opts: CheckOptions, settings: Settings, *, trace: Callable[[str], None] | None = None
+    opts: CheckOptions,
+    settings: Settings,
+    *,
+    trace: Callable[[str], None] | None = None,
+    redactor: Redactor | None = None,
 ) -> Report:
-    """Run every stage for ``settings`` and return the report (no output, no exit status)."""
+    """Run every stage for ``settings`` and return the report (no output, no exit status).
+
+    ``redactor`` (default: one for the settings' secrets) scrubs the ``trace``.
+    """
     from sfdoctor.probes import password as pw
     from sfdoctor.probes.http import Transport
 
@@ -128,6 +139,7 @@ def execute(
             f.cause,
             Mark.FAIL if f.severity is Severity.ERROR else Mark.WARN,
             "; ".join(f.evidence),
+            f.cause,
         )
         for f in linted.findings
     ] or [Check("configuration", "configuration", Mark.OK, "every value present and well-formed")]
@@ -151,7 +163,8 @@ def execute(
     if linted.blocking:
         return report()
 
-    transport = Transport(timeout=opts.timeout, redactor=Redactor(settings.secrets()), trace=trace)
+    redactor = redactor or Redactor(settings.secrets())
+    transport = Transport(timeout=opts.timeout, redactor=redactor, trace=trace)
     client_secret = settings.client_secret.value
     assert isinstance(client_secret, Secret)  # lint guarantees it is set
     token_given = bool(settings.security_token.text)
@@ -170,7 +183,14 @@ def execute(
     def view(lg: Login) -> LoginView:
         return LoginView(lg.kind, classify(lg.clues, kb), _attempt_summary(lg))
 
-    first = login(password + settings.security_token.text)
+    # The login host lists its API versions to anyone: ask while the first login is in
+    # flight, so the session checks need one round trip fewer.
+    from sfdoctor.probes import session
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        early_versions = pool.submit(session.login_host_versions, transport, login_url)
+        first = login(password + settings.security_token.text)
+        early = session.newest_version(early_versions.result().data)
     attempts.append(
         _attempt_record(
             "password + security token" if token_given else "password", token_given, first
@@ -185,7 +205,9 @@ def execute(
 
     second: Login | None = None
     if first.token is not None:
-        second = _verify(opts, transport, first.token, checks, findings, second_login)
+        second = _verify(
+            opts, transport, first.token, checks, findings, second_login, early_version=early
+        )
         _signature_check(pw.signature_valid(first.token, client_secret), checks, findings)
     elif second_login is not None:
         second = second_login()
@@ -201,7 +223,7 @@ def execute(
     )
     if host_warning is not None and any(f.cause == host_warning.cause for f in login_findings):
         findings.remove(host_warning)  # promoted to the error that explains the refusal
-    checks.extend(login_checks)
+    checks.extend(_linked(login_checks, login_findings))
     findings.extend(login_findings)
     refused = sum(a.outcome != "ok" for a in attempts)
     if refused:
@@ -224,12 +246,14 @@ def _verify(
     checks: list[Check],
     findings: list[Finding],
     second_login: Callable[[], Login] | None,
+    *,
+    early_version: str | None = None,
 ) -> Login | None:
-    """The without-token login and the session checks, concurrently.
+    """The without-token login and the session checks, concurrently: one round trip.
 
-    Round trip 2: the second login, the identity URL, ``/services/data/`` (and, with
-    ``--api-version``, limits and the query). Round trip 3: limits and the query on the
-    newest version.
+    Limits and the query run on ``--api-version``, else on the newest version the login
+    host listed; only when the instance turns out not to offer it (or the login host did
+    not say) do they wait for the instance's own list, a round trip later.
     """
     from sfdoctor.probes import session
 
@@ -237,21 +261,29 @@ def _verify(
     with ThreadPoolExecutor(max_workers=5) as pool:
         pending: Future[Login] | None = pool.submit(second_login) if second_login else None
         calls: dict[str, Future[Call]] = {}
-        version = opts.api_version
+        version = opts.api_version or early_version
         soql = opts.query or session.DEFAULT_QUERY
+
+        def use(v: str) -> None:
+            calls["limits"] = pool.submit(session.limits, transport, token, v)
+            calls["query"] = pool.submit(session.query, transport, token, v, soql)
+
         if not problem:
             calls["identity"] = pool.submit(session.identity, transport, token)
             calls["versions"] = pool.submit(session.versions, transport, token)
-            if not version:
-                version = session.newest_version(calls["versions"].result().data)
             if version:
-                calls["limits"] = pool.submit(session.limits, transport, token, version)
-                calls["query"] = pool.submit(session.query, transport, token, version, soql)
+                use(version)
+            offered = calls["versions"].result().data
+            if not opts.api_version and not session.offers(offered, version or ""):
+                # The instance is on another release than the login host: follow it.
+                version = session.newest_version(offered)
+                if version:
+                    use(version)
         results = {name: f.result() for name, f in calls.items()}
         second = pending.result() if pending is not None else None
 
     if problem:
-        checks.append(Check("session", "instance URL", Mark.FAIL, problem))
+        checks.append(Check("session", "instance URL", Mark.FAIL, problem, "unexpected_response"))
         findings.append(
             finding(
                 "unexpected_response",
@@ -279,7 +311,7 @@ def _verify(
                     finding("unknown", [f"{name}: {call.clues[0].message[:200]}"], confidence="low")
                 )
                 summary = "unrecognised answer"
-            checks.append(Check("session", name, Mark.FAIL, summary))
+            checks.append(Check("session", name, Mark.FAIL, summary, findings[-1].cause))
     return second
 
 
@@ -322,7 +354,9 @@ def _signature_check(valid: bool | None, checks: list[Check], findings: list[Fin
             )
         )
     else:
-        checks.append(Check("session", "token signature", Mark.FAIL, "does not match"))
+        checks.append(
+            Check("session", "token signature", Mark.FAIL, "does not match", "unexpected_response")
+        )
         findings.append(
             finding(
                 "unexpected_response",
@@ -334,6 +368,25 @@ def _signature_check(valid: bool | None, checks: list[Check], findings: list[Fin
                 severity=Severity.WARNING,
             )
         )
+
+
+def _linked(checks: list[Check], findings: list[Finding]) -> list[Check]:
+    """Point each failed or warned login line at the finding that explains it."""
+    out = []
+    for c in checks:
+        cause = ""
+        if c.mark is Mark.FAIL and findings:
+            errors = [f for f in findings if f.severity is Severity.ERROR] or findings
+            cause = errors[0].cause
+        elif c.mark is Mark.WARN:
+            wanted = (
+                (lambda f: f.cause == "trusted_network_only")
+                if c.stage == "network"
+                else (lambda f: any(e.startswith("login without token") for e in f.evidence))
+            )
+            cause = next((f.cause for f in findings if wanted(f)), "")
+        out.append(c._replace(cause=cause) if cause else c)
+    return out
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -358,13 +411,20 @@ def run(
     color: bool | None = None,
     banner: str = "",
 ) -> int:
-    """Run ``check`` and return its exit status (2 when the configuration blocked it)."""
+    """Run ``check`` and return its exit status (2 when the configuration blocked it).
+
+    Report files (``opts.reports``) are validated before anything is read or sent, and
+    written once the run has finished.
+    """
+    from sfdoctor import output
+
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     if opts.max_attempts < 1:
         raise UsageError("--max-attempts must be at least 1")
     if opts.timeout <= 0:
         raise UsageError("--timeout must be positive")
+    targets = output.prepare(opts.reports)
     settings = load_settings(
         login_url_flag=opts.login_url,
         sandbox=opts.sandbox,
@@ -372,14 +432,16 @@ def run(
         environ=environ,
         prompt=prompt,
     )
-    # NOTE: the report is built from redacted parts already; this last pass over the whole
-    # output is the belt to those braces.
-    redactor = Redactor(settings.secrets())
+    # NOTE: the report is built from redacted parts already; the pass over the whole report
+    # (before rendering, which wraps and escapes) and over every rendered output are the belt
+    # to those braces, and with --anonymize they replace usernames, ids, hosts and addresses.
+    redactor = Redactor(settings.secrets(), anonymize=opts.anonymize)
 
     def trace(line: str) -> None:
         print(line, file=stderr)
 
-    report = execute(opts, settings, trace=trace if opts.verbose else None)
+    report = execute(opts, settings, trace=trace if opts.verbose else None, redactor=redactor)
+    report = redactor.deep(report)
     if opts.fmt == "json":
         from sfdoctor.render.check_json import render as render_json
 
@@ -389,4 +451,23 @@ def run(
 
         color = stdout.isatty() if color is None else color
         stdout.write(redactor(render_console(report, color=color, banner=banner)))
+    if targets:
+        output.write(targets, report_source(report, opts), redactor)
     return report.exit_status(strict=opts.strict)
+
+
+def report_source(report: Report, opts: CheckOptions) -> ReportSource:
+    """The renderers of the ``check`` report files (:func:`sfdoctor.output.write`)."""
+    from sfdoctor.output import ReportSource
+    from sfdoctor.render import check_console, check_json, junit, markdown
+    from sfdoctor.render.banner import Banner
+
+    banner = Banner("check", report.generated_at, report.version, opts.anonymize)
+    return ReportSource(
+        banner,
+        document=lambda: check_json.document(report, strict=opts.strict),
+        renderables=lambda: check_console.renderables(report, inputs=True),
+        markdown=lambda: markdown.check(report, banner),
+        junit=lambda: junit.check(report, banner, strict=opts.strict),
+        failed=report.exit_status(strict=opts.strict) != 0,
+    )

@@ -27,15 +27,11 @@ class Call(NamedTuple):
         return not self.clues
 
 
-def _get(transport: Transport, name: str, url: str, token: Token) -> Call:
-    outcome = transport.request(
-        "GET",
-        url,
-        headers={
-            "Authorization": f"Bearer {token.access_token.reveal()}",
-            "Accept": "application/json",
-        },
-    )
+def _get(transport: Transport, name: str, url: str, token: Token | None) -> Call:
+    headers = {"Accept": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token.access_token.reveal()}"
+    outcome = transport.request("GET", url, headers=headers)
     if isinstance(outcome, TransportError):
         return Call(name, outcome, None, (transport_clue(outcome),))
     clues = clues_from_response(outcome.status, outcome.content_type, outcome.body)
@@ -59,6 +55,22 @@ def identity(transport: Transport, token: Token) -> Call:
 def versions(transport: Transport, token: Token) -> Call:
     """GET ``/services/data/``: the API versions this instance serves."""
     return _get(transport, "versions", token.instance_url + "/services/data/", token)
+
+
+def login_host_versions(transport: Transport, login_url: str) -> Call:
+    """GET ``/services/data/`` on the login host, without credentials (none are needed).
+
+    Sent alongside the first login, so the session checks can start on the newest version
+    as soon as a token arrives, one round trip earlier.
+    """
+    return _get(transport, "versions", login_url.rstrip("/") + "/services/data/", None)
+
+
+def offers(data: Any, version: str) -> bool:
+    """True when a ``/services/data/`` answer lists ``version``."""
+    return isinstance(data, list) and any(
+        isinstance(item, dict) and item.get("version") == version for item in data
+    )
 
 
 def limits(transport: Transport, token: Token, version: str) -> Call:

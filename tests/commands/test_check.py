@@ -113,7 +113,10 @@ class Org:
         )
 
     def versions(self, request: Request) -> Response:
-        return self._authorized(request) or Response(
+        # Salesforce lists its versions to anyone (no token needed).
+        if self.rest is not None:
+            return self._authorized(request)  # type: ignore[return-value]
+        return Response(
             json.dumps(
                 [
                     {"label": "Spring '24", "url": "/services/data/v60.0", "version": "60.0"},
@@ -535,3 +538,30 @@ def test_user_agent_and_form(run, env, httpserver) -> None:
     assert token_requests[0].headers["User-Agent"].startswith("sfdoctor/")
     form = parse_qs(token_requests[0].get_data(as_text=True))
     assert form["grant_type"] == ["password"] and form["username"] == [USERNAME]
+
+
+def test_versions_are_asked_of_the_login_host_without_credentials(run, env, httpserver) -> None:
+    Org(httpserver)
+    run("check")
+    lists = [req for req, _ in httpserver.log if req.path == "/services/data/"]
+    assert any("Authorization" not in req.headers for req in lists)
+    limits = [req for req, _ in httpserver.log if req.path.endswith("/limits")]
+    assert [req.path for req in limits] == ["/services/data/v62.0/limits"]
+
+
+def test_instance_on_another_release_is_followed(run, env, httpserver, monkeypatch) -> None:
+    from sfdoctor.probes import session
+
+    real = session.login_host_versions
+
+    def newer(transport, login_url):
+        call = real(transport, login_url)
+        return call._replace(data=[{"version": "99.0", "url": "/services/data/v99.0"}])
+
+    monkeypatch.setattr(session, "login_host_versions", newer)
+    Org(httpserver)
+    httpserver.expect_request("/services/data/v99.0/limits").respond_with_data("", status=404)
+    httpserver.expect_request("/services/data/v99.0/query").respond_with_data("", status=404)
+    status, doc = check_json(run)
+    assert status == ExitStatus.OK, doc["findings"]
+    assert any(c["summary"] == "using v62.0" for c in doc["checks"])

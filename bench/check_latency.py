@@ -1,0 +1,62 @@
+"""Round trips of a healthy `sfdoctor check`: how much network latency it pays for.
+
+Serves the simulated org's `healthy` scenario on loopback, once answering at once and once
+delaying every answer by DELAY seconds, runs the real check against each, and prints the
+extra wall time in units of DELAY: the number of round trips on the critical path.
+Budget (DESIGN.md): at most 3 (the login with the token; then the login without it and
+the session checks, concurrently; then limits and the query on the newest API version).
+
+    python bench/check_latency.py [--delay 0.2] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from sfdoctor.commands.check import CheckOptions, execute
+from sfdoctor.config import load_settings
+from sfdoctor.simulator import SCENARIOS, serve
+
+BUDGET = 3
+
+
+def one_run(delay: float) -> tuple[float, int, int]:
+    """Wall seconds of one healthy check, the requests the org saw, and its login count."""
+    sc = SCENARIOS["healthy"]
+    with serve(sc.org(), delay=delay) as org:
+        settings = load_settings(environ=sc.env(org.url))
+        start = time.perf_counter()
+        report = execute(CheckOptions(), settings)
+        elapsed = time.perf_counter() - start
+        assert str(report.verdict) == "ok", report.summary()
+        return elapsed, len(org.log), org.login_attempts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--delay", type=float, default=0.2)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    one_run(0.0)  # warm-up: imports, first connections
+    fast = statistics.median(one_run(0.0)[0] for _ in range(args.runs))
+    slow_runs = [one_run(args.delay) for _ in range(args.runs)]
+    slow = statistics.median(r[0] for r in slow_runs)
+    requests, logins = slow_runs[0][1], slow_runs[0][2]
+    trips = (slow - fast) / args.delay
+    print(f"healthy check: {requests} requests ({logins} logins) to the simulated org")
+    print(
+        f"without latency: {fast * 1000:.0f} ms; with {args.delay * 1000:.0f} ms per answer: "
+        f"{slow * 1000:.0f} ms"
+    )
+    print(
+        f"network time = {trips:.2f} round trips (budget {BUDGET}; a sequential client "
+        f"would pay {requests})"
+    )
+    print("within budget" if trips <= BUDGET + 0.25 else "OVER budget")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,169 @@
+"""``sfdoctor demo`` and ``sfdoctor simulate``: the real ``check`` against a simulated org.
+
+``demo`` starts the org on loopback, runs ``check`` with the scenario's (fake) credentials
+and prints the report under a line saying what is simulated. ``simulate`` keeps the org
+running in the foreground so other clients (curl, simple-salesforce, a script) can use it.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+from sfdoctor.commands.check import CheckOptions, execute
+from sfdoctor.commands.check import run as run_check
+from sfdoctor.config import load_settings
+from sfdoctor.errors import UsageError
+from sfdoctor.status import ExitStatus
+
+
+def _scenario(name: str):  # -> Scenario (the simulator is imported only when needed)
+    from sfdoctor.simulator import SCENARIOS
+
+    try:
+        return SCENARIOS[name]
+    except KeyError:
+        raise UsageError(
+            f"no scenario {name!r}", hint="sfdoctor demo --list shows the scenarios"
+        ) from None
+
+
+def list_scenarios(stdout: TextIO) -> int:
+    """``demo --list``: one scenario a line, with what it sets up."""
+    from sfdoctor.simulator import DEFAULT, SCENARIOS
+
+    width = max(len(n) for n in SCENARIOS)
+    for name, sc in SCENARIOS.items():
+        mark = " (default)" if name == DEFAULT else ""
+        stdout.write(f"{name:<{width}}  {sc.description}{mark}\n")
+    return ExitStatus.OK
+
+
+def banner(name: str) -> str:
+    """The line printed above a demo report."""
+    return (
+        f"Simulated org (nothing leaves this machine) \u2014 scenario '{name}': "
+        f"{_scenario(name).description}"
+    )
+
+
+def demo(
+    name: str | None,
+    opts: CheckOptions,
+    *,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    color: bool | None = None,
+) -> int:
+    """Run ``check`` against one scenario; its exit status is check's."""
+    from sfdoctor.simulator import DEFAULT, serve
+
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    name = name or DEFAULT
+    sc = _scenario(name)
+    with serve(sc.org()) as org:
+        if opts.fmt == "json":
+            print(banner(name), file=stderr)
+        return run_check(
+            opts,
+            environ=sc.env(org.url),
+            stdout=stdout,
+            stderr=stderr,
+            color=color,
+            banner="" if opts.fmt == "json" else banner(name),
+        )
+
+
+def demo_all(opts: CheckOptions, *, stdout: TextIO | None = None, color: bool | None = None) -> int:
+    """Every scenario through ``check``: a table of verdict, cause and attempts.
+
+    Exit 0 when every scenario was diagnosed as intended, 1 otherwise.
+    """
+    from sfdoctor.simulator import SCENARIOS, serve
+
+    stdout = stdout or sys.stdout
+    rows = []
+    for name, sc in SCENARIOS.items():
+        with serve(sc.org()) as org:
+            settings = load_settings(environ=sc.env(org.url))
+            report = execute(opts._replace(fmt="console"), settings)
+            attempts = org.login_attempts
+        cause = report.findings[0].cause if report.findings else None
+        intended = cause == sc.expected_cause and attempts == sc.expected_attempts
+        rows.append((name, str(report.verdict), cause or "-", attempts, intended))
+    if opts.fmt == "json":
+        import json
+
+        doc = {
+            "schema": "sfdoctor.demo/1",
+            "scenarios": [
+                {
+                    "scenario": n,
+                    "verdict": v,
+                    "cause": None if c == "-" else c,
+                    "attempts_used": a,
+                    "as_intended": i,
+                }
+                for n, v, c, a, i in rows
+            ],
+        }
+        stdout.write(json.dumps(doc, indent=2) + "\n")
+    else:
+        stdout.write(_table(rows, color=stdout.isatty() if color is None else color))
+    return ExitStatus.OK if all(r[-1] for r in rows) else ExitStatus.PROBLEM
+
+
+def _table(rows: list[tuple[str, str, str, int, bool]], *, color: bool) -> str:
+    from rich.table import Table
+    from rich.text import Text
+
+    from sfdoctor.render.console import to_string
+
+    table = Table(title="sfdoctor demo --all (simulated org)", title_justify="left")
+    for col in ("scenario", "verdict", "cause", "attempts", "as intended"):
+        table.add_column(col)
+    style = {"ok": "green", "warn": "yellow", "fail": "red"}
+    for name, verdict, cause, attempts, intended in rows:
+        table.add_row(
+            name,
+            Text(verdict, style=style[verdict]),
+            cause,
+            str(attempts),
+            Text("\u2713" if intended else "\u2717", style="green" if intended else "red"),
+        )
+    return to_string([table], color=color)
+
+
+def simulate(name: str | None, port: int, *, stdout: TextIO | None = None) -> int:
+    """Serve one scenario's org in the foreground until Ctrl-C."""
+    from sfdoctor.simulator import serve
+
+    stdout = stdout or sys.stdout
+    name = name or "healthy"
+    sc = _scenario(name)
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port {port} is not a TCP port")
+    try:
+        running = serve(sc.org(), port=port)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+    with running as org:
+        stdout.write(
+            f"Simulated Salesforce org, scenario '{name}': {sc.description}\n"
+            f"Login URL: {org.url}  (token endpoint {org.url}/services/oauth2/token)\n"
+            "Fake credentials for this scenario (not secrets; safe to paste):\n"
+        )
+        for key, value in sc.env(org.url).items():
+            stdout.write(f"  export {key}='{value}'\n")
+        stdout.write(
+            "Then: sfdoctor check   (or point any client at the login URL). Ctrl-C stops the org.\n"
+        )
+        stdout.flush()
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            stdout.write(f"\nstopped; {org.login_attempts} login attempt(s) served\n")
+    return ExitStatus.OK

@@ -1,0 +1,141 @@
+"""``sfdoctor demo`` and ``simulate``: every scenario diagnosed as intended, end to end."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from sfdoctor.commands.check import CheckOptions
+from sfdoctor.commands.check import run as run_check
+from sfdoctor.simulator import SCENARIOS, serve
+from sfdoctor.status import ExitStatus
+
+NAMES = list(SCENARIOS)
+
+
+def _sfdoctor() -> list[str]:
+    script = os.path.join(os.path.dirname(sys.executable), "sfdoctor")
+    return [script] if os.path.exists(script) else [sys.executable, "-m", "sfdoctor"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_scenario_through_main(run, name: str) -> None:
+    sc = SCENARIOS[name]
+    r = run("demo", name, "--format", "json")
+    doc = json.loads(r.out)
+    causes = [f["cause"] for f in doc["findings"]]
+    assert (causes[0] if causes else None) == sc.expected_cause
+    assert doc["attempts_used"] == sc.expected_attempts
+    assert r.status == doc["exit_code"]
+    assert name in r.err  # the "simulated org" line goes to stderr with --format json
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_org_saw_exactly_the_expected_logins(name: str) -> None:
+    sc = SCENARIOS[name]
+    with serve(sc.org()) as org:
+        out = io.StringIO()
+        run_check(
+            CheckOptions(fmt="json"), environ=sc.env(org.url), stdout=out, stderr=io.StringIO()
+        )
+        assert org.login_attempts == sc.expected_attempts
+
+
+def test_default_demo_is_the_laptop_trap(run) -> None:
+    r = run("demo")
+    assert r.status == ExitStatus.OK
+    assert "Simulated org" in r.out and "trusted-no-token" in r.out
+    assert "trusted_network_only" in r.out
+
+
+def test_list(run) -> None:
+    r = run("demo", "--list")
+    assert r.status == ExitStatus.OK
+    assert [line.split()[0] for line in r.out.splitlines()] == NAMES
+
+
+def test_all(run) -> None:
+    r = run("demo", "--all", "--format", "json")
+    assert r.status == ExitStatus.OK
+    rows = json.loads(r.out)["scenarios"]
+    assert [row["scenario"] for row in rows] == NAMES
+    assert all(row["as_intended"] for row in rows)
+
+
+def test_all_console_table(run) -> None:
+    r = run("demo", "--all")
+    assert r.status == ExitStatus.OK
+    for name in NAMES:
+        assert name in r.out
+
+
+def test_unknown_scenario(run) -> None:
+    r = run("demo", "no-such-thing")
+    assert r.status == ExitStatus.USAGE and "--list" in r.err
+
+
+@pytest.mark.parametrize(
+    ("name", "status"), [("healthy", 0), ("untrusted-no-token", 1), ("maintenance", 3)]
+)
+def test_installed_console_script(name: str, status: int) -> None:
+    out = subprocess.run([*_sfdoctor(), "demo", name], capture_output=True, text=True, timeout=60)
+    assert out.returncode == status, out.stderr
+    assert "Simulated org" in out.stdout and "Traceback" not in out.stderr
+
+
+def test_simulate_serves_a_plain_client() -> None:
+    import requests
+
+    proc = subprocess.Popen(
+        [*_sfdoctor(), "simulate", "--scenario", "healthy"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = []
+        assert proc.stdout is not None
+        while not any(line.startswith("Then:") for line in lines):
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read() if proc.stderr else "no output"
+            lines.append(line)
+        text = "".join(lines)
+        env = dict(re.findall(r"export (\w+)='([^']*)'", text))
+        resp = requests.post(
+            f"{env['SF_LOGIN_URL']}/services/oauth2/token",
+            data={
+                "grant_type": "password",
+                "client_id": env["SF_CLIENT_ID"],
+                "client_secret": env["SF_CLIENT_SECRET"],
+                "username": env["SF_USERNAME"],
+                "password": env["SF_PASSWORD"] + env["SF_SECURITY_TOKEN"],
+            },
+            timeout=10,
+        )
+        assert resp.status_code == 200 and resp.json()["token_type"] == "Bearer"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        rest, _ = proc.communicate(timeout=10)
+    assert proc.returncode == 0
+    assert "stopped; 1 login attempt(s) served" in rest
+
+
+def test_demo_writes_reports(run, tmp_path) -> None:
+    target = tmp_path / "demo.json"
+    r = run("demo", "stale-token", "--report", str(target))
+    assert r.status == ExitStatus.PROBLEM
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    doc = json.loads(target.read_text(encoding="utf-8"))
+    assert doc["findings"][0]["cause"] == "security_token_invalid"
+
+
+def test_reports_need_one_scenario(run, tmp_path) -> None:
+    r = run("demo", "--all", "--report", str(tmp_path / "x.json"))
+    assert r.status == ExitStatus.USAGE
