@@ -27,10 +27,7 @@ exit codes: 0 ok, 1 problem diagnosed, 2 usage or configuration error,
 Secrets are read from the environment or an env file, never from flags.
 """
 
-_PENDING = {
-    "triage": "summarise a Login History or Event Log File CSV export",
-    "demo": "run check against a built-in simulated org",
-}
+_PENDING: dict[str, str] = {}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     which = explain.add_mutually_exclusive_group()
     which.add_argument("--cause", metavar="ID", help="show one knowledge-base entry")
     which.add_argument("--list", action="store_true", help="list every cause id")
+    _add_report_options(explain)
 
     check = sub.add_parser(
         "check",
@@ -99,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n"
         "  sfdoctor check\n"
         "  sfdoctor check --env-file .env.ci --strict --format json\n"
-        "  sfdoctor check --sandbox -v",
+        "  sfdoctor check --sandbox -v\n"
+        "  sfdoctor check --report report.html --report junit.xml --anonymize",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     where = check.add_mutually_exclusive_group()
@@ -146,6 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print a redacted trace of every HTTP exchange on stderr",
     )
+    _add_report_options(check)
+
+    _add_demo_parsers(sub, common)
+    _add_triage_parser(sub, common)
 
     for name, summary in _PENDING.items():
         p = sub.add_parser(
@@ -156,6 +159,24 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
+
+
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    """``--report PATH`` (repeatable) and ``--anonymize``: one call per subcommand; the
+    command passes ``args.report`` to :func:`sfdoctor.output.prepare`."""
+    parser.add_argument(
+        "--report",
+        action="append",
+        metavar="PATH",
+        help="also write the report to PATH (repeatable); the extension chooses the format: "
+        ".json .txt .md .html .svg .xml (JUnit). Written atomically, mode 0600",
+    )
+    parser.add_argument(
+        "--anonymize",
+        action="store_true",
+        help="also replace usernames, org/user ids, instance and My Domain names and IP "
+        "addresses with placeholders, in every output",
+    )
 
 
 def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
@@ -173,17 +194,165 @@ def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             list_all=args.list,
             stdin=stdin,
             stdout=stdout,
+            reports=tuple(args.report or ()),
+            anonymize=args.anonymize,
         )
     if args.command == "check":
         from sfdoctor.commands import check
 
         return check.run(_check_options(args), prompt=_prompt_if_terminal(stdin))
+    if args.command in ("demo", "simulate"):
+        return _run_demo(args)
+    if args.command == "triage":
+        return _run_triage(args, stdin, stdout)
     if args.command in _PENDING:
         raise UsageError(
             f"'{args.command}' is not yet available in sfdoctor {__version__}",
             hint="sfdoctor explain works today: sfdoctor explain --help",
         )
     raise UsageError("no command given", hint="sfdoctor --help lists the commands")
+
+
+def _add_demo_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    import argparse
+
+    from sfdoctor.models import OutputFormat
+
+    demo = sub.add_parser(
+        "demo",
+        parents=[common],
+        help="run check against a built-in simulated org",
+        description="Start a simulated Salesforce org on this machine, run the real `check` "
+        "against it with the scenario's fake credentials, and print the report. Nothing "
+        "leaves the machine.",
+        epilog="examples:\n  sfdoctor demo\n  sfdoctor demo stale-token\n"
+        "  sfdoctor demo --list\n  sfdoctor demo --all",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    demo.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help="what to simulate (default: trusted-no-token; see --list)",
+    )
+    which = demo.add_mutually_exclusive_group()
+    which.add_argument("--list", action="store_true", help="list the scenarios")
+    which.add_argument(
+        "--all", action="store_true", help="run every scenario and print a table of the diagnoses"
+    )
+    demo.add_argument(
+        "--format",
+        choices=[f.value for f in OutputFormat],
+        default="console",
+        help="output format (default: console)",
+    )
+    demo.add_argument("--strict", action="store_true", help="warnings fail the run (exit 1)")
+    demo.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print a redacted trace of every HTTP exchange on stderr",
+    )
+    _add_report_options(demo)
+
+    simulate = sub.add_parser(
+        "simulate",
+        parents=[common],
+        help="serve a simulated org until Ctrl-C",
+        description="Serve a simulated Salesforce org on 127.0.0.1 in the foreground and print "
+        "its login URL and (fake) credentials, so any client can be pointed at it.",
+    )
+    simulate.add_argument(
+        "--scenario",
+        default="healthy",
+        help="what to simulate (default: healthy; see sfdoctor demo --list)",
+    )
+    simulate.add_argument(
+        "--port", type=int, default=0, help="TCP port on 127.0.0.1 (default: any free port)"
+    )
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from sfdoctor.commands import demo
+    from sfdoctor.commands.check import CheckOptions
+    from sfdoctor.errors import UsageError
+
+    if args.command == "simulate":
+        return demo.simulate(args.scenario, args.port)
+    if args.list or args.all:
+        if args.scenario:
+            raise UsageError("give either SCENARIO or --list/--all, not both")
+        if args.list:
+            return demo.list_scenarios(sys.stdout)
+    opts = CheckOptions(
+        fmt=args.format,
+        strict=args.strict,
+        verbose=args.verbose,
+        reports=tuple(args.report or ()),
+        anonymize=args.anonymize,
+    )
+    if args.all:
+        if opts.reports:
+            raise UsageError("--report works with one scenario, not with --all")
+        return demo.demo_all(opts)
+    return demo.demo(args.scenario, opts)
+
+
+def _add_triage_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    import argparse
+
+    from sfdoctor.models import OutputFormat
+
+    triage = sub.add_parser(
+        "triage",
+        parents=[common],
+        help="summarise a Login History or Event Log File CSV export (offline)",
+        description="Read a Login History export and say what is failing, for whom, from "
+        "where, since when, and what to do: the Setup > Login History download, a "
+        "LoginHistory query export, or an Event Log File of type Login (.csv or .csv.gz). "
+        "Statuses are classified with the same knowledge base as `explain`; nothing is sent "
+        "anywhere.",
+        epilog="examples:\n"
+        "  sfdoctor triage LoginHistory.csv\n"
+        "  sfdoctor triage Login.csv.gz --format json > triage.json\n"
+        "  zcat LoginHistory.csv.gz | sfdoctor triage - --top 10\n\n"
+        "exit codes: 0 no failed login, 1 failures with a known cause, 2 nothing usable "
+        "in the file, 3 only statuses sfdoctor does not know",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    triage.add_argument(
+        "file", metavar="FILE", help="the export (.csv or .csv.gz), or - to read standard input"
+    )
+    triage.add_argument(
+        "--format",
+        choices=[f.value for f in OutputFormat],
+        default="console",
+        help="output format (default: console)",
+    )
+    triage.add_argument(
+        "--top",
+        type=int,
+        metavar="N",
+        help="rows in each top table (default: 5 in the console, 20 in JSON)",
+    )
+    _add_report_options(triage)
+
+
+def _run_triage(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from sfdoctor.commands import triage
+    from sfdoctor.errors import UsageError
+
+    if args.top is not None and args.top < 1:
+        raise UsageError(f"--top {args.top}: give a number of rows, 1 or more")
+    return triage.run(
+        args.file,
+        fmt=args.format,
+        top=args.top,
+        stdin=stdin,
+        stdout=stdout,
+        reports=tuple(args.report or ()),
+        anonymize=args.anonymize,
+    )
 
 
 def _check_options(args: argparse.Namespace) -> object:
@@ -206,6 +375,8 @@ def _check_options(args: argparse.Namespace) -> object:
         fmt=args.format,
         strict=args.strict,
         verbose=args.verbose,
+        reports=tuple(args.report or ()),
+        anonymize=args.anonymize,
     )
 
 
