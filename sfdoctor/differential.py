@@ -82,7 +82,7 @@ def diagnose(
             )
             checks.append(
                 Check(
-                    "network",
+                    "trust",
                     "trusted network",
                     Mark.WARN,
                     "trusted: the login works here without a token",
@@ -98,7 +98,7 @@ def diagnose(
         if second is None:
             checks.append(
                 Check(
-                    "network",
+                    "trust",
                     "trusted network",
                     Mark.SKIP,
                     "not tested: the attempt budget allows one login",
@@ -107,7 +107,7 @@ def diagnose(
         elif second.kind == "ok":
             checks.append(
                 Check(
-                    "network",
+                    "trust",
                     "trusted network",
                     Mark.INFO,
                     "trusted: the password alone also works here; keep the token, "
@@ -117,7 +117,7 @@ def diagnose(
         elif second.kind == "auth_failure":
             checks.append(
                 Check(
-                    "network",
+                    "trust",
                     "trusted network",
                     Mark.OK,
                     "not trusted: the token is required here, and it works",

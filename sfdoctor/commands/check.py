@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from sfdoctor.probes.session import Call
 
 LOW_API_REQUESTS = 0.10  # warn below 10% of the daily allocation
-STAGES = ("configuration", "login", "network", "session")
+STAGES = ("configuration", "network", "login", "trust", "session")
 _LABELS = {
     "login_url": "login URL",
     "username": "username",
@@ -127,7 +127,7 @@ def execute(
     ``redactor`` (default: one for the settings' secrets) scrubs the ``trace``.
     """
     from sfdoctor.probes import password as pw
-    from sfdoctor.probes.http import Transport
+    from sfdoctor.probes.http import HttpAnswer, Transport
 
     kb = load()
     generated = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -163,6 +163,14 @@ def execute(
     if linted.blocking:
         return report()
 
+    from sfdoctor.network import clock_check, preflight
+
+    net = preflight(login_url, timeout=opts.timeout, trace=trace)
+    checks.extend(net.checks)
+    findings.extend(net.findings)
+    if net.blocking:  # the connection is not fit to carry credentials: send none
+        return report()
+
     redactor = redactor or Redactor(settings.secrets())
     transport = Transport(timeout=opts.timeout, redactor=redactor, trace=trace)
     client_secret = settings.client_secret.value
@@ -191,6 +199,10 @@ def execute(
         early_versions = pool.submit(session.login_host_versions, transport, login_url)
         first = login(password + settings.security_token.text)
         early = session.newest_version(early_versions.result().data)
+    if isinstance(first.outcome, HttpAnswer):
+        clock = clock_check(first.outcome.headers)
+        checks.extend(clock.checks)
+        findings.extend(clock.findings)
     attempts.append(
         _attempt_record(
             "password + security token" if token_given else "password", token_given, first
@@ -381,7 +393,7 @@ def _linked(checks: list[Check], findings: list[Finding]) -> list[Check]:
         elif c.mark is Mark.WARN:
             wanted = (
                 (lambda f: f.cause == "trusted_network_only")
-                if c.stage == "network"
+                if c.stage == "trust"
                 else (lambda f: any(e.startswith("login without token") for e in f.evidence))
             )
             cause = next((f.cause for f in findings if wanted(f)), "")

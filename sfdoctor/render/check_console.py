@@ -16,6 +16,7 @@ _STAGES = {
     "configuration": "Configuration",
     "login": "Login",
     "network": "Network",
+    "trust": "Trusted network",
     "session": "Session",
 }
 

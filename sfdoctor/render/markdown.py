@@ -26,7 +26,12 @@ _MARKS = {
 _SEVERITY = {"error": "\u274c", "warning": "\u26a0\ufe0f", "info": "\u2139\ufe0f"}
 _VERDICT = {Verdict.OK: "\u2705 OK", Verdict.WARN: "\u26a0\ufe0f WARN", Verdict.FAIL: "\u274c FAIL"}
 _NONE = "\u2014"
-_STAGES = {"configuration": "Configuration", "login": "Login", "network": "Network"}
+_STAGES = {
+    "configuration": "Configuration",
+    "network": "Network",
+    "login": "Login",
+    "trust": "Trusted network",
+}
 
 # Characters that Markdown (CommonMark + GFM tables, strikethrough, autolinks) gives a meaning.
 _SPECIAL = re.compile(r"([\\`*\[\]<>|~])")
