@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sfdoctor.render.console import MARK, STYLE, Unwrapped, to_string
+from sfdoctor.render.console import MARK, STYLE, Unwrapped, listing, para, to_string
 from sfdoctor.report import Finding, Mark, Report, Verdict
 
 _MARKS = {Mark.OK: "ok", Mark.WARN: "warn", Mark.FAIL: "fail", Mark.INFO: "info", Mark.SKIP: "info"}
@@ -21,23 +21,6 @@ _STAGES = {
 }
 
 
-def _para(text: Any, indent: int) -> Any:
-    from rich.padding import Padding
-
-    return Padding(text, (0, 0, 0, indent), expand=False)
-
-
-def _numbered(rows: list[Any], indent: int) -> Any:
-    from rich.table import Table
-
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column()
-    for i, row in enumerate(rows, 1):
-        grid.add_row(f"{i}.", row)
-    return _para(grid, indent)
-
-
 def _finding(f: Finding, n: int) -> list[Any]:
     from rich.table import Table
     from rich.text import Text
@@ -45,19 +28,19 @@ def _finding(f: Finding, n: int) -> list[Any]:
     kind = {"error": "fail", "warning": "warn", "info": "info"}[str(f.severity)]
     out: list[Any] = [
         Text.assemble((f"{MARK[kind]} ", STYLE[kind]), (f"{n}. {f.title}", "bold")),
-        _para(
+        para(
             Text(f"{f.cause} \u00b7 {f.severity} \u00b7 {f.confidence} confidence", style="dim"), 3
         ),
     ]
     for line in f.evidence:
-        out.append(_para(Text.assemble(("Evidence: ", "dim"), line), 3))
+        out.append(para(Text.assemble(("Evidence: ", "dim"), line), 3))
     if f.candidates:
         heading = (
             "Candidates, most likely first:"
             if f.cause == "ambiguous_auth_failure"
             else "Could also be, most likely first:"
         )
-        out.append(_para(Text(heading, style="bold"), 3))
+        out.append(para(Text(heading, style="bold"), 3))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
         grid.add_column()
@@ -68,10 +51,10 @@ def _finding(f: Finding, n: int) -> list[Any]:
                     f"{title} ", (f"({cause})", "dim"), ("\nLogin History: ", "dim"), confirm
                 ),
             )
-        out.append(_para(grid, 5))
-    out.append(_para(Text("What to do:", style="bold"), 3))
+        out.append(para(grid, 5))
+    out.append(para(Text("What to do:", style="bold"), 3))
     out.append(
-        _numbered(
+        listing(
             [
                 Text(step, style="yellow" if step.startswith("Not recommended:") else "")
                 for step in f.remediation
@@ -94,7 +77,7 @@ def inputs_table(report: Report) -> Any:
     table.add_column("source", style="dim")
     for i in report.inputs:
         table.add_row(i.name, Text(i.value), Text(i.source))
-    return _para(table, 2)
+    return para(table, 2)
 
 
 def renderables(report: Report, *, banner: str = "", inputs: bool = False) -> list[Any]:
@@ -122,7 +105,7 @@ def renderables(report: Report, *, banner: str = "", inputs: bool = False) -> li
         kind = _MARKS[c.mark]
         mark = "-" if c.mark is Mark.SKIP else MARK[kind]
         out.append(
-            _para(Text.assemble((f"{mark} ", STYLE[kind]), (c.name, "bold"), "  ", c.summary), 2)
+            para(Text.assemble((f"{mark} ", STYLE[kind]), (c.name, "bold"), "  ", c.summary), 2)
         )
     if report.findings:
         out.append(Text("Findings", style="bold underline"))

@@ -9,6 +9,32 @@ MARK = {"ok": "\u2713", "warn": "!", "fail": "\u2717", "info": "\u00b7"}
 STYLE = {"ok": "green", "warn": "yellow", "fail": "red", "info": "cyan"}
 
 
+def para(text: Any, indent: int) -> Any:
+    """``text`` indented by ``indent`` columns (wrapped lines keep the indent)."""
+    from rich.padding import Padding
+
+    return Padding(text, (0, 0, 0, indent), expand=False)
+
+
+def listing(items: list[Any], indent: int, *, bullet: str | None = None) -> Any:
+    """A numbered list (or a bulleted one) whose wrapped lines align under the text."""
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True, style="dim" if bullet else "")
+    grid.add_column()
+    for n, item in enumerate(items, 1):
+        grid.add_row(bullet or f"{n}.", item)
+    return para(grid, indent)
+
+
+def link(url: str, indent: int) -> Unwrapped:
+    """A documentation link, never wrapped."""
+    from rich.text import Text
+
+    return Unwrapped(Text(" " * indent + url, style="blue"))
+
+
 class Unwrapped:
     """A line printed as it is, never wrapped (URLs: a broken URL cannot be clicked)."""
 

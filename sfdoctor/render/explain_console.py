@@ -9,34 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sfdoctor.knowledge import load
-from sfdoctor.render.console import MARK, STYLE, Unwrapped, to_string
+from sfdoctor.render.console import MARK, STYLE, link, listing, para, to_string
 
 if TYPE_CHECKING:
     from sfdoctor.models import Cause, Explanation, Match
-
-
-def _para(text: Any, indent: int) -> Any:
-    from rich.padding import Padding
-
-    return Padding(text, (0, 0, 0, indent), expand=False)
-
-
-def _numbered(items: list[Any], indent: int) -> Any:
-    """A numbered list whose wrapped lines align under the text, not the number."""
-    from rich.table import Table
-
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column()
-    for n, item in enumerate(items, 1):
-        grid.add_row(f"{n}.", item)
-    return _para(grid, indent)
-
-
-def _link(url: str, indent: int) -> Any:
-    from rich.text import Text
-
-    return Unwrapped(Text(" " * indent + url, style="blue"))
 
 
 def _cause_block(entry: Cause, match: Match | None) -> list[Any]:
@@ -55,11 +31,11 @@ def _cause_block(entry: Cause, match: Match | None) -> list[Any]:
     out.append(head)
     if match is not None:
         for line in match.evidence:
-            out.append(_para(Text.assemble(("Evidence: ", "dim"), line), 2))
-    out.append(_para(Text.assemble(("What it means: ", "bold"), entry.meaning), 2))
-    out.append(_para(Text.assemble(("Why: ", "bold"), entry.why), 2))
+            out.append(para(Text.assemble(("Evidence: ", "dim"), line), 2))
+    out.append(para(Text.assemble(("What it means: ", "bold"), entry.meaning), 2))
+    out.append(para(Text.assemble(("Why: ", "bold"), entry.why), 2))
     if entry.candidates:
-        out.append(_para(Text("Candidates, most likely first:", style="bold"), 2))
+        out.append(para(Text("Candidates, most likely first:", style="bold"), 2))
         rows = [
             Text.assemble(
                 f"{kb.causes[c.cause].title} ",
@@ -69,18 +45,18 @@ def _cause_block(entry: Cause, match: Match | None) -> list[Any]:
             )
             for c in entry.candidates
         ]
-        out.append(_numbered(rows, 4))
-    out.append(_para(Text("What to do:", style="bold"), 2))
-    out.append(_numbered([Text(step) for step in entry.remediation], 4))
+        out.append(listing(rows, 4))
+    out.append(para(Text("What to do:", style="bold"), 2))
+    out.append(listing([Text(step) for step in entry.remediation], 4))
     for d in entry.discouraged:
         out.append(
-            _para(Text.assemble(("Not recommended: ", "yellow"), f"{d.option}. {d.reason}"), 4)
+            para(Text.assemble(("Not recommended: ", "yellow"), f"{d.option}. {d.reason}"), 4)
         )
     if entry.confirm:
-        out.append(_para(Text.assemble(("Confirm: ", "bold"), entry.confirm), 2))
+        out.append(para(Text.assemble(("Confirm: ", "bold"), entry.confirm), 2))
     if entry.references:
-        out.append(_para(Text("Read more:", style="bold"), 2))
-        out.extend(_link(ref, 4) for ref in entry.references)
+        out.append(para(Text("Read more:", style="bold"), 2))
+        out.extend(link(ref, 4) for ref in entry.references)
     return out
 
 
@@ -122,7 +98,7 @@ def input_block(excerpt: str) -> list[Any]:
         return []
     return [
         Text("Input (redacted)", style="bold underline"),
-        _para(Text(excerpt, style="dim"), 2),
+        para(Text(excerpt, style="dim"), 2),
         Text(""),
     ]
 

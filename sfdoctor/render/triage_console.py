@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from itertools import zip_longest
 from typing import Any
 
-from sfdoctor.render.console import MARK, STYLE, Unwrapped, to_string
+from sfdoctor.render.console import MARK, STYLE, Unwrapped, listing, para, to_string
 from sfdoctor.report import Finding
 from sfdoctor.status import ExitStatus
 from sfdoctor.triage_report import Count, Day, TriageSummary
@@ -30,29 +30,11 @@ _ROLES = {
 }
 
 
-def _para(text: Any, indent: int) -> Any:
-    from rich.padding import Padding
-
-    return Padding(text, (0, 0, 0, indent), expand=False)
-
-
 def _heading(text: str) -> Any:
     from rich.console import Group
     from rich.text import Text
 
     return Group(Text(""), Text(text, style="bold underline"))
-
-
-def _bullets(lines: list[Any], indent: int) -> Any:
-    """Bullet points whose wrapped lines align under the text, not the bullet."""
-    from rich.table import Table
-
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True, style="dim")
-    grid.add_column()
-    for line in lines:
-        grid.add_row("\u2022", line)
-    return _para(grid, indent)
 
 
 def bar(value: int, peak: int, width: int = BAR_WIDTH) -> str:
@@ -110,10 +92,10 @@ def _totals(s: TriageSummary) -> list[Any]:
         (f"{s.failures:,} failed{share}", "red" if s.failures else ""),
         f"  \u00b7  {s.skipped:,} skipped",
     )
-    out.append(_para(line, 2))
+    out.append(para(line, 2))
     if s.distinct_users or s.distinct_ips:
         out.append(
-            _para(
+            para(
                 Text(
                     f"failures from {s.distinct_users:,} users and {s.distinct_ips:,} source "
                     "addresses",
@@ -123,9 +105,9 @@ def _totals(s: TriageSummary) -> list[Any]:
             )
         )
     if s.first:
-        out.append(_para(Text(f"first failure {s.first}, last {s.last}", style="dim"), 2))
+        out.append(para(Text(f"first failure {s.first}, last {s.last}", style="dim"), 2))
     for r in s.skipped_reasons:
-        out.append(_para(Text(f"skipped: {r.count:,} \u00d7 {r.value}", style="yellow"), 2))
+        out.append(para(Text(f"skipped: {r.count:,} \u00d7 {r.value}", style="yellow"), 2))
     return out
 
 
@@ -147,7 +129,7 @@ def _causes(s: TriageSummary) -> list[Any]:
             Text.assemble(c.title, (f"\n{c.cause}", "dim")),
             Text(c.fix),
         )
-    return [_heading("Failures by cause"), _para(table, 2)]
+    return [_heading("Failures by cause"), para(table, 2)]
 
 
 def _tops(s: TriageSummary) -> list[Any]:
@@ -160,7 +142,7 @@ def _tops(s: TriageSummary) -> list[Any]:
         if not (c.users or c.source_ips or c.applications):
             continue
         out.append(
-            _para(Text.assemble((c.title, "bold"), (f"  {c.cause} \u00b7 {c.count:,}", "dim")), 2)
+            para(Text.assemble((c.title, "bold"), (f"  {c.cause} \u00b7 {c.count:,}", "dim")), 2)
         )
         table = Table(box=None, pad_edge=False, header_style="dim", show_edge=False)
         lists: list[tuple[str, int, tuple[Count, ...]]] = []
@@ -178,7 +160,7 @@ def _tops(s: TriageSummary) -> list[Any]:
             for item in row:
                 cells += [Text(item.value), f"{item.count:,}"] if item else ["", ""]
             table.add_row(*cells)
-        out.append(_para(table, 4))
+        out.append(para(table, 4))
     return out
 
 
@@ -198,7 +180,7 @@ def _chart(s: TriageSummary) -> list[Any]:
     for label, n, top in rows:
         grid.add_row(label, Text(bar(n, peak), style="red"), f"{n:,}", top)
     title = "Failures per day" if unit == "day" else "Failures per week"
-    return [_heading(title), _para(grid, 2)]
+    return [_heading(title), para(grid, 2)]
 
 
 def _unknown(s: TriageSummary) -> list[Any]:
@@ -208,12 +190,12 @@ def _unknown(s: TriageSummary) -> list[Any]:
         return []
     out: list[Any] = [_heading("Statuses sfdoctor does not know")]
     for u in s.unknown_statuses[:MAX_UNKNOWN]:
-        out.append(_para(Text.assemble((f"{u.count:>9,}  ", "yellow"), u.value), 2))
+        out.append(para(Text.assemble((f"{u.count:>9,}  ", "yellow"), u.value), 2))
     rest = s.unknown_statuses[MAX_UNKNOWN:]
     if rest:
         n = sum(u.count for u in rest)
         out.append(
-            _para(
+            para(
                 Text(
                     f"and {len(rest):,} more ({n:,} rows): every one is listed by --format json",
                     style="dim",
@@ -237,13 +219,13 @@ def _finding(f: Finding, n: int, failures: int | None) -> list[Any]:
         )
     ]
     if f.evidence:
-        out.append(_bullets([Text(line) for line in f.evidence], 3))
+        out.append(listing([Text(line) for line in f.evidence], 3, bullet="\u2022"))
     if f.remediation:
-        out.append(_para(Text.assemble(("Fix: ", "bold"), f.remediation[0]), 3))
+        out.append(para(Text.assemble(("Fix: ", "bold"), f.remediation[0]), 3))
     for step in f.remediation[1:]:
         if step.startswith("Not recommended:"):
             head, _, rest = step.partition(":")
-            out.append(_para(Text.assemble((head + ":", "yellow"), rest), 3))
+            out.append(para(Text.assemble((head + ":", "yellow"), rest), 3))
     out.append(
         Unwrapped(Text.assemble(("   Every step: ", "dim"), f"sfdoctor explain --cause {f.cause}"))
     )
@@ -258,7 +240,7 @@ def renderables(s: TriageSummary) -> list[Any]:
         Text.assemble(("sfdoctor triage", "bold"), f"  {s.source}", (f"  ({s.kind.label})", "dim"))
     ]
     cols = ", ".join(f"{_ROLES[r]} '{name}'" for r, name in s.columns.items())
-    out.append(_para(Text(f"columns: {cols}", style="dim"), 2))
+    out.append(para(Text(f"columns: {cols}", style="dim"), 2))
     out += _totals(s)
     if s.causes:
         out += _causes(s)
@@ -272,7 +254,7 @@ def renderables(s: TriageSummary) -> list[Any]:
             out += _finding(f, n, by_cause.get(f.cause))
     if s.notes:
         out.append(_heading("Notes"))
-        out += [_para(Text(f"\u00b7 {note}", style="dim"), 2) for note in s.notes]
+        out += [para(Text(f"\u00b7 {note}", style="dim"), 2) for note in s.notes]
     status = s.exit_status()
     word, style = {
         ExitStatus.OK: ("OK", "green"),
