@@ -66,7 +66,7 @@ _PATTERNS: tuple[tuple[tuple[tuple[str, ...], ...], str, str], ...] = (
         r"(?i)\b(authorization\s*[:=]\s*[\"']?\s*(?:bearer|oauth|basic)\s+)[^\s\"',;]+",
         r"\1" + MASK,
     ),
-    ((("bearer",),), r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=!\-]{16,}", r"\1" + MASK),
+    ((("bearer",),), r"(?i)\b(bearer[ \t]+)[A-Za-z0-9._~+/=!\-]{16,}", r"\1" + MASK),
     # JSON / Python dict fields: "password": "x"  'client_secret': 'x'
     (
         (('"', "'"), (":",), _FIELD_WORDS),
@@ -106,6 +106,13 @@ _PATTERNS: tuple[tuple[tuple[tuple[str, ...], ...], str, str], ...] = (
     ),
     # JWTs (header.payload.signature, base64url): assertions, id tokens.
     ((("eyj",),), r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+", MASK),
+    # Passwords in URLs (proxy URLs above all): http://user:secret@proxy:3128; the
+    # placeholder of documentation (http://user:password@host) is left as it is.
+    (
+        (("://",), ("@",)),
+        r"(?i)\b([a-z][a-z0-9+.-]*://[^\s:/@?#\"'<>]+:)(?!password@)[^\s/@?#\"'<>]+@",
+        r"\1" + MASK + "@",
+    ),
 )
 
 
