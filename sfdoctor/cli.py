@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and documentation)."""
     import argparse
 
-    from sfdoctor.models import OutputFormat
+    from sfdoctor.models import Flow, OutputFormat
 
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: a subcommand's default must not overwrite a --debug given before it.
@@ -88,18 +88,32 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check",
         parents=[common],
-        help="log in with and without the security token; diagnose",
-        description="Log in to Salesforce the way the integration does (OAuth username-password "
-        "flow), with and without the security token, verify the session with real REST calls, "
-        "and name the cause of any failure. Secrets come from the environment "
-        "(SF_USERNAME, SF_PASSWORD, SF_SECURITY_TOKEN, SF_CLIENT_ID, SF_CLIENT_SECRET, "
+        help="log in the way the integration does; diagnose",
+        description="Log in to Salesforce the way the integration does (--flow: the OAuth "
+        "username-password flow by default, SOAP login(), JWT bearer or client credentials), "
+        "for the password flows with and without the security token, verify the session with "
+        "real REST calls, name the cause of any failure, and say what the configuration leans "
+        "on that Salesforce is retiring. Secrets come from the environment (SF_USERNAME, "
+        "SF_PASSWORD, SF_SECURITY_TOKEN, SF_CLIENT_ID, SF_CLIENT_SECRET, SF_JWT_KEY_FILE, "
         "SF_LOGIN_URL; SALESFORCE_* names too), --env-file, or a prompt; never from flags.",
         epilog="examples:\n"
         "  sfdoctor check\n"
         "  sfdoctor check --env-file .env.ci --strict --format json\n"
         "  sfdoctor check --sandbox -v\n"
+        "  sfdoctor check --flow soap\n"
+        "  SF_JWT_KEY_FILE=server.key sfdoctor check --flow jwt\n"
+        "  sfdoctor check --flow client-credentials --login-url https://acme.my.salesforce.com\n"
         "  sfdoctor check --report report.html --report junit.xml --anonymize",
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument(
+        "--flow",
+        choices=[f.value for f in Flow],
+        default=Flow.PASSWORD.value,
+        help="how the integration logs in: password (OAuth username-password, the default), "
+        "soap (SOAP login() with password + token), jwt (JWT bearer: SF_CLIENT_ID, "
+        "SF_USERNAME, SF_JWT_KEY_FILE; needs pip install 'sfdoctor[jwt]'), "
+        "client-credentials (SF_CLIENT_ID, SF_CLIENT_SECRET at the My Domain)",
     )
     where = check.add_mutually_exclusive_group()
     where.add_argument(
@@ -127,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--api-version",
         metavar="NN.0",
-        help="REST API version to verify with (default: the newest offered)",
+        help="REST API version to verify with (default: the newest offered); SOAP login() "
+        "is called at it when it is 64.0 or older, else at 64.0",
     )
     check.add_argument(
         "--query", metavar="SOQL", help="SOQL query to run (default: one row from Organization)"
@@ -377,6 +392,7 @@ def _check_options(args: argparse.Namespace) -> object:
         verbose=args.verbose,
         reports=tuple(args.report or ()),
         anonymize=args.anonymize,
+        flow=args.flow,
     )
 
 

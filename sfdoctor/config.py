@@ -80,9 +80,20 @@ FIELDS: tuple[tuple[str, bool, tuple[str, ...]], ...] = (
     ("security_token", True, ("SF_SECURITY_TOKEN", "SALESFORCE_SECURITY_TOKEN")),
     ("client_id", False, ("SF_CLIENT_ID", "SALESFORCE_CLIENT_ID")),
     ("client_secret", True, ("SF_CLIENT_SECRET", "SALESFORCE_CLIENT_SECRET")),
+    # A path: not secret itself. The key it names is, and never leaves the probe that signs.
+    ("jwt_key_file", False, ("SF_JWT_KEY_FILE",)),
 )
 SECRET_FIELDS = frozenset(name for name, secret, _ in FIELDS if secret)
 REQUIRED = ("username", "password", "client_id", "client_secret")
+"""What the username-password flow needs (the default flow)."""
+REQUIRED_BY_FLOW: dict[str, tuple[str, ...]] = {
+    "password": REQUIRED,
+    "soap": ("username", "password"),
+    "jwt": ("client_id", "username", "jwt_key_file"),
+    "client-credentials": ("client_id", "client_secret"),
+}
+"""The settings each ``--flow`` cannot do without (keys are :class:`~sfdoctor.models.Flow`
+values; the security token is never required: trusted networks need none)."""
 
 
 class Settings(NamedTuple):
@@ -94,6 +105,7 @@ class Settings(NamedTuple):
     security_token: Setting
     client_id: Setting
     client_secret: Setting
+    jwt_key_file: Setting
 
     def secrets(self) -> list[str]:
         """The secret values, for the redactor (password+token too: that is what is sent)."""
@@ -149,9 +161,11 @@ def load_settings(
     env_file: str | None = None,
     environ: Mapping[str, str] | None = None,
     prompt: Callable[[str, bool], str] | None = None,
+    flow: str = "password",
 ) -> Settings:
-    """Gather the settings. ``prompt(label, secret)`` is called for missing required values
-    when given (the CLI passes one only when standard input is a terminal)."""
+    """Gather the settings. ``prompt(label, secret)`` is called for the missing values
+    ``flow`` requires, when given (the CLI passes one only when standard input is a
+    terminal)."""
     environ = os.environ if environ is None else environ
     file_values = parse_env_file(env_file) if env_file else {}
     found: dict[str, Setting] = {}
@@ -174,7 +188,7 @@ def load_settings(
     elif found["login_url"].value is None:
         found["login_url"] = Setting(PRODUCTION_URL, "default")
     if prompt is not None:
-        for name in REQUIRED:
+        for name in REQUIRED_BY_FLOW[str(flow)]:
             if found[name].value is None:
                 secret = name in SECRET_FIELDS
                 answer = prompt(name.replace("_", " "), secret)

@@ -1,4 +1,5 @@
-"""The differential diagnosis of the username-password login (DESIGN.md, "What check does").
+"""The differential diagnosis of the password logins (DESIGN.md, "What check does"): the
+OAuth username-password flow and SOAP ``login()``.
 
 Pure: two login observations in (with and without the security token), findings and report
 lines out. The matrix:
@@ -10,6 +11,10 @@ lines out. The matrix:
     auth failure auth failure    the body's cause, or ambiguous_auth_failure with candidates
     (no token)   ok              trusted_network_only: fails from any other network
     (no token)   auth failure    the body's cause, or security_token_required (most likely)
+
+SOAP ``login()`` names more than OAuth: ``INVALID_LOGIN`` with the token appended, then
+``LOGIN_MUST_USE_SECURITY_TOKEN`` without it, means the password is right and the token is not
+(security_token_invalid).
 """
 
 from __future__ import annotations
@@ -23,6 +28,12 @@ from sfdoctor.report import Check, Finding, Mark
 
 # An OAuth answer naming one of these leaves nothing for a second attempt to learn.
 _GENERIC = frozenset({"ambiguous_auth_failure", "security_token_required"})
+GENERIC = _GENERIC
+"""The causes whose answer a login without the token can still refine (OAuth flows)."""
+SOAP_GENERIC = _GENERIC | {"invalid_credentials"}
+"""For SOAP ``login()``, ``INVALID_LOGIN`` ("Invalid username, password, security token; or
+user locked out") is the generic answer too: with a token appended it cannot tell a wrong
+password from a stale token, which the login without the token can."""
 
 
 class LoginView(NamedTuple):
@@ -35,13 +46,13 @@ class LoginView(NamedTuple):
     """One line for the report: status and error, already redacted."""
 
 
-def decides(view: LoginView) -> bool:
+def decides(view: LoginView, generic: frozenset[str] = GENERIC) -> bool:
     """True when this failed attempt already names a cause a second login cannot change."""
     if view.kind == "error":
         return True
     if view.kind != "auth_failure":
         return False
-    return bool(view.matches) and view.matches[0].cause not in _GENERIC
+    return bool(view.matches) and view.matches[0].cause not in generic
 
 
 def _failure_findings(view: LoginView, prefix: str) -> list[Finding]:
@@ -56,8 +67,13 @@ def diagnose(
     *,
     token_given: bool,
     host_warning: Finding | None = None,
+    generic: frozenset[str] = GENERIC,
 ) -> tuple[list[Check], list[Finding]]:
-    """Report lines for the login stage and the findings the attempts support."""
+    """Report lines for the login stage and the findings the attempts support.
+
+    ``generic``: the causes a with-token refusal may name and still be refined by the
+    login without the token (:data:`SOAP_GENERIC` for SOAP ``login()``).
+    """
     checks: list[Check] = []
     findings: list[Finding] = []
     first_label = "login with password + security token" if token_given else "login with password"
@@ -92,7 +108,7 @@ def diagnose(
             findings.append(_token_required(first))
         else:
             findings.extend(_failure_findings(first, "login: "))
-        return checks, _with_host_warning(findings, host_warning, first)
+        return checks, _with_host_warning(findings, host_warning, first, generic)
 
     if first.kind == "ok":
         if second is None:
@@ -125,7 +141,7 @@ def diagnose(
             )
         return checks, findings
 
-    if decides(first) or second is None:
+    if decides(first, generic) or second is None:
         findings.extend(_failure_findings(first, "login with token: "))
     elif second.kind == "ok":
         findings.append(
@@ -135,6 +151,18 @@ def diagnose(
                     f"password + security token refused: {first.summary}",
                     f"password alone accepted: {second.summary} (this network is trusted)",
                     "so the password is right and the appended token is not the user's current one",
+                ],
+            )
+        )
+    elif _password_right_token_wrong(first, second):
+        findings.append(
+            finding(
+                "security_token_invalid",
+                [
+                    f"password + security token refused: {first.summary}",
+                    f"password alone: {second.summary}",
+                    "Salesforce asks for the token only once the password itself is right, "
+                    "so the appended token is not the user's current one",
                 ],
             )
         )
@@ -148,7 +176,19 @@ def diagnose(
             )
         else:
             findings.extend(_failure_findings(second, "login without token: "))
-    return checks, _with_host_warning(findings, host_warning, first)
+    return checks, _with_host_warning(findings, host_warning, first, generic)
+
+
+def _password_right_token_wrong(first: LoginView, second: LoginView) -> bool:
+    """SOAP: INVALID_LOGIN with the token, LOGIN_MUST_USE_SECURITY_TOKEN without it."""
+    return (
+        second.kind == "auth_failure"
+        and bool(second.matches)
+        and second.matches[0].cause == "security_token_required"
+        and str(second.matches[0].confidence) == "high"
+        and bool(first.matches)
+        and first.matches[0].cause == "invalid_credentials"
+    )
 
 
 def _token_required(view: LoginView) -> Finding:
@@ -169,12 +209,15 @@ def _token_required(view: LoginView) -> Finding:
 
 
 def _with_host_warning(
-    findings: list[Finding], warning: Finding | None, first: LoginView
+    findings: list[Finding],
+    warning: Finding | None,
+    first: LoginView,
+    generic_causes: frozenset[str] = GENERIC,
 ) -> list[Finding]:
     """A sandbox username on the production host explains a generic refusal best."""
     if warning is None or first.kind != "auth_failure":
         return findings
-    generic = [f for f in findings if f.cause in _GENERIC]
+    generic = [f for f in findings if f.cause in generic_causes]
     if not generic:
         return findings
     promoted = warning._replace(

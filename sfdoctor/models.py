@@ -21,6 +21,19 @@ class OutputFormat(StrEnum):
     JSON = "json"
 
 
+class Flow(StrEnum):
+    """``check --flow`` choices: how the integration logs in."""
+
+    PASSWORD = "password"
+    """OAuth 2.0 username-password flow (``grant_type=password``)."""
+    SOAP = "soap"
+    """SOAP API ``login()`` with password + security token (simple-salesforce, Data Loader)."""
+    JWT = "jwt"
+    """OAuth 2.0 JWT bearer flow: an RS256 assertion signed with the app's private key."""
+    CLIENT_CREDENTIALS = "client-credentials"
+    """OAuth 2.0 client credentials flow, at the org's My Domain, as the app's Run As user."""
+
+
 class Family(StrEnum):
     """Where a piece of evidence comes from.
 

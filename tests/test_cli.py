@@ -90,7 +90,8 @@ def test_lean_start_up_imports_neither_requests_nor_rich(argv: list[str]) -> Non
     code = (
         "import sys\nfrom sfdoctor.cli import main\n"
         f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
-        "heavy = sorted(m for m in ('requests', 'rich', 'urllib3') if m in sys.modules)\n"
+        "heavy = sorted(m for m in ('requests', 'rich', 'urllib3', 'jwt', 'cryptography')"
+        " if m in sys.modules)\n"
         "print('HEAVY:' + ','.join(heavy))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -15,6 +15,8 @@ from sfdoctor.commands.check import CheckOptions, execute
 from sfdoctor.commands.check import run as run_check
 from sfdoctor.config import load_settings
 from sfdoctor.errors import UsageError
+from sfdoctor.models import Severity
+from sfdoctor.report import Finding
 from sfdoctor.status import ExitStatus
 
 
@@ -40,6 +42,25 @@ def list_scenarios(stdout: TextIO) -> int:
     return ExitStatus.OK
 
 
+def diagnosis(findings: tuple[Finding, ...] | list[Finding]) -> str | None:
+    """The cause a run diagnosed: its first finding that is not a note (the deprecation
+    radar's notes are info), or None."""
+    return next((f.cause for f in findings if f.severity is not Severity.INFO), None)
+
+
+def _needs_extra(flow: str) -> bool:
+    """True when ``flow`` needs the ``jwt`` extra and it is not installed."""
+    if flow != "jwt":
+        return False
+    try:
+        from sfdoctor.probes.jwt import require_extra
+
+        require_extra()
+    except UsageError:
+        return True
+    return False
+
+
 def banner(name: str) -> str:
     """The line printed above a demo report."""
     return (
@@ -63,6 +84,11 @@ def demo(
     stderr = stderr or sys.stderr
     name = name or DEFAULT
     sc = _scenario(name)
+    opts = opts._replace(flow=sc.flow)
+    if sc.flow == "jwt":  # the simulated org verifies signatures with the same extra
+        from sfdoctor.probes.jwt import require_extra
+
+        require_extra()
     with serve(sc.org()) as org:
         if opts.fmt == "json":
             print(banner(name), file=stderr)
@@ -79,18 +105,22 @@ def demo(
 def demo_all(opts: CheckOptions, *, stdout: TextIO | None = None, color: bool | None = None) -> int:
     """Every scenario through ``check``: a table of verdict, cause and attempts.
 
-    Exit 0 when every scenario was diagnosed as intended, 1 otherwise.
+    Exit 0 when every scenario was diagnosed as intended, 1 otherwise. Without the ``jwt``
+    extra, the JWT scenarios are listed as skipped (verdict ``skip``), not failed.
     """
     from sfdoctor.simulator import SCENARIOS, serve
 
     stdout = stdout or sys.stdout
     rows = []
     for name, sc in SCENARIOS.items():
+        if _needs_extra(sc.flow):
+            rows.append((name, "skip", "-", 0, True))
+            continue
         with serve(sc.org()) as org:
             settings = load_settings(environ=sc.env(org.url))
-            report = execute(opts._replace(fmt="console"), settings)
+            report = execute(opts._replace(fmt="console", flow=sc.flow), settings)
             attempts = org.login_attempts
-        cause = report.findings[0].cause if report.findings else None
+        cause = diagnosis(report.findings)
         intended = cause == sc.expected_cause and attempts == sc.expected_attempts
         rows.append((name, str(report.verdict), cause or "-", attempts, intended))
     if opts.fmt == "json":
@@ -112,19 +142,31 @@ def demo_all(opts: CheckOptions, *, stdout: TextIO | None = None, color: bool | 
         stdout.write(json.dumps(doc, indent=2) + "\n")
     else:
         stdout.write(_table(rows, color=stdout.isatty() if color is None else color))
+        if any(r[1] == "skip" for r in rows):
+            stdout.write("skipped: the JWT scenarios need pip install 'sfdoctor[jwt]'\n")
     return ExitStatus.OK if all(r[-1] for r in rows) else ExitStatus.PROBLEM
 
 
 def _table(rows: list[tuple[str, str, str, int, bool]], *, color: bool) -> str:
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
     from sfdoctor.render.console import to_string
 
-    table = Table(title="sfdoctor demo --all (simulated org)", title_justify="left")
+    table = Table(
+        title="sfdoctor demo --all (simulated org)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1),
+        collapse_padding=True,
+    )
     for col in ("scenario", "verdict", "cause", "attempts", "as intended"):
-        table.add_column(col)
-    style = {"ok": "green", "warn": "yellow", "fail": "red"}
+        # NOTE: names and cause ids are never cut: they are what a reader looks up.
+        table.add_column(col, no_wrap=col in ("scenario", "cause"))
+    style = {"ok": "green", "warn": "yellow", "fail": "red", "skip": "dim"}
     for name, verdict, cause, attempts, intended in rows:
         table.add_row(
             name,
@@ -145,6 +187,10 @@ def simulate(name: str | None, port: int, *, stdout: TextIO | None = None) -> in
     sc = _scenario(name)
     if not 0 <= port <= 65535:
         raise UsageError(f"--port {port} is not a TCP port")
+    if sc.flow == "jwt":  # the org verifies signatures with the same extra
+        from sfdoctor.probes.jwt import require_extra
+
+        require_extra()
     try:
         running = serve(sc.org(), port=port)
     except OSError as exc:
@@ -157,8 +203,9 @@ def simulate(name: str | None, port: int, *, stdout: TextIO | None = None) -> in
         )
         for key, value in sc.env(org.url).items():
             stdout.write(f"  export {key}='{value}'\n")
+        command = "sfdoctor check" + ("" if sc.flow == "password" else f" --flow {sc.flow}")
         stdout.write(
-            "Then: sfdoctor check   (or point any client at the login URL). Ctrl-C stops the org.\n"
+            f"Then: {command}   (or point any client at the login URL). Ctrl-C stops the org.\n"
         )
         stdout.flush()
         try:

@@ -107,7 +107,7 @@ class Transport:
         method: str,
         url: str,
         *,
-        data: Mapping[str, str] | str | None = None,
+        data: Mapping[str, str] | str | bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Outcome:
         """Send one request and return the answer or the transport fault, never raise."""
@@ -118,6 +118,8 @@ class Transport:
             from urllib.parse import urlencode
 
             sent.append(f">   {urlencode(data)}")
+        elif isinstance(data, bytes):
+            sent.append(f">   {data[:2000].decode('utf-8', errors='replace')}")
         elif data:
             sent.append(f">   {data[:2000]}")
         self._trace(sent)

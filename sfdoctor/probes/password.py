@@ -39,10 +39,11 @@ class Login(NamedTuple):
 
     @property
     def kind(self) -> str:
-        """``ok``, ``auth_failure`` (an OAuth error answer) or ``error`` (anything else)."""
+        """``ok``, ``auth_failure`` (an OAuth error answer or a SOAP login fault) or
+        ``error`` (anything else)."""
         if self.token is not None:
             return "ok"
-        if any(c.family is Family.OAUTH for c in self.clues):
+        if any(c.family in (Family.OAUTH, Family.SOAP) for c in self.clues):
             return "auth_failure"
         return "error"
 
@@ -84,16 +85,29 @@ def password_login(
     password: Secret,
 ) -> Login:
     """POST the password grant; ``password`` already carries the token when one is used."""
-    outcome = transport.request(
-        "POST",
-        login_url.rstrip("/") + TOKEN_PATH,
-        data={
+    return token_request(
+        transport,
+        login_url,
+        {
             "grant_type": "password",
             "client_id": client_id,
             "client_secret": client_secret.reveal(),
             "username": username,
             "password": password.reveal(),
         },
+    )
+
+
+def token_request(transport: Transport, login_url: str, form: dict[str, str]) -> Login:
+    """POST ``form`` to the token endpoint of ``login_url``: the token, or the evidence.
+
+    Shared by every OAuth flow (password, JWT bearer, client credentials); the access token
+    received is taught to the transport's redactor at once.
+    """
+    outcome = transport.request(
+        "POST",
+        login_url.rstrip("/") + TOKEN_PATH,
+        data=form,
         headers={"Accept": "application/json"},
     )
     if isinstance(outcome, TransportError):

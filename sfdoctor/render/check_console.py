@@ -18,6 +18,7 @@ _STAGES = {
     "network": "Network",
     "trust": "Trusted network",
     "session": "Session",
+    "radar": "Deprecation radar",
 }
 
 

@@ -31,6 +31,7 @@ _STAGES = {
     "network": "Network",
     "login": "Login",
     "trust": "Trusted network",
+    "radar": "Deprecation radar",
 }
 
 # Characters that Markdown (CommonMark + GFM tables, strikethrough, autolinks) gives a meaning.

@@ -24,6 +24,8 @@ from sfdoctor.simulator.org import (
     Org,
     Profile,
     User,
+    decide_client_credentials_login,
+    decide_jwt_login,
     decide_password_login,
     decide_soap_login,
 )
@@ -42,6 +44,8 @@ __all__ = [
     "RunningOrg",
     "Scenario",
     "User",
+    "decide_client_credentials_login",
+    "decide_jwt_login",
     "decide_password_login",
     "decide_soap_login",
     "serve",

@@ -47,7 +47,9 @@ def token_success(
 ) -> Answer:
     """The username-password token response (fields and order as ``ok--password-grant-success``).
 
-    ``base_url`` serves as both the login host (in ``id``) and the instance URL.
+    ``base_url`` serves as both the login host (in ``id``) and the instance URL. The
+    client credentials flow answers the same way (INFERRED: with ``signature`` and
+    ``issued_at``, as the password flow does).
     """
     ident = identity_url(base_url, org, user)
     payload = {
@@ -57,6 +59,22 @@ def token_success(
         "token_type": "Bearer",
         "issued_at": issued_at,
         "signature": signature(client_secret, ident, issued_at),
+    }
+    answer = json_answer(payload)
+    return Answer(200, load(R.OAUTH_SUCCESS).content_type, answer.body)
+
+
+def jwt_token_success(base_url: str, org: Org, user: User, access_token: str) -> Answer:
+    """The JWT bearer token response: ``access_token, scope, instance_url, id, token_type``
+    and no ``signature``/``issued_at`` (the fields a published JWT-flow example shows,
+    oschweitzer/salesforce-jwt-bearer-token-flow; research §5). INFERRED: the scope value.
+    """
+    payload = {
+        "access_token": access_token,
+        "scope": "api",
+        "instance_url": base_url,
+        "id": identity_url(base_url, org, user),
+        "token_type": "Bearer",
     }
     answer = json_answer(payload)
     return Answer(200, load(R.OAUTH_SUCCESS).content_type, answer.body)

@@ -1,11 +1,13 @@
 """The simulated org: users, network policy, the connected app, and how a login is decided.
 
-:func:`decide_password_login` (OAuth username-password flow) and :func:`decide_soap_login`
-(SOAP ``login()``) are pure: they read the org and return a :class:`LoginOutcome` saying
-what Salesforce would answer (a fixture name), what Setup > Login History would record,
-and whether the attempt counts toward the lockout threshold. :meth:`Org.apply` then
-changes the org (failed-login counter, lockout, Login History), so a caller can decide a
-login without touching the org, and the server applies it under one lock.
+:func:`decide_password_login` (OAuth username-password flow), :func:`decide_soap_login`
+(SOAP ``login()``), :func:`decide_jwt_login` (JWT bearer) and
+:func:`decide_client_credentials_login` are pure: they read the org and return a
+:class:`LoginOutcome` saying what Salesforce would answer (a fixture name), what Setup >
+Login History would record, and whether the attempt counts toward the lockout threshold.
+:meth:`Org.apply` then changes the org (failed-login counter, lockout, Login History), so
+a caller can decide a login without touching the org, and the server applies it under one
+lock.
 
 The order of checks follows docs/research (shared/research/salesforce-auth-errors.md).
 Where Salesforce's order or answer is not documented, the choice is marked ``INFERRED``.
@@ -28,6 +30,13 @@ MIN_API_VERSION = 31.0
 
 SOAP_LOGIN_LAST_VERSION = 64.0
 """``login()`` "remains available in API version 64.0 and earlier" (research §6.6)."""
+
+JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+PRODUCTION_AUDIENCE = "https://login.salesforce.com"
+SANDBOX_AUDIENCE = "https://test.salesforce.com"
+JWT_MAX_LIFETIME = 300
+"""INFERRED: how far ahead ``exp`` may lie. Salesforce asks for an expiry "within three
+minutes"; clients send now + 180 s, and some slack is allowed for clocks and latency."""
 
 
 class LoginHistory(StrEnum):
@@ -132,6 +141,10 @@ class ConnectedApp:
     """Permitted Users = "Admin approved users are pre-authorized"."""
     pre_authorized_profiles: tuple[str, ...] = ()
     """Profiles assigned to the app (only consulted when ``admin_approved_only``)."""
+    certificate: str | None = None
+    """PEM of the certificate uploaded under 'Use digital signatures' (JWT bearer flow)."""
+    run_as: str | None = None
+    """Client Credentials Flow > Run As: the username tokens are issued for (None: unset)."""
 
 
 @dataclass(frozen=True)
@@ -181,6 +194,14 @@ class Org:
     api_requests_used: int = 0
     api_version_max: float = 65.0
     """Latest API version the org offers (65.0 = Winter '26)."""
+    sandbox: bool = False
+    """A sandbox: JWT assertions must name ``https://test.salesforce.com`` as audience."""
+    clock_skew: float = 0.0
+    """Seconds the org's clock is ahead of the client's (negative: behind): its ``Date``
+    header and its judgement of a JWT's ``exp`` follow it."""
+    generic_login_host: bool = False
+    """The server plays ``login.salesforce.com``/``test.salesforce.com`` rather than the
+    org's My Domain: the client credentials flow is refused there (research O18)."""
     login_history: list[LoginHistoryEntry] = field(default_factory=list)
     sessions: dict[str, str] = field(default_factory=dict)
     """Access token (session id) -> username."""
@@ -400,3 +421,117 @@ def decide_soap_login(org: Org, username: str, password: str, api_version: float
         user.username,
         password_expired=user.password_expired,
     )
+
+
+def _b64url(part: str) -> bytes:
+    import base64
+
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def _jwt_parts(assertion: str) -> tuple[dict[str, object], dict[str, object], bytes, bytes] | None:
+    """(header, claims, signing input, signature) of a compact JWS, or None if malformed."""
+    import binascii
+    import json
+
+    parts = assertion.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        header = json.loads(_b64url(parts[0]))
+        claims = json.loads(_b64url(parts[1]))
+        signature = _b64url(parts[2])
+    except (ValueError, binascii.Error):
+        return None
+    if not isinstance(header, dict) or not isinstance(claims, dict):
+        return None
+    return header, claims, f"{parts[0]}.{parts[1]}".encode(), signature
+
+
+def _signed_by(certificate: str | None, signing_input: bytes, signature: bytes) -> bool:
+    """Whether ``signature`` is an RS256 signature of ``signing_input`` by the key whose
+    certificate is ``certificate`` (needs cryptography: the ``jwt`` extra)."""
+    if not certificate:
+        return False
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    key = x509.load_pem_x509_certificate(certificate.encode()).public_key()
+    if not isinstance(key, rsa.RSAPublicKey):
+        return False
+    try:
+        key.verify(signature, signing_input, padding.PKCS1v15(), hashes.SHA256())
+    except InvalidSignature:
+        return False
+    return True
+
+
+def decide_jwt_login(org: Org, assertion: str, now: float) -> LoginOutcome:
+    """Decide an OAuth 2.0 JWT bearer login (``grant_type=...:jwt-bearer``) at ``now``; pure.
+
+    Order (INFERRED where Salesforce does not document it): the assertion's shape and
+    algorithm, the audience (research O14: "audience is invalid"), the issuer (the consumer
+    key), the signature against the certificate uploaded to the app, the expiry, the
+    subject (research O15: all "invalid assertion"), the user and the org, the profile's
+    Login IP Ranges (JWT always enforces them, research O16; trusted networks do not
+    matter: there is no password), and last the app's approval ("user hasn't approved this
+    consumer", research O13). Nothing counts toward the lockout threshold.
+    """
+    parsed = _jwt_parts(assertion)
+    if parsed is None or parsed[0].get("alg") != "RS256":
+        return _fail(R.OAUTH_INVALID_ASSERTION, None)
+    _, claims, signing_input, signature = parsed
+    audience = SANDBOX_AUDIENCE if org.sandbox else PRODUCTION_AUDIENCE
+    aud = claims.get("aud")
+    if aud != audience and not (isinstance(aud, list) and audience in aud):
+        return _fail(R.OAUTH_AUDIENCE_INVALID, None)
+    app = org.app(str(claims.get("iss", "")))
+    if app is None:
+        return _fail(R.OAUTH_INVALID_CLIENT_ID, None)
+    if not _signed_by(app.certificate, signing_input, signature):
+        return _fail(R.OAUTH_INVALID_ASSERTION, None)
+    exp = claims.get("exp")
+    if not isinstance(exp, int | float) or not now < exp <= now + JWT_MAX_LIFETIME:
+        return _fail(R.OAUTH_INVALID_ASSERTION, None)
+    user = org.user(str(claims.get("sub", "")))
+    if user is None:
+        return _fail(R.OAUTH_INVALID_ASSERTION, None)  # no Login History row: no such user
+    if not user.active:
+        return _fail(R.OAUTH_INACTIVE_USER, LoginHistory.USER_INACTIVE, user)
+    if not org.active:
+        return _fail(R.OAUTH_INACTIVE_ORG, LoginHistory.ORG_INACTIVE, user)
+    ranges = user.profile.login_ip_ranges
+    if ranges and not _in_ranges(org.client_ip, ranges):
+        return _fail(R.OAUTH_IP_RESTRICTED, LoginHistory.RESTRICTED_IP, user)
+    # With "All users may self-authorize" the user must have approved the app once in a
+    # browser, which never happens here: only pre-authorization admits a JWT login.
+    if not (app.admin_approved_only and user.profile.name in app.pre_authorized_profiles):
+        return _fail(R.OAUTH_USER_NOT_APPROVED, None, user)
+    return LoginOutcome(True, None, LoginHistory.SUCCESS, user.username)
+
+
+def decide_client_credentials_login(org: Org, client_id: str, client_secret: str) -> LoginOutcome:
+    """Decide an OAuth 2.0 client credentials login (``grant_type=client_credentials``); pure.
+
+    Order: the host (the generic login hosts refuse the flow: "request not supported on
+    this domain", research O18), the consumer key, the consumer secret, the app's Run As
+    user ("no client credentials user enabled", research O17), that user and the org.
+    INFERRED: the order after the host. Nothing counts toward a lockout.
+    """
+    if org.generic_login_host:
+        return _fail(R.OAUTH_NOT_ON_THIS_DOMAIN, None)
+    app = org.app(client_id)
+    if app is None:
+        return _fail(R.OAUTH_INVALID_CLIENT_ID, None)
+    if client_secret != app.consumer_secret:
+        return _fail(R.OAUTH_INVALID_SECRET, None)
+    user = org.user(app.run_as) if app.run_as else None
+    if user is None:
+        return _fail(R.OAUTH_NO_RUN_AS_USER, None)
+    if not user.active:
+        return _fail(R.OAUTH_INACTIVE_USER, LoginHistory.USER_INACTIVE, user)
+    if not org.active:
+        return _fail(R.OAUTH_INACTIVE_ORG, LoginHistory.ORG_INACTIVE, user)
+    return LoginOutcome(True, None, LoginHistory.SUCCESS, user.username)

@@ -32,6 +32,11 @@ OAUTH_IP_RESTRICTED = "oauth/ip_restricted--ip-restricted"
 OAUTH_IP_RESTRICTED_LEGACY = "oauth/ip_restricted--legacy-ip-restricted-or-invalid-login-hours"
 OAUTH_APP_NOT_APPROVED = "oauth/app_not_approved--invalid-app-access-not-admin-approved"
 OAUTH_UNSUPPORTED_GRANT = "oauth/password_flow_disabled--unsupported-grant-type"
+OAUTH_INVALID_ASSERTION = "oauth/jwt_assertion_invalid--invalid-assertion"
+OAUTH_AUDIENCE_INVALID = "oauth/wrong_login_host--audience-is-invalid"
+OAUTH_USER_NOT_APPROVED = "oauth/app_not_approved--user-hasnt-approved-this-consumer"
+OAUTH_NOT_ON_THIS_DOMAIN = "oauth/wrong_login_host--request-not-supported-on-this-domain"
+OAUTH_NO_RUN_AS_USER = "oauth/client_credentials_user_missing--no-client-credentials-user-enabled"
 OAUTH_SUCCESS = "oauth/ok--password-grant-success"  # for its content type only
 
 SOAP_INVALID_LOGIN = "soap/invalid_credentials--invalid-login-user-not-active-2022"

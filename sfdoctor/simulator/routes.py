@@ -17,10 +17,14 @@ from urllib.parse import parse_qsl
 from sfdoctor.simulator import bodies
 from sfdoctor.simulator import responses as R
 from sfdoctor.simulator.org import (
+    JWT_GRANT,
     MIN_API_VERSION,
+    LoginOutcome,
     LoginType,
     Org,
     User,
+    decide_client_credentials_login,
+    decide_jwt_login,
     decide_password_login,
     decide_soap_login,
 )
@@ -112,26 +116,37 @@ def _token(org: Org, base_url: str, request: Request) -> Routed:
         params.update(_form(request.body))
     is_post = request.method == "POST"
     log = masked(params)
-    if not is_post or params.get("grant_type") != "password":
+    grant = params.get("grant_type")
+    if not is_post or grant not in ("password", JWT_GRANT, "client_credentials"):
         # A body that is not form-encoded, a missing grant_type (a GET has none), or a grant
         # the simulator does not implement: "grant type not supported" (research O5).
         return Routed(load(R.OAUTH_UNSUPPORTED_GRANT), "oauth.token", log, is_post)
     secret = params.get("client_secret", "")
-    outcome = decide_password_login(
-        org,
-        params.get("client_id", ""),
-        secret,
-        params.get("username", ""),
-        params.get("password", ""),
-    )
+    outcome: LoginOutcome
+    if grant == JWT_GRANT:
+        now = time.time() + org.clock_skew
+        outcome = decide_jwt_login(org, params.get("assertion", ""), now)
+    elif grant == "client_credentials":
+        outcome = decide_client_credentials_login(org, params.get("client_id", ""), secret)
+    else:
+        outcome = decide_password_login(
+            org,
+            params.get("client_id", ""),
+            secret,
+            params.get("username", ""),
+            params.get("password", ""),
+        )
     org.apply(outcome, LoginType.OAUTH)
     user = org.user(outcome.username or "")
     if not outcome.ok or user is None:
         return Routed(load(outcome.answer or R.OAUTH_AUTH_FAILURE), "oauth.token", log, True)
     access_token = bodies.new_access_token(org)
     org.sessions[access_token] = user.username
-    issued_at = str(time.time_ns() // 1_000_000)
-    answer = bodies.token_success(base_url, org, user, access_token, secret, issued_at)
+    if grant == JWT_GRANT:
+        answer = bodies.jwt_token_success(base_url, org, user, access_token)
+    else:
+        issued_at = str(time.time_ns() // 1_000_000)
+        answer = bodies.token_success(base_url, org, user, access_token, secret, issued_at)
     return Routed(answer, "oauth.token", log, True)
 
 

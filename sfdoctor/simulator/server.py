@@ -89,6 +89,13 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass  # the org keeps its own log; nothing on stderr
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        # The Date header tells the org's clock: a skewed org shows what a client whose
+        # clock drifts sees (JWT assertions are judged by Salesforce's clock).
+        if timestamp is None:
+            timestamp = time.time() + self.server.running.org.clock_skew
+        return super().date_time_string(timestamp)
+
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             self.close_connection = True  # not supported: the body is left unread

@@ -30,8 +30,9 @@ def test_scenario_through_main(run, name: str) -> None:
     sc = SCENARIOS[name]
     r = run("demo", name, "--format", "json")
     doc = json.loads(r.out)
-    causes = [f["cause"] for f in doc["findings"]]
+    causes = [f["cause"] for f in doc["findings"] if f["severity"] != "info"]  # not the radar
     assert (causes[0] if causes else None) == sc.expected_cause
+    assert doc["flow"] == sc.flow
     assert doc["attempts_used"] == sc.expected_attempts
     assert r.status == doc["exit_code"]
     assert name in r.err  # the "simulated org" line goes to stderr with --format json
@@ -43,7 +44,10 @@ def test_org_saw_exactly_the_expected_logins(name: str) -> None:
     with serve(sc.org()) as org:
         out = io.StringIO()
         run_check(
-            CheckOptions(fmt="json"), environ=sc.env(org.url), stdout=out, stderr=io.StringIO()
+            CheckOptions(fmt="json", flow=sc.flow),
+            environ=sc.env(org.url),
+            stdout=out,
+            stderr=io.StringIO(),
         )
         assert org.login_attempts == sc.expected_attempts
 
@@ -139,3 +143,19 @@ def test_demo_writes_reports(run, tmp_path) -> None:
 def test_reports_need_one_scenario(run, tmp_path) -> None:
     r = run("demo", "--all", "--report", str(tmp_path / "x.json"))
     assert r.status == ExitStatus.USAGE
+
+
+def test_flows_of_the_scenarios() -> None:
+    flows = {sc.flow for sc in SCENARIOS.values()}
+    assert flows == {"password", "soap", "jwt", "client-credentials"}
+
+
+def test_all_without_the_jwt_extra_skips_the_jwt_scenarios(run, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "jwt", None)  # import jwt -> ImportError
+    r = run("demo", "--all", "--format", "json")
+    assert r.status == ExitStatus.OK
+    rows = {row["scenario"]: row for row in json.loads(r.out)["scenarios"]}
+    jwt_rows = [n for n, sc in SCENARIOS.items() if sc.flow == "jwt"]
+    assert jwt_rows and all(rows[n]["verdict"] == "skip" for n in jwt_rows)
+    r = run("demo", "jwt-healthy")
+    assert r.status == ExitStatus.USAGE and "pip install 'sfdoctor[jwt]'" in r.err

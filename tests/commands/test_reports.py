@@ -119,8 +119,11 @@ def test_check_writes_all_six(run, org_env, httpserver, tmp_path, name) -> None:
     assert "| result | stage | check | details |" in md
 
     if name == "healthy":
-        assert failures == [] and doc["findings"] == []
-        assert "None: nothing to fix." in md
+        # the only finding is the deprecation radar's note on the username-password flow
+        assert failures == [] and [f["cause"] for f in doc["findings"]] == [
+            "password_flow_disabled"
+        ]
+        assert doc["findings"][0]["severity"] == "info" and "sfdoctor check --flow jwt" in md
     else:
         assert [f.get("type") for f in failures] == ["security_token_required"]
         assert "what to do:" in (failures[0].text or "")

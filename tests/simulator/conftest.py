@@ -69,3 +69,54 @@ def soap_login(url: str, username: str, password: str, version: str = "64.0") ->
 def first_attempt(running: RunningOrg, scenario: Scenario) -> requests.Response:
     """The attempt a checker makes first: password + token when a token is configured."""
     return password_login(running.url, scenario.env(running.url), with_token=scenario.has_token)
+
+
+def jwt_assertion(env: dict[str, str], *, audience: str = "https://login.salesforce.com") -> str:
+    """An RS256 assertion signed with the key in ``SF_JWT_KEY_FILE`` (exp: now + 3 min)."""
+    import time
+
+    import jwt
+
+    with open(env["SF_JWT_KEY_FILE"], encoding="utf-8") as f:
+        key = f.read()
+    claims = {
+        "iss": env["SF_CLIENT_ID"],
+        "sub": env["SF_USERNAME"],
+        "aud": audience,
+        "exp": int(time.time()) + 180,
+    }
+    return jwt.encode(claims, key, algorithm="RS256")
+
+
+def jwt_login(url: str, env: dict[str, str], **claims: str) -> requests.Response:
+    """POST the JWT bearer grant as an integration would."""
+    data = {
+        "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
+        "assertion": jwt_assertion(env, **claims),
+    }
+    return requests.post(url + TOKEN_PATH, data=data, timeout=10)
+
+
+def client_credentials_login(url: str, env: dict[str, str]) -> requests.Response:
+    """POST the client credentials grant as an integration would."""
+    data = {
+        "grant_type": "client_credentials",
+        "client_id": env["SF_CLIENT_ID"],
+        "client_secret": env["SF_CLIENT_SECRET"],
+    }
+    return requests.post(url + TOKEN_PATH, data=data, timeout=10)
+
+
+def login_once(url: str, scenario: Scenario, *, with_token: bool = True) -> requests.Response:
+    """One login the way the scenario's flow logs in (the token appended when configured
+    and ``with_token``)."""
+    env = scenario.env(url)
+    with_token = with_token and scenario.has_token
+    if scenario.flow == "soap":
+        password = env["SF_PASSWORD"] + (env["SF_SECURITY_TOKEN"] if with_token else "")
+        return soap_login(url, env["SF_USERNAME"], password)
+    if scenario.flow == "jwt":
+        return jwt_login(url, env)
+    if scenario.flow == "client-credentials":
+        return client_credentials_login(url, env)
+    return password_login(url, env, with_token=with_token)
