@@ -46,7 +46,25 @@ from tests.commands.test_check import (
     Org,
 )
 
-NOWHERE = "login.nonexistent-sfdoctor.invalid"  # RFC 6761: never resolves, no query leaves
+NOWHERE = "login.nonexistent-sfdoctor.invalid"  # RFC 6761: a name that never resolves
+
+
+@pytest.fixture(autouse=True)
+def _no_dns_query_leaves(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answer ``.invalid`` names here, as a resolver would, so no DNS query is sent."""
+    import socket
+
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name.rstrip(".").endswith(".invalid"):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        if name not in ("localhost", "127.0.0.1", "::1") and not name[:1].isdigit():
+            raise AssertionError(f"a test tried to resolve {name!r}: tests never leave loopback")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
 PROXY_USER, PROXY_PASSWORD = "proxyuser", "ProxyCanaryPassw0rd"
 
 
