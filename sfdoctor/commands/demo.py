@@ -195,22 +195,24 @@ def simulate(name: str | None, port: int, *, stdout: TextIO | None = None) -> in
         running = serve(sc.org(), port=port)
     except OSError as exc:
         raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
-    with running as org:
-        stdout.write(
-            f"Simulated Salesforce org, scenario '{name}': {sc.description}\n"
-            f"Login URL: {org.url}  (token endpoint {org.url}/services/oauth2/token)\n"
-            "Fake credentials for this scenario (not secrets; safe to paste):\n"
-        )
-        for key, value in sc.env(org.url).items():
-            stdout.write(f"  export {key}='{value}'\n")
-        command = "sfdoctor check" + ("" if sc.flow == "password" else f" --flow {sc.flow}")
-        stdout.write(
-            f"Then: {command}   (or point any client at the login URL). Ctrl-C stops the org.\n"
-        )
-        stdout.flush()
-        try:
+    # NOTE: Ctrl-C is how this command ends, and it may come at any moment (even before
+    # the first line is out): the handler encloses everything after the server starts.
+    try:
+        with running as org:
+            stdout.write(
+                f"Simulated Salesforce org, scenario '{name}': {sc.description}\n"
+                f"Login URL: {org.url}  (token endpoint {org.url}/services/oauth2/token)\n"
+                "Fake credentials for this scenario (not secrets; safe to paste):\n"
+            )
+            for key, value in sc.env(org.url).items():
+                stdout.write(f"  export {key}='{value}'\n")
+            command = "sfdoctor check" + ("" if sc.flow == "password" else f" --flow {sc.flow}")
+            stdout.write(
+                f"Then: {command}   (or point any client at the login URL). Ctrl-C stops the org.\n"
+            )
+            stdout.flush()
             while True:
                 time.sleep(3600)
-        except KeyboardInterrupt:
-            stdout.write(f"\nstopped; {org.login_attempts} login attempt(s) served\n")
+    except KeyboardInterrupt:
+        stdout.write(f"\nstopped; {running.login_attempts} login attempt(s) served\n")
     return ExitStatus.OK
