@@ -5,7 +5,23 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sfdoctor.report import SCHEMA, Report
+from sfdoctor.report import SCHEMA, Finding, Report
+
+
+def finding_document(f: Finding) -> dict[str, Any]:
+    """One finding as JSON (the shape every command's ``findings[]`` uses)."""
+    doc: dict[str, Any] = {
+        "cause": f.cause,
+        "severity": str(f.severity),
+        "title": f.title,
+        "confidence": f.confidence,
+        "evidence": list(f.evidence),
+        "remediation": list(f.remediation),
+        "references": list(f.references),
+    }
+    if f.candidates:
+        doc["candidates"] = [{"cause": c, "title": t, "confirm": k} for c, t, k in f.candidates]
+    return doc
 
 
 def document(report: Report, *, strict: bool = False) -> dict[str, Any]:
@@ -42,27 +58,7 @@ def document(report: Report, *, strict: bool = False) -> dict[str, Any]:
             {"stage": c.stage, "name": c.name, "status": str(c.mark), "summary": c.summary}
             for c in report.checks
         ],
-        "findings": [
-            {
-                "cause": f.cause,
-                "severity": str(f.severity),
-                "title": f.title,
-                "confidence": f.confidence,
-                "evidence": list(f.evidence),
-                "remediation": list(f.remediation),
-                "references": list(f.references),
-                **(
-                    {
-                        "candidates": [
-                            {"cause": c, "title": t, "confirm": k} for c, t, k in f.candidates
-                        ]
-                    }
-                    if f.candidates
-                    else {}
-                ),
-            }
-            for f in report.findings
-        ],
+        "findings": [finding_document(f) for f in report.findings],
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sfdoctor.render.check_json import finding_document as check_finding
 from sfdoctor.report import Finding
 from sfdoctor.triage_report import SCHEMA, Count, TriageSummary
 
@@ -19,17 +20,7 @@ def _counts(items: tuple[Count, ...]) -> dict[str, int]:
 
 def finding_document(f: Finding, failures: int | None = None) -> dict[str, Any]:
     """One finding, in the shape of ``check``'s JSON findings (plus ``failures``)."""
-    doc: dict[str, Any] = {
-        "cause": f.cause,
-        "severity": str(f.severity),
-        "title": f.title,
-        "confidence": f.confidence,
-        "evidence": list(f.evidence),
-        "remediation": list(f.remediation),
-        "references": list(f.references),
-    }
-    if f.candidates:
-        doc["candidates"] = [{"cause": c, "title": t, "confirm": k} for c, t, k in f.candidates]
+    doc = check_finding(f)
     if failures is not None:
         doc["failures"] = failures
     return doc

@@ -18,7 +18,6 @@ import pytest
 from sfdoctor.output import ReportFormat
 from sfdoctor.status import ExitStatus
 from tests.commands.test_check import (
-    CLIENT_ID,
     CLIENT_SECRET,
     ORG,
     PASSWORD,
@@ -32,33 +31,6 @@ CANARIES = (PASSWORD, TOKEN, CLIENT_SECRET, "AQ4AQCanaryAccessTokenValue")
 FORMATS = [f.value for f in ReportFormat]
 
 
-@pytest.fixture
-def org_env(monkeypatch: pytest.MonkeyPatch, httpserver):
-    """SF_* pointing at the local server (as test_check's ``env``); returns a setter."""
-    for key in list(os.environ):
-        if key.startswith(("SF_", "SALESFORCE_")):
-            monkeypatch.delenv(key)
-
-    def _set(**values: str | None) -> None:
-        base = {
-            "SF_LOGIN_URL": httpserver.url_for("").rstrip("/"),
-            "SF_USERNAME": USERNAME,
-            "SF_PASSWORD": PASSWORD,
-            "SF_SECURITY_TOKEN": TOKEN,
-            "SF_CLIENT_ID": CLIENT_ID,
-            "SF_CLIENT_SECRET": CLIENT_SECRET,
-        }
-        base.update(values)
-        for k, v in base.items():
-            if v is None:
-                monkeypatch.delenv(k, raising=False)
-            else:
-                monkeypatch.setenv(k, v)
-
-    _set()
-    return _set
-
-
 def report_args(directory: Path, formats: list[str] = FORMATS) -> list[str]:
     return [arg for ext in formats for arg in ("--report", str(directory / f"r.{ext}"))]
 
@@ -70,9 +42,9 @@ def read(directory: Path, ext: str) -> str:
     return text
 
 
-def scenario(name: str, org_env, httpserver) -> Org:
+def scenario(name: str, env, httpserver) -> Org:
     if name == "failing":
-        org_env(SF_SECURITY_TOKEN=None)  # refused from this untrusted network
+        env(SF_SECURITY_TOKEN=None)  # refused from this untrusted network
     return Org(httpserver)
 
 
@@ -80,8 +52,8 @@ def scenario(name: str, org_env, httpserver) -> Org:
 
 
 @pytest.mark.parametrize("name", ["healthy", "failing"])
-def test_check_writes_all_six(run, org_env, httpserver, tmp_path, name) -> None:
-    scenario(name, org_env, httpserver)
+def test_check_writes_all_six(run, env, httpserver, tmp_path, name) -> None:
+    scenario(name, env, httpserver)
     r = run("check", *report_args(tmp_path))
     assert r.status == (ExitStatus.OK if name == "healthy" else ExitStatus.PROBLEM)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"r.{e}" for e in FORMATS)
@@ -132,8 +104,8 @@ def test_check_writes_all_six(run, org_env, httpserver, tmp_path, name) -> None:
         assert "**What to do**" in md and "\n1. " in md
 
 
-def test_report_of_a_blocked_configuration(run, org_env, httpserver, tmp_path) -> None:
-    org_env(SF_PASSWORD=None)
+def test_report_of_a_blocked_configuration(run, env, httpserver, tmp_path) -> None:
+    env(SF_PASSWORD=None)
     Org(httpserver)
     r = run("check", *report_args(tmp_path, ["xml", "md"]))
     assert r.status == ExitStatus.USAGE and len(httpserver.log) == 0
@@ -148,9 +120,7 @@ def test_report_of_a_blocked_configuration(run, org_env, httpserver, tmp_path) -
     "bad",
     ["r.pdf", "r", "missing-dir/r.json", "dir.json"],
 )
-def test_bad_report_path_is_refused_before_any_request(
-    run, org_env, httpserver, tmp_path, bad
-) -> None:
+def test_bad_report_path_is_refused_before_any_request(run, env, httpserver, tmp_path, bad) -> None:
     (tmp_path / "dir.json").mkdir()
     Org(httpserver)
     r = run("check", "--report", str(tmp_path / "ok.json"), "--report", str(tmp_path / bad))
@@ -161,7 +131,7 @@ def test_bad_report_path_is_refused_before_any_request(
 
 
 def test_unwritable_directory_is_refused_before_any_request(
-    run, org_env, httpserver, tmp_path, monkeypatch
+    run, env, httpserver, tmp_path, monkeypatch
 ) -> None:
     locked = tmp_path / "locked"
     locked.mkdir()
@@ -185,7 +155,7 @@ def test_unwritable_directory_is_refused_before_any_request(
 # --- atomicity --------------------------------------------------------------------------
 
 
-def test_renderer_crash_leaves_no_file(run, org_env, httpserver, tmp_path, monkeypatch) -> None:
+def test_renderer_crash_leaves_no_file(run, env, httpserver, tmp_path, monkeypatch) -> None:
     def boom(*args, **kwargs):
         raise RuntimeError("renderer exploded")
 
@@ -196,7 +166,7 @@ def test_renderer_crash_leaves_no_file(run, org_env, httpserver, tmp_path, monke
     assert list(tmp_path.iterdir()) == [], "no report, no temporary file"
 
 
-def test_interrupted_run_leaves_no_file(run, org_env, httpserver, tmp_path, monkeypatch) -> None:
+def test_interrupted_run_leaves_no_file(run, env, httpserver, tmp_path, monkeypatch) -> None:
     from sfdoctor.probes import session
 
     def interrupted(*args, **kwargs):
@@ -214,9 +184,9 @@ def test_interrupted_run_leaves_no_file(run, org_env, httpserver, tmp_path, monk
 
 @pytest.mark.parametrize("anonymize", [False, True])
 @pytest.mark.parametrize("name", ["healthy", "refused"])
-def test_canaries_appear_in_no_format(run, org_env, httpserver, tmp_path, name, anonymize) -> None:
+def test_canaries_appear_in_no_format(run, env, httpserver, tmp_path, name, anonymize) -> None:
     if name == "refused":
-        org_env(SF_PASSWORD=PASSWORD + "x")
+        env(SF_PASSWORD=PASSWORD + "x")
     Org(httpserver)
     extra = ["--anonymize"] if anonymize else []
     r = run("check", "-v", *extra, *report_args(tmp_path))
@@ -229,8 +199,8 @@ def test_canaries_appear_in_no_format(run, org_env, httpserver, tmp_path, name, 
             assert canary not in text, f"{canary} in {where}"
 
 
-def test_anonymize_removes_identities_from_every_output(run, org_env, httpserver, tmp_path) -> None:
-    org_env(SF_USERNAME="integration@acme.com")
+def test_anonymize_removes_identities_from_every_output(run, env, httpserver, tmp_path) -> None:
+    env(SF_USERNAME="integration@acme.com")
     where = "login from 198.18.7.42 to https://acme.my.salesforce.com refused"
     Org(httpserver, refuse={"error": "invalid_grant", "error_description": where})
 
@@ -248,7 +218,7 @@ def test_anonymize_removes_identities_from_every_output(run, org_env, httpserver
     assert "my-domain-1.my.salesforce.com" in read(tmp_path, "txt")
 
 
-def test_anonymize_replaces_org_and_user_ids(run, org_env, httpserver, tmp_path) -> None:
+def test_anonymize_replaces_org_and_user_ids(run, env, httpserver, tmp_path) -> None:
     Org(httpserver)
     r = run("check", "-v", "--anonymize", "--format", "json", *report_args(tmp_path))
     assert r.status == ExitStatus.OK
