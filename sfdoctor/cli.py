@@ -27,8 +27,6 @@ exit codes: 0 ok, 1 problem diagnosed, 2 usage or configuration error,
 Secrets are read from the environment or an env file, never from flags.
 """
 
-_PENDING: dict[str, str] = {}
-
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and documentation)."""
@@ -147,33 +145,32 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--query", metavar="SOQL", help="SOQL query to run (default: one row from Organization)"
     )
-    check.add_argument(
+    _add_run_output_options(check)
+
+    _add_demo_parsers(sub, common)
+    _add_triage_parser(sub, common)
+
+    return parser
+
+
+def _add_run_output_options(parser: argparse.ArgumentParser) -> None:
+    """What ``check`` and ``demo`` print and write: --format, --strict, -v, --report."""
+    from sfdoctor.models import OutputFormat
+
+    parser.add_argument(
         "--format",
         choices=[f.value for f in OutputFormat],
         default="console",
         help="output format (default: console)",
     )
-    check.add_argument("--strict", action="store_true", help="warnings fail the run (exit 1)")
-    check.add_argument(
+    parser.add_argument("--strict", action="store_true", help="warnings fail the run (exit 1)")
+    parser.add_argument(
         "-v",
         "--verbose",
         action="store_true",
         help="print a redacted trace of every HTTP exchange on stderr",
     )
-    _add_report_options(check)
-
-    _add_demo_parsers(sub, common)
-    _add_triage_parser(sub, common)
-
-    for name, summary in _PENDING.items():
-        p = sub.add_parser(
-            name,
-            parents=[common],
-            help=f"{summary} (not yet available)",
-            description=f"{summary}. Not yet available in this version.",
-        )
-        p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
-    return parser
+    _add_report_options(parser)
 
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
@@ -220,18 +217,12 @@ def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         return _run_demo(args)
     if args.command == "triage":
         return _run_triage(args, stdin, stdout)
-    if args.command in _PENDING:
-        raise UsageError(
-            f"'{args.command}' is not yet available in sfdoctor {__version__}",
-            hint="sfdoctor explain works today: sfdoctor explain --help",
-        )
     raise UsageError("no command given", hint="sfdoctor --help lists the commands")
 
 
 def _add_demo_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     import argparse
 
-    from sfdoctor.models import OutputFormat
 
     demo = sub.add_parser(
         "demo",
@@ -255,20 +246,7 @@ def _add_demo_parsers(sub: argparse._SubParsersAction, common: argparse.Argument
     which.add_argument(
         "--all", action="store_true", help="run every scenario and print a table of the diagnoses"
     )
-    demo.add_argument(
-        "--format",
-        choices=[f.value for f in OutputFormat],
-        default="console",
-        help="output format (default: console)",
-    )
-    demo.add_argument("--strict", action="store_true", help="warnings fail the run (exit 1)")
-    demo.add_argument(
-        "-v",
-        "--verbose",
-        action="store_true",
-        help="print a redacted trace of every HTTP exchange on stderr",
-    )
-    _add_report_options(demo)
+    _add_run_output_options(demo)
 
     simulate = sub.add_parser(
         "simulate",
