@@ -15,8 +15,10 @@ from sfdoctor import __version__
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from typing import TextIO
+
+    from sfdoctor.commands.check import CheckOptions
 
 PROG = "sfdoctor"
 
@@ -217,7 +219,9 @@ def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         return _run_demo(args)
     if args.command == "triage":
         return _run_triage(args, stdin, stdout)
-    raise UsageError("no command given", hint="sfdoctor --help lists the commands")
+    # No command: show what there is (on stderr: stdout may be a pipe expecting a report).
+    build_parser().print_help(sys.stderr)
+    raise UsageError("no command given", hint="start with: sfdoctor demo")
 
 
 def _add_demo_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -348,7 +352,7 @@ def _run_triage(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     )
 
 
-def _check_options(args: argparse.Namespace) -> object:
+def _check_options(args: argparse.Namespace) -> CheckOptions:
     from sfdoctor.commands.check import CheckOptions
     from sfdoctor.errors import UsageError
 
@@ -374,7 +378,7 @@ def _check_options(args: argparse.Namespace) -> object:
     )
 
 
-def _prompt_if_terminal(stdin: TextIO) -> object:
+def _prompt_if_terminal(stdin: TextIO) -> Callable[[str, bool], str] | None:
     """The interactive prompt, only when a person is at the terminal."""
     if not stdin.isatty():
         return None

@@ -96,3 +96,10 @@ def test_lean_start_up_imports_neither_requests_nor_rich(argv: list[str]) -> Non
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "HEAVY:"
+
+
+def test_no_command_shows_the_commands(run) -> None:
+    r = run()
+    assert r.status == ExitStatus.USAGE
+    assert "demo" in r.err and "check" in r.err and "sfdoctor demo" in r.err
+    assert r.out == ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sfdoctor.commands.check import CheckOptions, execute
 from sfdoctor.commands.check import run as run_check
@@ -19,8 +19,11 @@ from sfdoctor.models import Severity
 from sfdoctor.report import Finding
 from sfdoctor.status import ExitStatus
 
+if TYPE_CHECKING:
+    from sfdoctor.simulator import Scenario  # imported at run time only when needed
 
-def _scenario(name: str):  # -> Scenario (the simulator is imported only when needed)
+
+def _scenario(name: str) -> Scenario:
     from sfdoctor.simulator import SCENARIOS
 
     try:

@@ -198,7 +198,7 @@ def _signature(raw: dict[str, Any], causes: dict[str, Cause]) -> Signature:
     _require(isinstance(raw.get("id"), str), where, "needs an id")
     _require(raw.get("cause") in causes, where, f"unknown cause {raw.get('cause')!r}")
     try:
-        family = Family(raw.get("family"))
+        family = Family(str(raw.get("family")))
         confidence = Confidence(raw.get("confidence", "high"))
     except ValueError as exc:
         raise KnowledgeBaseError(f"{where}: {exc}") from None
