@@ -143,3 +143,43 @@ def test_each_cause_is_reported_once_with_its_best_evidence() -> None:
     matches = explain_text(text).matches
     assert [m.cause for m in matches] == ["ip_restricted"]
     assert matches[0].evidence == ('error=invalid_grant error_description="ip restricted"',)
+
+
+def test_literal_prefilter_never_hides_a_match() -> None:
+    """needles() may only skip texts the pattern cannot match (checked on every fixture)."""
+    import json
+
+    from sfdoctor.classify import needles, pattern
+    from tests.conftest import fixture_paths
+
+    texts = []
+    for path in fixture_paths():
+        fx = json.loads(path.read_text(encoding="utf-8"))
+        texts.append(fx["text"] if "text" in fx else fx.get("http", {}).get("body", ""))
+    texts += [TOKEN_2016, "multi-factor authentication is required", "x{0,40}y required"]
+    for sig in load().signatures:
+        if sig.message is None:
+            continue
+        cheap = needles(sig.message)
+        for text in texts:
+            if pattern(sig.message).search(text):
+                assert cheap is None or any(n in text.lower() for n in cheap), (sig.id, text)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("user hasn'?t approved this consumer", ("t approved this consumer",)),
+        (r"(?:multi|two)-factor\b.{0,40}\brequired", ("required",)),
+        ("a{2,3}bcde", ("bcde",)),
+        ("TLS", None),
+        (
+            "audience is invalid|audience validation failed",
+            ("audience is invalid", "audience validation failed"),
+        ),
+    ],
+)
+def test_needles(source: str, expected: tuple[str, ...] | None) -> None:
+    from sfdoctor.classify import needles
+
+    assert needles(source) == expected
