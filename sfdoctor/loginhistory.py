@@ -19,7 +19,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterator
-from typing import IO, Any, NamedTuple, TextIO
+from typing import IO, Any, NamedTuple, TextIO, cast
 
 from sfdoctor.classify import classify
 from sfdoctor.errors import UsageError
@@ -249,8 +249,10 @@ def open_source(
         name = "standard input"
         buffer = getattr(stream, "buffer", None)
         if buffer is None:  # a text stream without bytes underneath (tests, embedding)
-            return Source(name, stream, None, False, "text")
-        raw: IO[bytes] = buffer
+            return Source(name, cast(TextIO, stream), None, False, "text")
+        # NOTE: Any: a bytes stream from stdin, a file, a counting wrapper or a GzipFile,
+        # each with the peek() the sniffing below needs.
+        raw: Any = buffer
         size = None
     else:
         import os
@@ -268,18 +270,18 @@ def open_source(
     if on_read is not None:
         raw = io.BufferedReader(_Counted(raw, on_read), buffer_size=1 << 16)
     elif not hasattr(raw, "peek"):
-        raw = io.BufferedReader(raw)  # type: ignore[arg-type]
+        raw = io.BufferedReader(raw)
     try:
-        head = raw.peek(4096)[:4096]  # type: ignore[attr-defined]
+        head = raw.peek(4096)[:4096]
     except OSError as exc:
         raise InputError(f"cannot read {name}: {exc.strerror or exc}") from None
     compressed = head.startswith(b"\x1f\x8b")
     if compressed:
         import gzip
 
-        raw = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
+        raw = gzip.GzipFile(fileobj=raw, mode="rb")
         try:
-            head = raw.peek(4096)[:4096]  # type: ignore[attr-defined]
+            head = raw.peek(4096)[:4096]
         except (OSError, EOFError) as exc:
             raise InputError(f"{name} is not a valid gzip file: {exc}") from None
     _sniff(head, name)
@@ -288,7 +290,7 @@ def open_source(
     else:
         encoding, errors = "utf-8-sig", _FALLBACK
     _Decoding.fallbacks = 0
-    text = io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")  # type: ignore[arg-type]
+    text = io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
     return Source(name, text, size, compressed, encoding)
 
 

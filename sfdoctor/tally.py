@@ -162,9 +162,10 @@ class Tally:
                     for row in it:
                         n += 1
                         if len(row) != width:
-                            row = fit(row)
-                            if row is None:
+                            fitted = fit(row)
+                            if fitted is None:
                                 continue
+                            row = fitted
                         st = row[si]
                         if st in ok:
                             continue

@@ -78,7 +78,7 @@ class Count(NamedTuple):
     """A value (user, address, status, ...) and how many failures it had."""
 
     value: str
-    count: int
+    count: int  # type: ignore[assignment]  # a field named like tuple.count, on purpose
 
 
 class CauseRow(NamedTuple):
@@ -90,7 +90,7 @@ class CauseRow(NamedTuple):
     """What to do, in one line."""
     severity: Severity
     confidence: str
-    count: int
+    count: int  # type: ignore[assignment]  # a field named like tuple.count, on purpose
     statuses: tuple[Count, ...]
     """The statuses (as written in the file) that named this cause."""
     users: tuple[Count, ...]
@@ -108,7 +108,7 @@ class Day(NamedTuple):
     """Failures on one day, and the cause with most of them."""
 
     day: str
-    count: int
+    count: int  # type: ignore[assignment]  # a field named like tuple.count, on purpose
     top_cause: str
 
 
@@ -133,7 +133,7 @@ class Burst(NamedTuple):
     """``YYYY-MM-DD HH:00``"""
     end: str
     """``YYYY-MM-DD HH:59``"""
-    count: int
+    count: int  # type: ignore[assignment]  # a field named like tuple.count, on purpose
     peak_hour: str
     peak_count: int
 
