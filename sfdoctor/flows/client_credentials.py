@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sfdoctor.config import Secret
-from sfdoctor.report import Check, Mark
-
-if TYPE_CHECKING:
-    pass
 from sfdoctor.flows.common import (
     Run,
     Seen,
@@ -19,6 +13,7 @@ from sfdoctor.flows.common import (
     once_findings,
 )
 from sfdoctor.flows.verify import signature_check, verify_session
+from sfdoctor.report import Check, Mark
 
 
 def client_credentials_flow(run: Run) -> Seen:

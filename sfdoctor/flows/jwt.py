@@ -7,11 +7,6 @@ from typing import TYPE_CHECKING
 
 from sfdoctor.config import Secret
 from sfdoctor.findings import finding
-from sfdoctor.redact import Redactor
-from sfdoctor.report import Check, Finding, Mark
-
-if TYPE_CHECKING:
-    from sfdoctor.probes.jwt import Assertion
 from sfdoctor.flows.common import (
     Run,
     Seen,
@@ -22,6 +17,11 @@ from sfdoctor.flows.common import (
     once_findings,
 )
 from sfdoctor.flows.verify import verify_session
+from sfdoctor.redact import Redactor
+from sfdoctor.report import Check, Finding, Mark
+
+if TYPE_CHECKING:
+    from sfdoctor.probes.jwt import Assertion
 
 JWT_CLOCK_BEHIND = 120
 """Seconds Salesforce's clock may lag before a JWT's exp (now + 180 s) is further ahead

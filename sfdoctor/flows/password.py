@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 from sfdoctor.config import Secret
 from sfdoctor.differential import GENERIC, SOAP_GENERIC, decides, diagnose
 from sfdoctor.findings import finding
+from sfdoctor.flows.common import Run, Seen, attempt_record, first_login, linked, login_view
+from sfdoctor.flows.verify import signature_check, verify_session
 from sfdoctor.report import Check, Mark
 
 if TYPE_CHECKING:
     from sfdoctor.probes.password import Login, Token
-from sfdoctor.flows.common import Run, Seen, attempt_record, first_login, linked, login_view
-from sfdoctor.flows.verify import signature_check, verify_session
 
 
 def password_flow(run: Run) -> Seen:
