@@ -258,7 +258,7 @@ def test_legacy_message_names_the_token_for_sure(run, env, httpserver) -> None:
         ),
         (
             {"error": "unsupported_grant_type", "error_description": "grant type not supported"},
-            "password_flow_disabled",
+            "malformed_token_request",
         ),
     ],
 )
