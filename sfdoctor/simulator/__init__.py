@@ -1,13 +1,21 @@
-"""A simulated Salesforce org served on loopback, for ``sfdoctor demo`` and the tests.
+"""A simulated Salesforce org served on loopback, for ``sfdoctor demo``, the tests and the
+pytest plugin (:mod:`sfdoctor.testing`).
 
-The org (:mod:`~sfdoctor.simulator.org`) decides every login the way Salesforce does, in
-Salesforce's order of checks; the answers (:mod:`~sfdoctor.simulator.responses`) are the
-captured responses in ``fixtures/``, not a second copy of them; the server
-(:mod:`~sfdoctor.simulator.server`) speaks HTTP on 127.0.0.1 with the standard library only;
-:mod:`~sfdoctor.simulator.scenarios` names the situations the demo and the tests set up.
+The org (:mod:`~sfdoctor.simulator.org`) is decided on the way Salesforce decides, in
+Salesforce's order of checks: :mod:`~sfdoctor.simulator.login` for the password flows,
+:mod:`~sfdoctor.simulator.bearer` for JWT bearer and client credentials. The answers
+(:mod:`~sfdoctor.simulator.responses`) are the captured responses in ``fixtures/``, not a
+second copy of them. The server (:mod:`~sfdoctor.simulator.server`, with
+:mod:`~sfdoctor.simulator.wire` reading bodies, chunked ones included) speaks HTTP on
+127.0.0.1 with the standard library only. :mod:`~sfdoctor.simulator.scenarios` names the
+situations the demo and the tests set up, and :mod:`~sfdoctor.simulator.expect` says what a
+client of each should expect.
 
-Nothing in ``sfdoctor`` imports this package at start-up: ``demo`` and the tests import it
-when they need it.
+This package may import only itself and the standard library (cryptography for JWT
+signatures, when asked): never sfdoctor's diagnosis (classify, evidence, findings,
+knowledge) nor its probes: it must not know how sfdoctor judges. Nothing in ``sfdoctor``
+imports it at start-up: ``demo``, ``simulate``, the plugin and the tests import it when they
+need it.
 
 >>> from sfdoctor.simulator import SCENARIOS, serve
 >>> scenario = SCENARIOS["trusted-no-token"]
@@ -17,6 +25,8 @@ when they need it.
 
 from __future__ import annotations
 
+from sfdoctor.simulator.bearer import decide_client_credentials_login, decide_jwt_login
+from sfdoctor.simulator.login import decide_password_login, decide_soap_login
 from sfdoctor.simulator.org import (
     ConnectedApp,
     LoginHistoryEntry,
@@ -24,12 +34,9 @@ from sfdoctor.simulator.org import (
     Org,
     Profile,
     User,
-    decide_client_credentials_login,
-    decide_jwt_login,
-    decide_password_login,
-    decide_soap_login,
 )
-from sfdoctor.simulator.scenarios import DEFAULT, SCENARIOS, Scenario
+from sfdoctor.simulator.scenario import Scenario
+from sfdoctor.simulator.scenarios import DEFAULT, SCENARIOS
 from sfdoctor.simulator.server import LogEntry, RunningOrg, serve
 
 __all__ = [

@@ -1,13 +1,13 @@
-"""The simulated org: users, network policy, the connected app, and how a login is decided.
+"""The simulated org: users, network policy, the connected app, Login History.
 
-:func:`decide_password_login` (OAuth username-password flow), :func:`decide_soap_login`
-(SOAP ``login()``), :func:`decide_jwt_login` (JWT bearer) and
-:func:`decide_client_credentials_login` are pure: they read the org and return a
-:class:`LoginOutcome` saying what Salesforce would answer (a fixture name), what Setup >
-Login History would record, and whether the attempt counts toward the lockout threshold.
-:meth:`Org.apply` then changes the org (failed-login counter, lockout, Login History), so
-a caller can decide a login without touching the org, and the server applies it under one
-lock.
+This module is the model only. How a login is decided lives beside it:
+:mod:`~sfdoctor.simulator.login` (OAuth username-password flow and SOAP ``login()``) and
+:mod:`~sfdoctor.simulator.bearer` (JWT bearer and client credentials). Each ``decide_*``
+function is pure: it reads the org and returns a :class:`LoginOutcome` saying what
+Salesforce would answer (a fixture name), what Setup > Login History would record, and
+whether the attempt counts toward the lockout threshold. :meth:`Org.apply` then changes the
+org (failed-login counter, lockout, the hourly login count, Login History), so a caller can
+decide a login without touching the org, and the server applies it under one lock.
 
 The order of checks follows docs/research (shared/research/salesforce-auth-errors.md).
 Where Salesforce's order or answer is not documented, the choice is marked ``INFERRED``.
@@ -16,11 +16,10 @@ Where Salesforce's order or answer is not documented, the choice is marked ``INF
 from __future__ import annotations
 
 import ipaddress
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-
-from sfdoctor.simulator import responses as R
 
 SECURITY_TOKEN_LENGTH = 24
 """Tokens Salesforce issues are 24 characters (third-party guides; research §6.1)."""
@@ -31,12 +30,13 @@ MIN_API_VERSION = 31.0
 SOAP_LOGIN_LAST_VERSION = 64.0
 """``login()`` "remains available in API version 64.0 and earlier" (research §6.6)."""
 
-JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-PRODUCTION_AUDIENCE = "https://login.salesforce.com"
-SANDBOX_AUDIENCE = "https://test.salesforce.com"
-JWT_MAX_LIFETIME = 300
-"""INFERRED: how far ahead ``exp`` may lie. Salesforce asks for an expiry "within three
-minutes"; clients send now + 180 s, and some slack is allowed for clocks and latency."""
+LOGIN_RATE_LIMIT = 3600
+"""Logins per user per hour: "login() calls are limited to 3,600 per user per hour"
+(SOAP API guide, login(); research O10); the OAuth flows share the limit (n8n-io/n8n#31948:
+a JWT login per request "quickly exhausting Salesforce's ~3,600 logins/hour limit")."""
+
+LOGIN_RATE_WINDOW = 3600.0
+"""The window of the login rate limit, in seconds (per hour)."""
 
 
 class LoginHistory(StrEnum):
@@ -52,6 +52,7 @@ class LoginHistory(StrEnum):
     RESTRICTED_TIME = "Restricted time"
     FLOW_DISABLED = "Username-Password Flow Disabled"
     ORG_INACTIVE = "Organization is inactive"
+    RATE_EXCEEDED = "Login Rate Exceeded"  # restforce#412 (ELF detail: "Login rate exceeded")
     API_VERSION_REMOVED = (
         "Failed: API Version Removed. The API version specified for login is below the "
         "minimum supported value, and has been removed. Update to a newer, supported API "
@@ -82,7 +83,8 @@ def id18(id15: str) -> str:
     return id15 + suffix
 
 
-def _in_ranges(ip: str, cidrs: tuple[str, ...]) -> bool:
+def in_ranges(ip: str, cidrs: tuple[str, ...]) -> bool:
+    """Whether address ``ip`` lies in one of ``cidrs`` (False for an unparsable address)."""
     try:
         address = ipaddress.ip_address(ip)
     except ValueError:
@@ -118,6 +120,11 @@ class User:
     locked_out: bool = False
     password_expired: bool = False
     failed_logins: int = 0
+    logins_before: int = 0
+    """Logins this user made in the present hour before the simulation began (a scenario
+    can start with the hourly login limit already used up)."""
+    login_times: list[float] = field(default_factory=list)
+    """When each login attempt since the simulation began was made (the org's clock)."""
 
     @property
     def user_id(self) -> str:
@@ -174,6 +181,9 @@ class Org:
     """Setup > Network Access: trusted IP ranges as CIDRs (no security token needed)."""
     lockout_threshold: int | None = 5
     """Password Policies > Maximum invalid login attempts (3, 5, 10; None = no limit)."""
+    login_rate_limit: int | None = LOGIN_RATE_LIMIT
+    """Logins one user may make per hour (None = no limit). Lower it in a test to reach
+    "login rate exceeded" in a few requests."""
     allow_password_flow: bool = True
     """OAuth and OpenID Connect Settings > Allow OAuth Username-Password Flows."""
     soap_login_enabled: bool = True
@@ -227,22 +237,47 @@ class Org:
         Ranges ("with profile-level IP restrictions ... there's no use for security tokens",
         help article user_security_token).
         """
-        if _in_ranges(self.client_ip, self.trusted_ranges):
+        if in_ranges(self.client_ip, self.trusted_ranges):
             return True
         ranges = user.profile.login_ip_ranges
-        return bool(ranges) and _in_ranges(self.client_ip, ranges)
+        return bool(ranges) and in_ranges(self.client_ip, ranges)
 
-    def apply(self, outcome: LoginOutcome, login_type: LoginType) -> None:
-        """Record ``outcome``: lockout counter, lockout, and the Login History row."""
+    def now(self) -> float:
+        """The org's clock: this machine's, shifted by :attr:`clock_skew`."""
+        return time.time() + self.clock_skew
+
+    def logins_this_hour(self, user: User, now: float) -> int:
+        """How many logins ``user`` has made within the rate window ending at ``now``."""
+        start = now - LOGIN_RATE_WINDOW
+        return user.logins_before + sum(1 for t in user.login_times if t > start)
+
+    def rate_exceeded(self, user: User, now: float) -> bool:
+        """Whether ``user`` has used up the hourly login limit at ``now``."""
+        limit = self.login_rate_limit
+        return limit is not None and self.logins_this_hour(user, now) >= limit
+
+    def apply(
+        self, outcome: LoginOutcome, login_type: LoginType, *, now: float | None = None
+    ) -> None:
+        """Record ``outcome``: lockout counter, lockout, hourly login count, Login History."""
         user = self.user(outcome.username) if outcome.username else None
         if user is None:
             return  # an unknown username leaves no trace (research O1)
+        now = self.now() if now is None else now
         if outcome.ok:
             user.failed_logins = 0
         elif outcome.counts_as_failure:
             user.failed_logins += 1
             if outcome.locks_user:
                 user.locked_out = True
+        if outcome.login_history is not LoginHistory.RATE_EXCEEDED:
+            # INFERRED: every attempt that reaches the user counts toward the hourly limit,
+            # failed ones included ("login() calls count toward your login rate limit"); an
+            # attempt refused for the rate does not. Old times are dropped as they leave
+            # the window, so a long-running org does not grow without bound.
+            start = now - LOGIN_RATE_WINDOW
+            user.login_times[:] = [t for t in user.login_times if t > start]
+            user.login_times.append(now)
         if outcome.login_history is not None:
             self.login_history.append(
                 LoginHistoryEntry(
@@ -277,261 +312,6 @@ class LoginOutcome:
     """Success, but the password has expired: every later API call fails."""
 
 
-def _credential_failure(org: Org, user: User, answer: str, status: LoginHistory) -> LoginOutcome:
-    threshold = org.lockout_threshold
-    locks = threshold is not None and user.failed_logins + 1 >= threshold
-    return LoginOutcome(
-        False, answer, status, user.username, counts_as_failure=True, locks_user=locks
-    )
-
-
-def _check_password(
-    org: Org, user: User, password: str, token_missing: str, invalid: str
-) -> LoginOutcome | None:
-    """The password step shared by both flows: None when it passes, else the failure.
-
-    The exact password is enough from a trusted network; password + current token works
-    from anywhere (trusted included). INFERRED: a stale token is "Invalid Password" (the
-    concatenation is no valid credential); a missing token counts toward lockout like any
-    failed login (DESIGN: "every failing login counts").
-    """
-    if password == user.password:
-        if org.is_trusted(user):
-            return None
-        return _credential_failure(org, user, token_missing, LoginHistory.TOKEN_REQUIRED)
-    if password == user.password + user.security_token:
-        return None
-    return _credential_failure(org, user, invalid, LoginHistory.INVALID_PASSWORD)
-
-
-def _fail(answer: str, status: LoginHistory | None, user: User | None = None) -> LoginOutcome:
+def refuse(answer: str, status: LoginHistory | None, user: User | None = None) -> LoginOutcome:
+    """A refused login that does not count toward the lockout threshold."""
     return LoginOutcome(False, answer, status, user.username if user else None)
-
-
-def decide_password_login(
-    org: Org, client_id: str, client_secret: str, username: str, password: str
-) -> LoginOutcome:
-    """Decide an OAuth 2.0 username-password login (``grant_type=password``); pure.
-
-    Order: consumer key, consumer secret, flow allowed, user exists, user active / frozen /
-    locked, org active, profile Login IP Ranges (a token does not help), login hours,
-    password (+ token), connected-app approval. A modern org answers most of these with the
-    bare ``authentication failure``; the Login History status tells them apart.
-    """
-    legacy = org.legacy_messages
-    app = org.app(client_id)
-    if app is None:
-        return _fail(R.OAUTH_INVALID_CLIENT_ID, None)
-    if client_secret != app.consumer_secret:
-        return _fail(R.OAUTH_INVALID_SECRET_LEGACY if legacy else R.OAUTH_INVALID_SECRET, None)
-    user = org.user(username)
-    if not org.allow_password_flow:
-        # research O6: the API says only "authentication failure"; Login History (on the
-        # user, so only when the user exists) says why. INFERRED: checked before the
-        # password, and not counted toward lockout.
-        status = LoginHistory.FLOW_DISABLED if user else None
-        return _fail(R.OAUTH_AUTH_FAILURE, status, user)
-    if user is None:
-        return _fail(R.OAUTH_AUTH_FAILURE, None)
-    if not user.active:
-        answer = R.OAUTH_INACTIVE_USER_LEGACY if legacy else R.OAUTH_INACTIVE_USER
-        return _fail(answer, LoginHistory.USER_INACTIVE, user)
-    if user.frozen:
-        return _fail(R.OAUTH_AUTH_FAILURE, LoginHistory.USER_FROZEN, user)
-    if user.locked_out:
-        return _fail(R.OAUTH_AUTH_FAILURE, LoginHistory.PASSWORD_LOCKOUT, user)
-    if not org.active:
-        answer = R.OAUTH_INACTIVE_ORG_LEGACY if legacy else R.OAUTH_INACTIVE_ORG
-        return _fail(answer, LoginHistory.ORG_INACTIVE, user)
-    ranges = user.profile.login_ip_ranges
-    if ranges and not _in_ranges(org.client_ip, ranges):
-        answer = R.OAUTH_IP_RESTRICTED_LEGACY if legacy else R.OAUTH_IP_RESTRICTED
-        return _fail(answer, LoginHistory.RESTRICTED_IP, user)
-    if not user.profile.login_hours_allow_now:
-        # INFERRED: no modern token-endpoint body for login hours was found; the documented
-        # one is the legacy "IP restricted or invalid login hours" (research §1).
-        return _fail(R.OAUTH_IP_RESTRICTED_LEGACY, LoginHistory.RESTRICTED_TIME, user)
-    token_missing = R.OAUTH_TOKEN_REQUIRED_LEGACY if legacy else R.OAUTH_AUTH_FAILURE
-    failure = _check_password(org, user, password, token_missing, R.OAUTH_AUTH_FAILURE)
-    if failure is not None:
-        return failure
-    if app.admin_approved_only and user.profile.name not in app.pre_authorized_profiles:
-        # INFERRED: for the password flow the answer is invalid_app_access (seen for the
-        # auth-code flow, forcedotcom/cli#3260); "user hasn't approved this consumer" is the
-        # JWT flow's. Checked after the password; no documented Login History status.
-        return _fail(R.OAUTH_APP_NOT_APPROVED, None, user)
-    return LoginOutcome(
-        True,
-        None,
-        LoginHistory.SUCCESS,
-        user.username,
-        password_expired=user.password_expired,
-    )
-
-
-def decide_soap_login(org: Org, username: str, password: str, api_version: float) -> LoginOutcome:
-    """Decide a SOAP API ``login()`` on the partner endpoint; pure.
-
-    The same checks as the OAuth flow minus the connected app, plus ``login()``'s own:
-    a retired API version, ``login()`` disabled in the org or not offered at this version
-    (65.0+), and the edition's API access. SOAP names more causes than OAuth
-    (``LOGIN_MUST_USE_SECURITY_TOKEN``, ``LOGIN_DURING_RESTRICTED_DOMAIN``), but locked,
-    frozen and inactive users get the plain ``INVALID_LOGIN`` (research §2.1).
-    """
-    legacy = org.legacy_messages
-    invalid_login = R.SOAP_INVALID_LOGIN_LEGACY if legacy else R.SOAP_INVALID_LOGIN
-    user = org.user(username)
-    if api_version < MIN_API_VERSION:
-        # INFERRED: HTTP 410 as for REST (research §4); Login History "API Version Removed".
-        status = LoginHistory.API_VERSION_REMOVED if user else None
-        return _fail(R.REST_VERSION_GONE, status, user)
-    if not org.soap_login_enabled or api_version > SOAP_LOGIN_LAST_VERSION:
-        # INFERRED: the fault for API 65.0+ is assumed to be the "disabled" one; checked
-        # before the credentials; no Login History status documented.
-        return _fail(R.SOAP_LOGIN_DISABLED, None, user)
-    if user is None:
-        return _fail(invalid_login, None)
-    if not user.active:
-        return _fail(invalid_login, LoginHistory.USER_INACTIVE, user)
-    if user.frozen:
-        return _fail(invalid_login, LoginHistory.USER_FROZEN, user)
-    if user.locked_out:
-        # PARTIAL: in practice INVALID_LOGIN ("... or user locked out"); the documented
-        # PASSWORD_LOCKOUT code is kept for the legacy wording.
-        answer = R.SOAP_PASSWORD_LOCKOUT if legacy else invalid_login
-        return _fail(answer, LoginHistory.PASSWORD_LOCKOUT, user)
-    if not org.active:
-        return _fail(R.SOAP_ORG_LOCKED, LoginHistory.ORG_INACTIVE, user)
-    ranges = user.profile.login_ip_ranges
-    if ranges and not _in_ranges(org.client_ip, ranges):
-        return _fail(R.SOAP_RESTRICTED_DOMAIN, LoginHistory.RESTRICTED_IP, user)
-    if not user.profile.login_hours_allow_now:
-        return _fail(R.SOAP_RESTRICTED_TIME, LoginHistory.RESTRICTED_TIME, user)
-    token_missing = R.SOAP_TOKEN_REQUIRED_LEGACY if legacy else R.SOAP_TOKEN_REQUIRED
-    failure = _check_password(org, user, password, token_missing, invalid_login)
-    if failure is not None:
-        return failure
-    if not org.api_enabled:
-        # INFERRED: checked after the credentials; Login History status undocumented.
-        return _fail(R.SOAP_API_DISABLED, None, user)
-    return LoginOutcome(
-        True,
-        None,
-        LoginHistory.SUCCESS,
-        user.username,
-        password_expired=user.password_expired,
-    )
-
-
-def _b64url(part: str) -> bytes:
-    import base64
-
-    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
-
-
-def _jwt_parts(assertion: str) -> tuple[dict[str, object], dict[str, object], bytes, bytes] | None:
-    """(header, claims, signing input, signature) of a compact JWS, or None if malformed."""
-    import binascii
-    import json
-
-    parts = assertion.split(".")
-    if len(parts) != 3:
-        return None
-    try:
-        header = json.loads(_b64url(parts[0]))
-        claims = json.loads(_b64url(parts[1]))
-        signature = _b64url(parts[2])
-    except (ValueError, binascii.Error):
-        return None
-    if not isinstance(header, dict) or not isinstance(claims, dict):
-        return None
-    return header, claims, f"{parts[0]}.{parts[1]}".encode(), signature
-
-
-def _signed_by(certificate: str | None, signing_input: bytes, signature: bytes) -> bool:
-    """Whether ``signature`` is an RS256 signature of ``signing_input`` by the key whose
-    certificate is ``certificate`` (needs cryptography: the ``jwt`` extra)."""
-    if not certificate:
-        return False
-    from cryptography import x509
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import padding, rsa
-
-    key = x509.load_pem_x509_certificate(certificate.encode()).public_key()
-    if not isinstance(key, rsa.RSAPublicKey):
-        return False
-    try:
-        key.verify(signature, signing_input, padding.PKCS1v15(), hashes.SHA256())
-    except InvalidSignature:
-        return False
-    return True
-
-
-def decide_jwt_login(org: Org, assertion: str, now: float) -> LoginOutcome:
-    """Decide an OAuth 2.0 JWT bearer login (``grant_type=...:jwt-bearer``) at ``now``; pure.
-
-    Order (INFERRED where Salesforce does not document it): the assertion's shape and
-    algorithm, the audience (research O14: "audience is invalid"), the issuer (the consumer
-    key), the signature against the certificate uploaded to the app, the expiry, the
-    subject (research O15: all "invalid assertion"), the user and the org, the profile's
-    Login IP Ranges (JWT always enforces them, research O16; trusted networks do not
-    matter: there is no password), and last the app's approval ("user hasn't approved this
-    consumer", research O13). Nothing counts toward the lockout threshold.
-    """
-    parsed = _jwt_parts(assertion)
-    if parsed is None or parsed[0].get("alg") != "RS256":
-        return _fail(R.OAUTH_INVALID_ASSERTION, None)
-    _, claims, signing_input, signature = parsed
-    audience = SANDBOX_AUDIENCE if org.sandbox else PRODUCTION_AUDIENCE
-    aud = claims.get("aud")
-    if aud != audience and not (isinstance(aud, list) and audience in aud):
-        return _fail(R.OAUTH_AUDIENCE_INVALID, None)
-    app = org.app(str(claims.get("iss", "")))
-    if app is None:
-        return _fail(R.OAUTH_INVALID_CLIENT_ID, None)
-    if not _signed_by(app.certificate, signing_input, signature):
-        return _fail(R.OAUTH_INVALID_ASSERTION, None)
-    exp = claims.get("exp")
-    if not isinstance(exp, int | float) or not now < exp <= now + JWT_MAX_LIFETIME:
-        return _fail(R.OAUTH_INVALID_ASSERTION, None)
-    user = org.user(str(claims.get("sub", "")))
-    if user is None:
-        return _fail(R.OAUTH_INVALID_ASSERTION, None)  # no Login History row: no such user
-    if not user.active:
-        return _fail(R.OAUTH_INACTIVE_USER, LoginHistory.USER_INACTIVE, user)
-    if not org.active:
-        return _fail(R.OAUTH_INACTIVE_ORG, LoginHistory.ORG_INACTIVE, user)
-    ranges = user.profile.login_ip_ranges
-    if ranges and not _in_ranges(org.client_ip, ranges):
-        return _fail(R.OAUTH_IP_RESTRICTED, LoginHistory.RESTRICTED_IP, user)
-    # With "All users may self-authorize" the user must have approved the app once in a
-    # browser, which never happens here: only pre-authorization admits a JWT login.
-    if not (app.admin_approved_only and user.profile.name in app.pre_authorized_profiles):
-        return _fail(R.OAUTH_USER_NOT_APPROVED, None, user)
-    return LoginOutcome(True, None, LoginHistory.SUCCESS, user.username)
-
-
-def decide_client_credentials_login(org: Org, client_id: str, client_secret: str) -> LoginOutcome:
-    """Decide an OAuth 2.0 client credentials login (``grant_type=client_credentials``); pure.
-
-    Order: the host (the generic login hosts refuse the flow: "request not supported on
-    this domain", research O18), the consumer key, the consumer secret, the app's Run As
-    user ("no client credentials user enabled", research O17), that user and the org.
-    INFERRED: the order after the host. Nothing counts toward a lockout.
-    """
-    if org.generic_login_host:
-        return _fail(R.OAUTH_NOT_ON_THIS_DOMAIN, None)
-    app = org.app(client_id)
-    if app is None:
-        return _fail(R.OAUTH_INVALID_CLIENT_ID, None)
-    if client_secret != app.consumer_secret:
-        return _fail(R.OAUTH_INVALID_SECRET, None)
-    user = org.user(app.run_as) if app.run_as else None
-    if user is None:
-        return _fail(R.OAUTH_NO_RUN_AS_USER, None)
-    if not user.active:
-        return _fail(R.OAUTH_INACTIVE_USER, LoginHistory.USER_INACTIVE, user)
-    if not org.active:
-        return _fail(R.OAUTH_INACTIVE_ORG, LoginHistory.ORG_INACTIVE, user)
-    return LoginOutcome(True, None, LoginHistory.SUCCESS, user.username)

@@ -31,8 +31,10 @@ OAUTH_INACTIVE_ORG_LEGACY = "oauth/org_inactive--legacy-inactive-org"
 OAUTH_IP_RESTRICTED = "oauth/ip_restricted--ip-restricted"
 OAUTH_IP_RESTRICTED_LEGACY = "oauth/ip_restricted--legacy-ip-restricted-or-invalid-login-hours"
 OAUTH_APP_NOT_APPROVED = "oauth/app_not_approved--invalid-app-access-not-admin-approved"
-OAUTH_UNSUPPORTED_GRANT = "oauth/password_flow_disabled--unsupported-grant-type"
+OAUTH_UNSUPPORTED_GRANT = "oauth/malformed_token_request--unsupported-grant-type"
 OAUTH_INVALID_ASSERTION = "oauth/jwt_assertion_invalid--invalid-assertion"
+OAUTH_EXPIRED_AUTHORIZATION_CODE = "oauth/jwt_assertion_invalid--expired-authorization-code"
+OAUTH_LOGIN_RATE_EXCEEDED = "oauth/rate_limited--login-rate-exceeded"
 OAUTH_AUDIENCE_INVALID = "oauth/wrong_login_host--audience-is-invalid"
 OAUTH_USER_NOT_APPROVED = "oauth/app_not_approved--user-hasnt-approved-this-consumer"
 OAUTH_NOT_ON_THIS_DOMAIN = "oauth/wrong_login_host--request-not-supported-on-this-domain"
@@ -49,6 +51,7 @@ SOAP_RESTRICTED_DOMAIN = "soap/ip_restricted--login-during-restricted-domain"
 SOAP_RESTRICTED_TIME = "soap/login_hours--login-during-restricted-time"
 SOAP_API_DISABLED = "soap/api_disabled--api-disabled-for-org"
 SOAP_LOGIN_DISABLED = "soap/soap_login_disabled--login-disabled-by-default"
+SOAP_LOGIN_RATE_EXCEEDED = "soap/rate_limited--login-rate-exceeded"
 SOAP_UNKNOWN_EXCEPTION = "soap/unknown--unknown-exception-xml-parse-error"
 SOAP_ONLY_POST = "rest/wrong_login_host--lightning-force-com-soap-405"
 
@@ -116,6 +119,23 @@ def load(name: str) -> Answer:
         (k, v) for k, v in http.get("headers", {}).items() if k.lower() not in _OWN_HEADERS
     )
     return Answer(http["status"], http["content_type"], http["body"], headers, source=name)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a served answer comes from: its fixture's public source and what is inferred."""
+
+    source: str
+    """The public URL the answer was captured from."""
+    inferred: str
+    """What the fixture had to infer (status, envelope, wording); '' when nothing."""
+
+
+@cache
+def provenance(name: str) -> Provenance:
+    """The source and the inferred details of fixture ``name``, as the fixture records them."""
+    data = json.loads((fixtures_dir() / f"{name}.json").read_text(encoding="utf-8"))
+    return Provenance(data.get("source", ""), data.get("inferred", ""))
 
 
 def json_answer(payload: object, status: int = 200) -> Answer:

@@ -4,9 +4,11 @@
 ...     requests.post(running.url + "/services/oauth2/token", data={...})
 ...     running.login_attempts, running.log
 
-Standard library only. Every request is answered, whatever it holds: a body that cannot
-be read or parsed gets the endpoint's own error answer, and a bug in the simulator gets a
-plain-text 500 that says so (never an answer that pretends to be Salesforce's).
+Standard library only. Every request is answered, whatever it holds: a body whose framing
+cannot be trusted (:mod:`~sfdoctor.simulator.wire`) gets a plain-text 400, 408, 413 or 501
+and a closed connection; a body that is read but cannot be parsed gets the endpoint's own
+error answer; and a bug in the simulator gets a plain-text 500 that says so (never an
+answer that pretends to be Salesforce's).
 """
 
 from __future__ import annotations
@@ -24,10 +26,14 @@ from urllib.parse import parse_qsl, urlsplit
 
 from sfdoctor.simulator.org import Org
 from sfdoctor.simulator.responses import Answer
-from sfdoctor.simulator.routes import Request, Routed, dispatch, masked
+from sfdoctor.simulator.routes import Request, Routed, bearer_token, dispatch, masked
+from sfdoctor.simulator.wire import BodyError, read_body
 
 MAX_BODY = 1024 * 1024
-"""Request bodies beyond this many bytes are not read (the connection is closed)."""
+"""Request bodies beyond this many bytes are not read: 413, and the connection is closed."""
+
+BODY_TIMEOUT = 10.0
+"""Seconds a request body may take to arrive before the org answers 408 and hangs up."""
 
 HOST = "127.0.0.1"
 
@@ -96,28 +102,37 @@ class _Handler(BaseHTTPRequestHandler):
             timestamp = time.time() + self.server.running.org.clock_skew
         return super().date_time_string(timestamp)
 
-    def _read_body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            self.close_connection = True  # not supported: the body is left unread
-            return b""
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_BODY:
-            self.close_connection = True
-            return b""
-        return self.rfile.read(length) if length else b""
+    def _refuse(self, error: BodyError) -> None:
+        # The body cannot be trusted, so neither can what follows it on this connection.
+        self.close_connection = True
+        self.server.running._record_refusal(self.command, urlsplit(self.path).path, error)
+        data = f"sfdoctor simulator: {error.reason}\n".encode()
+        self.send_response(error.status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
 
     def _handle(self) -> None:
         running = self.server.running
         split = urlsplit(self.path)
+        previous = self.connection.gettimeout()
+        self.connection.settimeout(BODY_TIMEOUT)
+        try:
+            body = read_body(self.headers, self.rfile, MAX_BODY)
+        except BodyError as error:
+            self._refuse(error)
+            return
+        finally:
+            self.connection.settimeout(previous)
         request = Request(
             method=self.command,
             path=split.path,
             query=dict(parse_qsl(split.query, keep_blank_values=True)),
             headers={k.lower(): v for k, v in self.headers.items()},
-            body=self._read_body(),
+            body=body,
         )
         answer = running._answer(request)
         if running.delay > 0:
@@ -181,9 +196,8 @@ class RunningOrg:
                     ),
                     "simulator_error",
                 )
-            authorized = "authorization" in request.headers or any(
-                k in request.query for k in ("oauth_token", "access_token")
-            )
+            # Client credentials in a Basic header are no access token.
+            authorized = bearer_token(request) is not None
             self._log.append(
                 LogEntry(
                     method=request.method,
@@ -196,6 +210,11 @@ class RunningOrg:
                 )
             )
         return routed.answer
+
+    def _record_refusal(self, method: str, path: str, error: BodyError) -> None:
+        """Log a request refused before the org saw it (its body could not be read)."""
+        with self._lock:
+            self._log.append(LogEntry(method, path, "bad_request", error.status))
 
     def stop(self) -> None:
         """Stop serving and release the port (idempotent)."""

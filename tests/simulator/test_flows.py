@@ -12,12 +12,8 @@ import jwt
 import pytest
 
 from sfdoctor.simulator import responses as R
-from sfdoctor.simulator.org import (
-    LoginHistory,
-    decide_client_credentials_login,
-    decide_jwt_login,
-)
-from sfdoctor.simulator.scenarios import (
+from sfdoctor.simulator.bearer import decide_client_credentials_login, decide_jwt_login
+from sfdoctor.simulator.fakes import (
     APP_KEY,
     BRANCH_RANGE,
     CONSUMER_KEY,
@@ -31,6 +27,7 @@ from sfdoctor.simulator.scenarios import (
     certificate,
     key_pair,
 )
+from sfdoctor.simulator.org import LoginHistory
 
 NOW = 1_800_000_000.0
 
@@ -51,11 +48,16 @@ def assertion(
     iss: str = CONSUMER_KEY,
     sub: str = USERNAME,
     aud: str = "https://login.salesforce.com",
-    exp: float = NOW + 180,
+    exp: float | str | bool = NOW + 180,
     alg: str = "RS256",
 ) -> str:
     secret = key_pair(key)[0] if alg == "RS256" else "x" * 32
-    claims = {"iss": iss, "sub": sub, "aud": aud, "exp": int(exp)}
+    claims = {
+        "iss": iss,
+        "sub": sub,
+        "aud": aud,
+        "exp": exp if isinstance(exp, str | bool) else int(exp),
+    }
     return jwt.encode(claims, secret, algorithm=alg)
 
 
@@ -74,7 +76,22 @@ JWT_TABLE = {
         None,
     ),
     "HS256, not RS256": ({}, {"alg": "HS256"}, R.OAUTH_INVALID_ASSERTION, None),
-    "expired": ({}, {"exp": NOW - 1}, R.OAUTH_INVALID_ASSERTION, None),
+    "expired": ({}, {"exp": NOW - 1}, R.OAUTH_EXPIRED_AUTHORIZATION_CODE, None),
+    "expiring this very second": ({}, {"exp": NOW}, R.OAUTH_EXPIRED_AUTHORIZATION_CODE, None),
+    "exp as a numeric string (simple-salesforce)": (
+        {},
+        {"exp": f"{NOW + 180:.0f}"},
+        None,
+        LoginHistory.SUCCESS,
+    ),
+    "expired numeric string": (
+        {},
+        {"exp": f"{NOW - 60:.0f}"},
+        R.OAUTH_EXPIRED_AUTHORIZATION_CODE,
+        None,
+    ),
+    "exp a word": ({}, {"exp": "tomorrow"}, R.OAUTH_INVALID_ASSERTION, None),
+    "exp a boolean": ({}, {"exp": True}, R.OAUTH_INVALID_ASSERTION, None),
     "exp too far ahead": ({}, {"exp": NOW + 3600}, R.OAUTH_INVALID_ASSERTION, None),
     "unknown subject": ({}, {"sub": "nobody@acme.example"}, R.OAUTH_INVALID_ASSERTION, None),
     "unknown issuer": ({}, {"iss": OTHER_CONSUMER_KEY}, R.OAUTH_INVALID_CLIENT_ID, None),
@@ -210,7 +227,7 @@ def test_clock_skew_shows_in_the_date_header(start) -> None:
 
 
 def _key_file(label: str) -> str:
-    from sfdoctor.simulator.scenarios import key_file
+    from sfdoctor.simulator.fakes import key_file
 
     return key_file(label)
 
@@ -221,7 +238,7 @@ def test_soap_password_with_xml_characters_logs_in(start) -> None:
     import json
 
     from sfdoctor.commands.check import CheckOptions, run
-    from sfdoctor.simulator.scenarios import SECURITY_TOKEN
+    from sfdoctor.simulator.fakes import SECURITY_TOKEN
 
     password = "P&ss<w>\"rd'1"
     running = start(build_org(user={"password": password}))
@@ -274,7 +291,7 @@ def _diagnosis(doc: dict) -> str | None:
     ],
 )
 def test_more_soap_causes_against_the_simulator(start, parts, cause) -> None:
-    from sfdoctor.simulator.scenarios import PASSWORD, SECURITY_TOKEN
+    from sfdoctor.simulator.fakes import PASSWORD, SECURITY_TOKEN
 
     running = start(build_org(**parts))
     env = {"SF_USERNAME": USERNAME, "SF_PASSWORD": PASSWORD, "SF_SECURITY_TOKEN": SECURITY_TOKEN}

@@ -5,14 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sfdoctor.simulator import responses as R
-from sfdoctor.simulator.org import (
-    LoginHistory,
-    LoginType,
-    decide_password_login,
-    decide_soap_login,
-    id18,
-)
-from sfdoctor.simulator.scenarios import (
+from sfdoctor.simulator.fakes import (
     BRANCH_RANGE,
     CONSUMER_KEY,
     CONSUMER_SECRET,
@@ -26,6 +19,8 @@ from sfdoctor.simulator.scenarios import (
     USERNAME,
     build_org,
 )
+from sfdoctor.simulator.login import decide_password_login, decide_soap_login
+from sfdoctor.simulator.org import LoginHistory, LoginType, id18
 from tests.conftest import FIXTURES, load_fixture
 
 WITH_TOKEN = PASSWORD + SECURITY_TOKEN

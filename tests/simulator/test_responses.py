@@ -58,3 +58,17 @@ def test_cli_start_up_does_not_import_the_simulator() -> None:
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_the_simulator_does_not_know_how_sfdoctor_judges() -> None:
+    """No module of the simulator imports the diagnosis (or the probes)."""
+    code = (
+        "import sys, pkgutil, importlib, sfdoctor.simulator as s\n"
+        "for m in pkgutil.iter_modules(s.__path__):\n"
+        "    importlib.import_module(s.__name__ + '.' + m.name)\n"
+        "s.expect.expectations(s.SCENARIOS['jwt-healthy'])\n"
+        "banned = ('classify', 'evidence', 'findings', 'knowledge', 'probes', 'flows')\n"
+        "bad = [m for m in sys.modules if m.split('.')[:2] in [['sfdoctor', b] for b in banned]]\n"
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

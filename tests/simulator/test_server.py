@@ -15,7 +15,7 @@ import requests
 
 from sfdoctor.simulator import SCENARIOS
 from sfdoctor.simulator import responses as R
-from sfdoctor.simulator.scenarios import (
+from sfdoctor.simulator.fakes import (
     CONSUMER_SECRET,
     OLD_PASSWORD,
     PASSWORD,
