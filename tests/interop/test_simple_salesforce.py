@@ -54,12 +54,6 @@ WEAK_EXPLAIN = {
     ("soap-stale-token", SOAP): _INVALID_LOGIN,
     ("locked-out", SOAP): _INVALID_LOGIN,
     ("inactive-user", SOAP): _INVALID_LOGIN,
-    ("jwt-clock-skew", OAUTH): "explain has no signature for invalid_grant 'expired authorization "
-    "code' (the answer to a JWT whose exp has passed: newrelic-salesforce-exporter#31); "
-    "the knowledge base needs one for jwt_assertion_invalid",
-    ("jwt-clock-skew", PLAIN): "explain has no signature for invalid_grant 'expired authorization "
-    "code' (newrelic-salesforce-exporter#31); the knowledge base needs one for "
-    "jwt_assertion_invalid",
     ("client-credentials-login-host", OAUTH): "simple-salesforce refuses the client credentials "
     "flow at domain login/test before sending anything ('INVALID AUTH: You must submit either a "
     "security token or organizationId'); explain has no signature for that client-side text, "
