@@ -51,18 +51,22 @@ _WORD = LazyPattern(r"[\w-]+")
 
 # An http:// URL given as the request or login URL, not one inside a sentence or an
 # `audience=` value.
+# NOTE: every pattern here must stay linear in the text (tests/test_security_patterns.py):
+# the curl alternative takes the first "curl" of a line atomically, so a line of many
+# "curl" words is scanned once, not once per word; names and hosts are matched only from
+# the start of a word.
 _HTTP_LOGIN_URL = LazyPattern(
     r"(?:(?:^|\s)-[rl]\s+|--(?:instance|login)-?url[\s=]+|\b(?:login_?url|loginUrl|instance_?url|"
     r"sf_login_url|salesforce_login_url|login_host|host)\s*[:=]\s*[\"']?|\b(?:POST|GET)\s+|"
-    r"web service at:?\s*|\bcurl\b[^\n]*?\s)"
+    r"web service at:?\s*|^(?>[^\n]*?\bcurl\b)[^\n]*?\s)"
     r"[\"']?(http://[^\s\"'<>]+)",
     re.IGNORECASE | re.MULTILINE,
 )
 _HTTP_SERVICE_URL = LazyPattern(
     r"(?<![=\w])(http://[\w.-]+/services/(?:oauth2|Soap|data)\S*)", re.I
 )
-_USERNAME = LazyPattern(r"[\w.+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_LIGHTNING = LazyPattern(r"\b[\w-]+(?:\.[\w-]+)*\.lightning\.force\.com\b", re.IGNORECASE)
+_USERNAME = LazyPattern(r"(?<![\w.+'-])[\w.+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_LIGHTNING = LazyPattern(r"(?<![\w.-])[\w-]+(?:\.[\w-]+)*\.lightning\.force\.com\b", re.IGNORECASE)
 
 
 def _http_login_url(text: str) -> str | None:

@@ -2,6 +2,10 @@
 
 Pure functions, no I/O. Every clue is built from already-redacted text, so nothing
 downstream can echo a secret back.
+
+Every pattern here runs in time linear in the text, and no more than :data:`MAX_SCAN`
+characters of a paste or an answer are searched: a hostile body cannot stall a run
+(tests/test_security_patterns.py holds every pattern to that).
 """
 
 from __future__ import annotations
@@ -13,6 +17,10 @@ from collections.abc import Iterator
 from sfdoctor.lazyre import LazyPattern
 from sfdoctor.models import Clue, Family
 from sfdoctor.redact import redact
+
+MAX_SCAN = 256 * 1024
+"""How many characters of a paste or an answer the patterns search (an error message is
+short; a quarter of a megabyte of it is not Salesforce's)."""
 
 # OAuth error codes Salesforce has used at the token and authorize endpoints (current and
 # legacy). Matched as whole words followed by a separator and the description.
@@ -39,14 +47,25 @@ _OAUTH_INLINE = LazyPattern(
     r"(?:\s*(?:::|:|\s-\s|-)\s*([^\n]*))?"
 )
 _API_CODE = LazyPattern(r"(?<![\w'])([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+)\b(?:\s*:\s*([^\n]*))?")
-_SSF_NEW = LazyPattern(r"Authentication failed \(code: ([^)]+)\):\s*([^\n]*)")
+_SSF_NEW = LazyPattern(r"Authentication failed \(code: ([^)\n]{1,100})\):\s*([^\n]*)")
 _WSC_CODE = LazyPattern(r"exceptionCode='([A-Za-z_]+)'")
-_WSC_MSG = LazyPattern(r"exceptionMessage='(.*?)'(?=\s*(?:\]|extendedErrorDetails|$))", re.S | re.M)
+_WSC_MSG_START = "exceptionMessage='"
+# The quote that ends an ApiFault message: the message may hold quotes (company's), so it
+# is the one the dump puts next. NOTE: searched for from the message's start, once: a
+# pattern `exceptionMessage='(.*?)'(?=...)` rescans the rest of the text from every
+# "exceptionMessage='" when no such quote follows.
+_WSC_MSG_END = LazyPattern(r"'(?=\s*(?:\]|extendedErrorDetails|$))", re.M)
 _XML_CODE = LazyPattern(r"<(?:\w+:)?exceptionCode>\s*([^<\s]+)\s*</")
 _XML_MSG = LazyPattern(r"<(?:\w+:)?exceptionMessage>([^<]*)</")
 _XML_FAULTCODE = LazyPattern(r"<faultcode>(?:[\w.]+:)?([^<]+)</faultcode>")
 _XML_FAULTSTRING = LazyPattern(r"<faultstring>([^<]*)</faultstring>")
 _FORM_ERROR = LazyPattern(r"[?#&]?error=([a-z_]+)&error_description=([^&\s\"']*)")
+_SOAP_CODE_PREFIX = LazyPattern(r"^[A-Z_]+:\s*")
+# JSON values embedded in text start like this: an object with a key, or an array of them.
+_JSON_START = LazyPattern(r"\{\s*\"|\[\s*\{")
+_MAX_JSON_TRIES = 200
+_SCRIPT = LazyPattern(r"<(script|style)\b.*?(?:</\1\s*>|\Z)", re.I | re.S)
+_TAG = LazyPattern(r"<[^<>]*>")
 _QUOTED_FIELD = LazyPattern(
     r"""["'](error|error_description|errorCode|message|exceptionCode|exceptionMessage)["']\s*:\s*["']((?:\\.|[^"'\\])*)["']"""
 )
@@ -77,23 +96,29 @@ def normalize(text: str) -> str:
 
 def _clean(message: str) -> str:
     """Trim the decoration that wraps a message in exception reprs and logs."""
-    message = message.strip()
-    message = re.sub(r"""^[\s'"\[(]+|[\s'"\]),;.]+$""", "", message)
+    # NOTE: str.strip, not a pattern: `[...]+$` is quadratic in a long run of its characters.
+    message = message.strip().lstrip(" \t\n\r\f\v'\"[(").rstrip(" \t\n\r\f\v'\"]),;.")
     return message.replace("\\'", "'")
 
 
 def _json_values(text: str) -> Iterator[object]:
-    """Every JSON object or array embedded in ``text`` (bounded, best effort)."""
+    """Every JSON object, or array of objects, embedded in ``text`` (bounded, best effort).
+
+    Only where one can start (``{"`` or ``[{``), at most 50 values and 200 failed tries:
+    a text of nothing but braces costs no more than a short one. Nesting too deep for the
+    decoder is not JSON to sfdoctor (the text is still classified as text).
+    """
     decoder = json.JSONDecoder()
-    pos, seen = 0, 0
-    while seen < 50:
-        starts = [i for i in (text.find("{", pos), text.find("[", pos)) if i >= 0]
-        if not starts:
+    pos, seen, tries = 0, 0, 0
+    while seen < 50 and tries < _MAX_JSON_TRIES:
+        m = _JSON_START.search(text, pos)
+        if m is None:
             return
-        start = min(starts)
+        start = m.start()
+        tries += 1
         try:
             value, end = decoder.raw_decode(text, start)
-        except ValueError:
+        except (ValueError, RecursionError):
             pos = start + 1
             continue
         seen += 1
@@ -140,7 +165,7 @@ def clues_from_soap(body: str, status: int | None = None) -> list[Clue]:
     if not message:
         fs = _XML_FAULTSTRING.search(body)
         message = fs.group(1) if fs else ""
-        message = re.sub(r"^[A-Z_]+:\s*", "", message)
+        message = _SOAP_CODE_PREFIX.sub("", message, count=1)
     import html
 
     return [
@@ -155,7 +180,10 @@ def clues_from_text(text: str, known_codes: frozenset[str] = frozenset()) -> lis
 
     ``text`` must already be redacted and normalised. ``known_codes`` are the upper-case
     API codes of the knowledge base: an upper-case word is taken as a code only if known.
+    Only the first :data:`MAX_SCAN` characters are searched (callers cut the text first, and
+    say so: ``explain`` keeps its start and its end).
     """
+    text = text[:MAX_SCAN]
     clues: list[Clue] = []
     for value in _json_values(text):
         clues.extend(clues_from_json(value, "JSON body"))
@@ -163,10 +191,14 @@ def clues_from_text(text: str, known_codes: frozenset[str] = frozenset()) -> lis
 
     wsc = _WSC_CODE.search(text) if "exceptionCode='" in text else None
     if wsc:
-        msg = _WSC_MSG.search(text, wsc.end()) or _WSC_MSG.search(text)
-        clues.append(
-            Clue(Family.FAULT, wsc.group(1), msg.group(1) if msg else "", None, "ApiFault")
-        )
+        at = text.find(_WSC_MSG_START, wsc.end())
+        at = text.find(_WSC_MSG_START) if at < 0 else at
+        message = ""
+        if at >= 0:
+            at += len(_WSC_MSG_START)
+            end = _WSC_MSG_END.search(text, at)
+            message = text[at : end.start()] if end else ""
+        clues.append(Clue(Family.FAULT, wsc.group(1), message, None, "ApiFault"))
     for m in _SSF_NEW.finditer(text) if "(code:" in text else ():
         code, message = m.group(1).strip(), _clean(m.group(2))
         family = Family.FAULT if code.isupper() else Family.OAUTH
@@ -215,13 +247,15 @@ def clues_from_response(status: int, content_type: str, body: str) -> list[Clue]
     mean something on their own (410, 5xx), an :attr:`Family.HTTP` clue of kind ``json``.
     Any other body yields an HTTP clue whose code names its kind: ``html``, ``invalid_json``
     (a JSON content type that does not parse: truncated) or ``other`` (empty, plain text).
+    Only the first :data:`MAX_SCAN` characters of the body are read (the transport reads
+    no more than that either).
     """
-    body = redact(body)
+    body = redact(body[:MAX_SCAN])
     ctype = content_type.split(";")[0].strip().lower()
     if "json" in ctype or body.lstrip()[:1] in ("{", "["):
         try:
             value = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # nesting too deep is no Salesforce answer
             return [Clue(Family.HTTP, "invalid_json", body[:200], status, "HTTP body")]
         clues = clues_from_json(value, "JSON body", status)
         if 200 <= status < 300 and not clues:
@@ -238,6 +272,8 @@ def clues_from_response(status: int, content_type: str, body: str) -> list[Clue]
 
 def _html_text(body: str) -> str:
     """The visible text of an HTML page, roughly (for evidence and pattern matching)."""
-    text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", body)
-    text = re.sub(r"<[^>]+>", " ", text)
+    # NOTE: a <script> without its end runs to the end of the page (as in a browser): a
+    # pattern that must find the end fails from every "<script" of a hostile page in turn.
+    text = _SCRIPT.sub(" ", body)
+    text = _TAG.sub(" ", text)
     return " ".join(text.split())

@@ -1,17 +1,19 @@
 """``sfdoctor explain``: classify a pasted error offline, or show the knowledge base.
 
-Nothing here touches the network. The text is normalised and redacted before anything
-else sees it, so no output can echo a secret from the paste.
+Nothing here touches the network. The text is cut to :data:`MAX_SCAN` characters (its start
+and its end, cut between words), normalised and redacted before anything else sees it; the
+output says when it was cut, and no output holds any of the text but that redacted part, so
+none can echo a secret from the paste.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, TextIO  # typing is loaded by models anyway
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO  # loaded by models anyway
 
 from sfdoctor.classify import classify
 from sfdoctor.errors import UsageError
-from sfdoctor.evidence import clues_from_text, normalize
+from sfdoctor.evidence import MAX_SCAN, clues_from_text, normalize
 from sfdoctor.knowledge import load
 from sfdoctor.models import Explanation
 from sfdoctor.redact import redact
@@ -20,17 +22,82 @@ from sfdoctor.status import ExitStatus
 if TYPE_CHECKING:
     from sfdoctor.output import ReportSource, ReportTarget
 
-MAX_INPUT = 4 * 1024 * 1024
-"""Pastes beyond this many characters are cut (the error is near the top or bottom)."""
+
+class Cut(NamedTuple):
+    """How much of a paste was searched, when it was longer than :data:`MAX_SCAN`."""
+
+    chars: int
+    """The length of the paste, in characters."""
+    searched: int
+    """How many of its characters were kept (its start and its end)."""
+
+    @property
+    def note(self) -> str:
+        """One line for the output."""
+        return (
+            f"the input is {_kib(self.chars)}; only its first and last "
+            f"{_kib(self.searched // 2)} were searched"
+        )
+
+    def document(self) -> dict[str, Any]:
+        """The ``input`` member of the JSON document."""
+        return {
+            "truncated": True,
+            "chars": self.chars,
+            "searched_chars": self.searched,
+            "note": self.note,
+        }
+
+
+def _kib(chars: int) -> str:
+    return f"{chars / 1024:,.0f} KB"
+
+
+CUT_MARK = "\n[\u2026]\n"
+
+
+def cut(text: str, limit: int = MAX_SCAN) -> tuple[str, Cut | None]:
+    """``text`` if it is at most ``limit`` characters, else its start and its end joined by
+    :data:`CUT_MARK` (an error is near the top of a log or at its bottom).
+
+    NOTE: the end part is what needs care: cut inside a secret, it would begin with the
+    rest of the value without its field name, which no pattern can tell from text. So it
+    begins at a line (or a word, or a field) boundary near the cut, and after the end of a
+    private key whose start was cut off; with no boundary near, it is left out. The start
+    part needs no such care: a value cut off by the end of the text is masked to the end.
+    """
+    if len(text) <= limit:
+        return text, None
+    half = limit // 2
+    window = min(4096, half // 4)
+    head = text[:half]
+    for sep in ("\n", " ", "\t"):
+        at = head.rfind(sep, half - window)
+        if at > 0:
+            head = head[:at]
+            break
+    tail = text[-half:]
+    for seps in ("\n", " \t", ",;&>"):
+        found = [i for i in (tail.find(sep, 0, window) for sep in seps) if i >= 0]
+        if found:
+            tail = tail[min(found) + 1 :]
+            break
+    else:
+        tail = ""
+    pem_end = tail.find("PRIVATE KEY-----")
+    if 0 <= pem_end < tail.find("-----BEGIN") or (pem_end >= 0 and "-----BEGIN" not in tail):
+        line_end = tail.find("\n", pem_end)
+        tail = "" if line_end < 0 else tail[line_end + 1 :]
+    return head + CUT_MARK + tail, Cut(len(text), len(head) + len(tail))
 
 
 def explain_text(text: str) -> Explanation:
-    """Classify ``text`` (any paste: body, exception, log, status string); pure."""
-    if len(text) > MAX_INPUT:
-        half = MAX_INPUT // 2
-        text = text[:half] + "\n" + text[-half:]
+    """Classify ``text`` (any paste: body, exception, log, status string); pure.
+
+    Only the first and last :data:`MAX_SCAN` / 2 characters are searched (:func:`cut`).
+    """
     kb = load()
-    clean = redact(normalize(text))
+    clean = redact(normalize(cut(text)[0]))
     return Explanation(classify(clues_from_text(clean, kb.api_codes), kb), text=clean)
 
 
@@ -111,7 +178,8 @@ def run(
             stdout.write(out)
         return ExitStatus.OK
 
-    result = explain_text(_read_input(text, stdin))
+    kept, was_cut = cut(_read_input(text, stdin))
+    result = explain_text(kept)
     redactor = None
     if anonymize or targets:
         from sfdoctor.redact import Redactor
@@ -121,18 +189,20 @@ def run(
         redactor = Redactor(anonymize=anonymize)
         result = redactor.deep(result)
     if fmt == "json":
-        from sfdoctor.render.explain_json import render
+        import json
 
-        out = render(result)
+        out = json.dumps(document(result, was_cut), indent=2, ensure_ascii=False) + "\n"
     else:
         from sfdoctor.render.explain_console import render as render_console
 
         out = render_console(result, color=color)
+        if was_cut is not None:
+            out += f"Note: {was_cut.note}.\n"
     stdout.write(redactor(out) if redactor is not None else out)
     if targets and redactor is not None:
         from sfdoctor import output
 
-        output.write(targets, report_source(result, anonymize=anonymize), redactor)
+        output.write(targets, report_source(result, anonymize=anonymize, cut=was_cut), redactor)
     return ExitStatus.OK if result.matches else ExitStatus.INCONCLUSIVE
 
 
@@ -140,13 +210,27 @@ EXCERPT_LINES = 20
 EXCERPT_CHARS = 2000
 
 
-def excerpt(text: str) -> str:
+def excerpt(text: str, was_cut: Cut | None = None) -> str:
     """The start of the (redacted) input, for the report files: enough to recognise it."""
-    cut = "\n".join(text[:EXCERPT_CHARS].splitlines()[:EXCERPT_LINES]).rstrip()
-    return cut + ("\n[\u2026]" if len(cut) < len(text.rstrip()) else "")
+    start = "\n".join(text[:EXCERPT_CHARS].splitlines()[:EXCERPT_LINES]).rstrip()
+    start += "\n[\u2026]" if len(start) < len(text.rstrip()) else ""
+    return start + (f"\n[{was_cut.note}]" if was_cut is not None else "")
 
 
-def report_source(result: Explanation, *, anonymize: bool = False) -> ReportSource:
+def document(result: Explanation, was_cut: Cut | None = None) -> dict[str, Any]:
+    """The ``sfdoctor.explain/1`` document, with an ``input`` member when the paste was cut
+    (:meth:`Cut.document`)."""
+    from sfdoctor.render.explain_json import explanation_document
+
+    doc = explanation_document(result)
+    if was_cut is not None:
+        doc["input"] = was_cut.document()
+    return doc
+
+
+def report_source(
+    result: Explanation, *, anonymize: bool = False, cut: Cut | None = None
+) -> ReportSource:
     """The renderers of the ``explain`` report files (:func:`sfdoctor.output.write`)."""
     from datetime import UTC, datetime
 
@@ -154,14 +238,13 @@ def report_source(result: Explanation, *, anonymize: bool = False) -> ReportSour
     from sfdoctor.output import ReportSource
     from sfdoctor.render import explain_console, junit, markdown
     from sfdoctor.render.banner import Banner
-    from sfdoctor.render.explain_json import explanation_document
 
     generated = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     banner = Banner("explain", generated, __version__, anonymize)
-    quoted = excerpt(result.text)
+    quoted = excerpt(result.text, cut)
     return ReportSource(
         banner,
-        document=lambda: explanation_document(result),
+        document=lambda: document(result, cut),
         renderables=lambda: [
             *explain_console.input_block(quoted),
             *explain_console.renderables(result),

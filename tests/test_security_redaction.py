@@ -1,0 +1,231 @@
+"""Redaction gaps of issue 18, item 2: every way a secret is pasted is masked, and what is
+not secret stays as it was.
+
+The same cases run through ``explain`` (console, JSON and every report file) in
+tests/commands/test_security_commands.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from urllib.parse import quote, quote_plus
+
+import pytest
+
+from sfdoctor.redact import MASK, Redactor, redact, secret_name
+
+C = "Canary7Zq9Secret"
+"""The secret in every paste below: it must never come out."""
+
+PASTES = {
+    # passwords in URLs: a Salesforce username (an unencoded @) in userinfo
+    "url_username_with_at": f"https://integration@acme.com:{C}@login.salesforce.com/services",
+    "url_proxy": f"HTTPS_PROXY=http://proxyuser:{C}@proxy.acme.com:3128",
+    "url_password_with_at": f"https://ops:{C}@x@login.salesforce.com/",
+    # curl basic auth
+    "curl_u": f"curl -u integration@acme.com:{C} https://login.salesforce.com/x",
+    "curl_u_attached": f"curl -uops:{C} https://x",
+    "curl_user_quoted": f"curl --user 'integration@acme.com:{C}' https://x",
+    "curl_user_equals": f"curl --user=ops:{C} https://x",
+    "curl_proxy_user": f"curl --proxy-user proxy:{C} https://x",
+    # YAML and log values, quoted or not
+    "yaml_double_quoted": f'password: "{C}"',
+    "yaml_single_quoted": f"client_secret: '{C}'",
+    "yaml_camel": f"  clientSecret: {C}",
+    "yaml_list_item": f"- refresh_token: {C}",
+    "yaml_value_with_spaces": f"password: correct horse {C}",
+    "log_inline": f"2024-01-01 DEBUG login with password: {C} for ops",
+    "log_inline_quoted": f"login failed, clientSecret: '{C} x' (retrying)",
+    # JSON fields, camelCase and numeric, and JSON inside a JSON string
+    "json_clientSecret": f'{{"clientSecret":"{C}"}}',
+    "json_refreshToken": f'{{"refreshToken": "{C}"}}',
+    "json_privateKey": f'{{"privateKey":"{C}"}}',
+    "json_newPassword": f'{{"newPassword":"{C}"}}',
+    "json_accessToken": f'{{"accessToken":"{C}"}}',
+    "json_sessionId": f'{{"sessionId":"{C}"}}',
+    "json_escaped_quote": f'{{"password":"ab\\"{C}"}}',
+    "json_in_json": json.dumps({"body": json.dumps({"password": C})}),
+    "json_unterminated": f'{{"password":"{C}',
+    "python_dict": f"{{'refresh_token': '{C}', 'user': 'x'}}",
+    # XML
+    "xml_typed": f'<password xsi:type="xsd:string">{C}</password>',
+    "xml_prefixed": f"<n1:password>{C}</n1:password>",
+    "xml_cdata": f"<password><![CDATA[{C}]]></password>",
+    "xml_escaped": f"&lt;sessionId&gt;{C}&lt;/sessionId&gt;",
+    "xml_cut_off": f"<n1:username>ops</n1:username><n1:password>{C}",
+    # headers
+    "authorization_token": f"Authorization: Token {C}",
+    "authorization_bearer": f"Authorization: Bearer {C}",
+    "authorization_basic": f"Authorization: Basic {C}",
+    "authorization_oauth": f"Authorization: OAuth {C}",
+    "authorization_in_curl": f"curl -H 'Authorization: Bearer {C}' https://x",
+    "authorization_json": f'{{"Authorization": "Bearer {C}"}}',
+    "sfdc_session": f"X-SFDC-Session: {C}",
+    "sfdc_session_in_curl": f'curl -H "X-SFDC-Session: {C}" https://x',
+    # env lines: the whole value, whatever it holds
+    "env_comma": f"SF_PASSWORD=abc,{C}",
+    "env_semicolon": f"SF_PASSWORD=abc;{C}",
+    "env_export_spaces": f'export SF_CLIENT_SECRET="two words {C}"',
+    "env_windows": f"set SALESFORCE_PASSWORD=x&{C}",
+    # forms, flags, Java
+    "form": f"grant_type=password&client_secret={C}&username=ops%40acme.com",
+    "form_comma": f"-d password=abc,{C} -d x=1",
+    "flag_space": f"sf org login --client-secret {C} --instance-url https://x",
+    "java_tostring": f"LoginResult[password={C}, sessionId=abc]",
+    # session ids, also URL-encoded
+    "session_url_encoded": f"sid=00D5g000004CANRY%21AQ{C}",
+    "session_bare_encoded": f"token 00D5g000004CANRY%21AQ{C} expired",
+    "session_encoded_twice": f"?t=00D5g000004CANRY%2521AQ{C}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PASTES))
+def test_every_pasted_secret_is_masked(name: str) -> None:
+    out = redact(PASTES[name])
+    assert C not in out and MASK in out, out
+    assert redact(out) == out  # masking twice changes nothing
+
+
+def test_a_numeric_json_password() -> None:
+    assert redact('{"password": 73519046, "x": 1}') == '{"password": ****, "x": 1}'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "https://integration@acme.com:PW@login.salesforce.com/x",
+            "https://integration@acme.com:****@login.salesforce.com/x",
+        ),
+        ("Authorization: Bearer abc", "Authorization: Bearer ****"),
+        ('-H "X-SFDC-Session: abc" -d x', '-H "X-SFDC-Session: ****" -d x'),
+        ("SF_PASSWORD=abc,def;ghi  ", "SF_PASSWORD=****  "),
+        ("password=abc&username=u", "password=****&username=u"),
+        ('{"password":"a\\\\","user":"u"}', '{"password":"****","user":"u"}'),
+        (
+            "<password>pw</password><username>u</username>",
+            "<password>****</password><username>u</username>",
+        ),
+        ("curl -u u@acme.com:pw https://x", "curl -u u@acme.com:**** https://x"),
+        ("session 00D5g000004CANRY!AQ4AQsecret", "session 00D5g000004CANRY!****"),
+    ],
+)
+def test_what_stays_in_view_around_the_mask(text: str, expected: str) -> None:
+    """The field name, the scheme, the org id, the quotes and the next field stay: they
+    are the evidence, and JSON stays JSON."""
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Invalid username, password, security token; or user locked out.",
+        "Salesforce does not accept this username and password: the password is wrong",
+        "INVALID_SESSION_ID: Session expired or invalid",
+        "LOGIN_MUST_USE_SECURITY_TOKEN: Invalid username, password, security token",
+        "INVALID_OPERATION_WITH_EXPIRED_PASSWORD: The users password has expired",
+        "Get the user's current token: log in as that user, open personal settings",
+        "A password change emails a new security token: update SF_SECURITY_TOKEN too",
+        '{"token_type":"Bearer","issued_at":"1691308480245","signature":"a=","secret":true}',
+        "grant_type=password&client_id=3MVG9x&username=ops%40acme.com",
+        "<passwordExpired>false</passwordExpired> passwordExpired: false",
+        "HTTPS_PROXY=http://user:password@host:port",
+        "https://login.salesforce.com:443/services/oauth2/token and ops@acme.com",
+        "error=invalid_grant&error_description=authentication%20failure",
+        "Outside: the office network. Inside: trusted. Session: expired",
+        "security token: required; client secret: missing",
+        "the <password> element of login()",
+        "curl -u ops https://x",
+    ],
+)
+def test_ordinary_words_and_evidence_are_kept(text: str) -> None:
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("password", True),
+        ("client_secret", True),
+        ("clientSecret", True),
+        ("SF_CLIENT_SECRET", True),
+        ("refreshToken", True),
+        ("newPassword", True),
+        ("privateKey", True),
+        ("sessionId", True),
+        ("X-SFDC-Session", True),
+        ("Authorization", True),
+        ("accesstoken", True),
+        ("password2", True),
+        ("token_type", False),
+        ("passwordExpired", False),
+        ("username", False),
+        ("inside", False),
+        ("session", False),
+    ],
+)
+def test_secret_names(name: str, secret: bool) -> None:
+    assert secret_name(name) is secret
+
+
+def test_prose_words_and_error_codes_are_no_field_names() -> None:
+    assert not secret_name("token", log=True) and secret_name("password", log=True)
+    assert secret_name("token") and secret_name("APP_LOGIN_PASSWORD")
+    for code in ("INVALID_SESSION_ID", "LOGIN_ERROR_MUST_USE_API_TOKEN", "INVALID_PASSWORD"):
+        assert not secret_name(code) and not secret_name(code, log=True)
+    assert secret_name("SF_SECURITY_TOKEN", log=True) and secret_name("sessionId", log=True)
+    assert (
+        redact('{"LOGIN_ERROR_MUST_USE_API_TOKEN": 12}') == '{"LOGIN_ERROR_MUST_USE_API_TOKEN": 12}'
+    )
+
+
+# --- the run's known secrets, however a server echoes them ------------------------------
+
+
+SECRET = 'Pa$$ w/ "q" & é+'
+
+
+@pytest.mark.parametrize(
+    "echo",
+    [
+        SECRET,
+        quote(SECRET, safe=""),
+        re.sub("%[0-9A-F]{2}", lambda m: m.group(0).lower(), quote(SECRET, safe="")),
+        quote(SECRET),
+        quote_plus(SECRET),
+        quote(quote(SECRET, safe=""), safe=""),
+        json.dumps(SECRET)[1:-1],
+        json.dumps(SECRET, ensure_ascii=False)[1:-1],
+        json.dumps(SECRET)[1:-1].replace("/", "\\/"),
+        "Pa$$ w/ &quot;q&quot; &amp; é+",
+        base64.b64encode(SECRET.encode()).decode(),
+        base64.urlsafe_b64encode(SECRET.encode()).decode(),
+    ],
+)
+def test_known_secrets_are_masked_in_every_encoding(echo: str) -> None:
+    out = Redactor([SECRET])(f"the server said: {echo} (done)")
+    assert echo not in out and MASK in out
+
+
+@pytest.mark.parametrize("lead", ["", "a", "ab", "abc:"])
+def test_a_known_secret_inside_a_longer_base64_text(lead: str) -> None:
+    # Basic base64(client_id:client_secret): the secret's bits land at any alignment.
+    blob = base64.b64encode(f"{lead}3MVG9ClientId:{SECRET}".encode()).decode()
+    out = Redactor([SECRET])(f"Authorization header was {blob}")
+    core = base64.b64encode(SECRET.encode()).decode()[2:-4]
+    assert MASK in out and blob not in out
+    assert core not in out
+
+
+def test_a_value_cut_off_by_the_end_of_a_line_is_masked_to_the_end() -> None:
+    """The -v trace cuts a request body at 2000 characters: a long username can put the cut
+    inside the password, leaving the password's start at the end of the line."""
+    r = Redactor(["CanaryPassw0rd"])
+    line = "<n1:username>" + "u" * 1900 + "</n1:username><n1:password>CanaryPassw0rd</n1:pas"
+    limit = line.index("Canary") + 7
+    assert "CanaryP" in line[:limit]  # what a cut made first leaves in view
+    assert "CanaryP" not in r(line[:limit])  # the patterns mask the rest of the line
+    for cut in ('{"password":"CanaryP', "password=CanaryP", "password: CanaryP"):
+        assert "CanaryP" not in redact(cut), cut
