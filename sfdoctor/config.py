@@ -118,21 +118,71 @@ class Settings(NamedTuple):
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 
 
+MAX_ENV_FILE = 1024 * 1024
+"""Bytes of an ``--env-file`` read at most: ``/dev/zero`` is not an env file."""
+MAX_KEY_FILE = 64 * 1024
+"""Bytes of a private key file read at most (an RSA 4096 PEM key is about 3.3 KB)."""
+
+
+class FileProblem(ValueError):
+    """A file that cannot be read as asked: the message says why, never what it holds."""
+
+
+def read_small_file(path: str, limit: int, *, regular_only: bool = True) -> bytes:
+    """The bytes of the file at ``path``, at most ``limit`` of them, else :class:`FileProblem`.
+
+    ``regular_only`` refuses anything but a regular file (a FIFO, a device such as
+    ``/dev/zero``, a directory, a socket) without blocking on it; otherwise pipes are read
+    too (``--env-file <(op inject ...)``), still never beyond ``limit``.
+    """
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) if regular_only else os.O_RDONLY
+    try:
+        # NOTE: opened with O_NONBLOCK, a FIFO with no writer does not block the open; the
+        # file type is then read from the open descriptor, so it cannot change in between.
+        fd = os.open(os.path.expanduser(path), flags | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise FileProblem(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise FileProblem(f"{path} is a directory, not a file") from None
+    except OSError as exc:
+        raise FileProblem(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISDIR(mode) or (regular_only and not stat.S_ISREG(mode)):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise FileProblem(f"{path} is a directory, not a file")
+        raise FileProblem(
+            f"{path} is not a regular file (a pipe, a device or a socket); give the path of "
+            "the file itself"
+        )
+    with os.fdopen(fd, "rb") as f:
+        try:
+            data = f.read(limit + 1)
+        except OSError as exc:
+            raise FileProblem(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
+    if len(data) > limit:
+        raise FileProblem(f"{path} is larger than {limit // 1024} KiB: not the file expected")
+    return data
+
+
 def parse_env_file(path: str) -> dict[str, str]:
     """Read ``KEY=VALUE`` lines (``export``, quotes and ``#`` comments allowed).
 
     Raises :class:`UsageError` (exit 2) when the file cannot be read; the message never
     quotes the file's content.
     """
+    if not os.path.exists(os.path.expanduser(path)):
+        raise UsageError(f"env file not found: {path}")
     try:
-        with open(path, encoding="utf-8-sig") as f:
-            lines = f.read().splitlines()
-    except FileNotFoundError:
-        raise UsageError(f"env file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_small_file(path, MAX_ENV_FILE, regular_only=False).decode("utf-8-sig")
+    except FileProblem as exc:
+        raise UsageError(f"cannot read env file: {exc}") from None
+    except UnicodeDecodeError as exc:
         raise UsageError(f"cannot read env file {path}: {type(exc).__name__}") from None
     values: dict[str, str] = {}
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         m = _ENV_LINE.match(line)
@@ -194,7 +244,30 @@ def load_settings(
                 answer = prompt(name.replace("_", " "), secret)
                 if answer:
                     found[name] = Setting(Secret(answer) if secret else answer, "prompt")
+    for name, setting in found.items():
+        _require_text(name, setting)
     return Settings(**found)
+
+
+def _require_text(name: str, setting: Setting) -> None:
+    """Raise :class:`UsageError` (exit 2) for a value that is not text.
+
+    NOTE: Python reads environment bytes that are not UTF-8 as lone surrogates
+    (``surrogateescape``); such a value cannot be sent (nor printed) and would end the run
+    in a traceback halfway. The message names the variable and the position, never the
+    value.
+    """
+    text = setting.text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        where = setting.origin or setting.source
+        raise UsageError(
+            f"{where} ({name.replace('_', ' ')}) is not valid UTF-8 text (an undecodable "
+            f"byte at character {exc.start + 1})",
+            hint="set it again from a UTF-8 source, e.g. export it from a UTF-8 terminal or "
+            "file; check the locale (LANG, LC_ALL) the variable was written with",
+        ) from None
 
 
 def terminal_prompt(label: str, secret: bool) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 PRODUCTION_LOGIN = "login.salesforce.com"
 SANDBOX_LOGIN = "test.salesforce.com"
@@ -47,14 +48,141 @@ def sandbox_suffix(username: str) -> str | None:
     return last
 
 
-def host_of(url: str) -> str:
-    """The lower-case host name of ``url`` ('' if it has none)."""
+class UrlRefused(ValueError):
+    """A URL sfdoctor will not connect to, whatever host it names: the message says why."""
+
+
+class Endpoint(NamedTuple):
+    """A URL read once, by the parser that connects (urllib3's), from validated parts."""
+
+    scheme: str
+    """``http`` or ``https``, lower-case."""
+    host: str
+    """Lower-case host name or address (an IPv6 address without its brackets)."""
+    port: int | None
+    path: str
+    """The path and query, as urllib3 sends them ('' for none)."""
+
+    @property
+    def origin(self) -> str:
+        """``scheme://host[:port]``."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}{'' if self.port is None else f':{self.port}'}"
+
+    @property
+    def url(self) -> str:
+        """The URL rebuilt from its parts: what is handed to requests, never the raw text."""
+        return self.origin + self.path
+
+    @property
+    def default_port(self) -> int:
+        """The port a connection goes to."""
+        return self.port if self.port is not None else (443 if self.scheme == "https" else 80)
+
+
+# An authority sfdoctor accepts: a DNS name or an IP address, an optional port. Nothing
+# else: no user@, no percent-escapes, no characters two parsers could split differently.
+_AUTHORITY = re.compile(
+    r"(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9.])?|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?",
+    re.IGNORECASE,
+)
+
+
+def parse_url(url: str) -> Endpoint:
+    """Read an ``http(s)://`` URL the way the connection will, or raise :class:`UrlRefused`.
+
+    NOTE: ``urllib.parse.urlsplit`` and urllib3 (which requests connects with) disagree on
+    some URLs: ``https://evil.example\\@login.salesforce.com`` is login.salesforce.com to
+    the first and evil.example to the second. So a URL is refused when it holds anything
+    they could read differently (a backslash, userinfo, whitespace, control or non-ASCII
+    characters, percent-escapes in the host), and when the two parsers do not name the same
+    host and port. Callers connect to :attr:`Endpoint.url`, rebuilt from urllib3's parts.
+    """
     from urllib.parse import urlsplit
 
+    from urllib3.exceptions import LocationParseError
+    from urllib3.util import parse_url as urllib3_parse
+
+    if not isinstance(url, str) or not url:
+        raise UrlRefused("empty URL")
+    if "\\" in url:
+        raise UrlRefused("it contains a backslash, which URL parsers split differently")
+    bad = next((c for c in url if not "\x21" <= c <= "\x7e"), None)
+    if bad is not None:
+        if bad.isspace():
+            what = "whitespace"
+        elif bad > "\x7e":
+            what = "a non-ASCII character"
+        else:
+            what = "a control character"
+        raise UrlRefused(f"it contains {what} ({ascii(bad)})")
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() not in ("http", "https"):
+        raise UrlRefused("it is not an http:// or https:// URL")
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    if "@" in authority:
+        raise UrlRefused("it carries a user name or password (user@host)")
+    if _AUTHORITY.fullmatch(authority) is None:
+        raise UrlRefused("its host is not a plain host name or address")
     try:
-        return (urlsplit(url.strip()).hostname or "").lower()
-    except ValueError:
+        ours = urllib3_parse(url)
+        theirs = urlsplit(url)
+        their_port = theirs.port
+    except (LocationParseError, ValueError) as exc:
+        raise UrlRefused(f"it does not parse ({type(exc).__name__})") from None
+    host = (ours.host or "").lower().strip("[]")
+    if ours.auth or theirs.username is not None or theirs.password is not None:
+        raise UrlRefused("it carries a user name or password (user@host)")
+    if not host or host != (theirs.hostname or "").lower() or ours.port != their_port:
+        raise UrlRefused("URL parsers disagree on its host")
+    if ours.port is not None and not 0 < ours.port < 65536:
+        raise UrlRefused(f"port {ours.port} is out of range")
+    path = ours.path or ""
+    if ours.query is not None:
+        path += "?" + ours.query
+    return Endpoint(scheme.lower(), host, ours.port, path)
+
+
+def shown_url(url: str) -> str:
+    """``url`` fit to quote in a report: escaped (``ascii``), a ``user:password@`` part
+    masked, cut to 200 characters."""
+    masked = re.sub(r"(://[^:/@\\]*:)[^@]*@", r"\1****@", url)
+    text = ascii(masked)
+    return text if len(text) <= 200 else text[:199] + "\u2026'"
+
+
+def host_of(url: str) -> str:
+    """The lower-case host name of ``url`` as :func:`parse_url` reads it ('' if refused)."""
+    try:
+        return parse_url(url.strip()).host
+    except UrlRefused:
         return ""
+
+
+def credential_url_problem(url: str) -> str | None:
+    """Why credentials (or a token) must not be sent to ``url``, or None when they may.
+
+    They go only to a Salesforce host over HTTPS, or to loopback (the simulator, tests),
+    and only to a URL :func:`parse_url` accepts.
+    """
+    try:
+        target = parse_url(url)
+    except UrlRefused as exc:
+        return f"{shown_url(url)} is not a URL sfdoctor sends anything to: {exc}"
+    host = target.host
+    if is_loopback(host):
+        return None  # the simulator and tests; plain HTTP allowed only here
+    if is_lightning_host(host):
+        my_domain = host.split(".lightning.force.com")[0]
+        return (
+            f"{host} is a Lightning Experience UI host, not a login host; use "
+            f"https://{my_domain}.my.salesforce.com or https://login.salesforce.com"
+        )
+    if not is_salesforce_host(host):
+        return f"{host} is not a Salesforce host; credentials are only sent to Salesforce"
+    if target.scheme != "https":
+        return f"{url} uses plain HTTP; Salesforce requires HTTPS"
+    return None
 
 
 def is_salesforce_host(host: str) -> bool:

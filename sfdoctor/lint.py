@@ -32,24 +32,12 @@ class LintResult(NamedTuple):
 
 
 def login_url_problem(url: str) -> str | None:
-    """Why credentials must not be sent to ``url``, or None when it is acceptable."""
-    host = hosts.host_of(url)
-    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
-    if not host or scheme not in ("http", "https"):
-        return f"{url!r} is not an http(s) URL"
-    if hosts.is_loopback(host):
-        return None  # the simulator and tests; plain HTTP allowed only here
-    if hosts.is_lightning_host(host):
-        my_domain = host.split(".lightning.force.com")[0]
-        return (
-            f"{host} is a Lightning Experience UI host, not a login host; use "
-            f"https://{my_domain}.my.salesforce.com or https://login.salesforce.com"
-        )
-    if not hosts.is_salesforce_host(host):
-        return f"{host} is not a Salesforce host; credentials are only sent to Salesforce"
-    if scheme != "https":
-        return f"{url} uses plain HTTP; Salesforce requires HTTPS"
-    return None
+    """Why credentials must not be sent to ``url``, or None when it is acceptable.
+
+    The one test for every URL a credential or token goes to:
+    :func:`sfdoctor.hosts.credential_url_problem` (surrounding whitespace aside).
+    """
+    return hosts.credential_url_problem(url.strip())
 
 
 # The settings each flow sends (whitespace in any of them breaks the login).
@@ -172,17 +160,13 @@ def lint(settings: Settings, flow: str = "password") -> LintResult:
 
 def _key_file_problem(path: str) -> str | None:
     """Why ``path`` cannot sign a JWT, or None. Never quotes the file's content."""
-    import os
+    from sfdoctor.config import MAX_KEY_FILE, FileProblem, read_small_file
 
     try:
-        with open(os.path.expanduser(path), "rb") as f:
-            head = f.read(64 * 1024)
-    except FileNotFoundError:
-        return f"SF_JWT_KEY_FILE: no such file: {path}"
-    except IsADirectoryError:
-        return f"SF_JWT_KEY_FILE: {path} is a directory, not a private key file"
-    except OSError as exc:
-        return f"SF_JWT_KEY_FILE: cannot read {path}: {exc.strerror or type(exc).__name__}"
+        # Regular files only, and small ones: a FIFO would block, /dev/zero never end.
+        head = read_small_file(path, MAX_KEY_FILE)
+    except FileProblem as exc:
+        return f"SF_JWT_KEY_FILE: {exc}"
     if b"-----BEGIN ENCRYPTED PRIVATE KEY-----" in head or b"Proc-Type: 4,ENCRYPTED" in head:
         return (
             f"SF_JWT_KEY_FILE: {path} holds an encrypted private key; give sfdoctor an "

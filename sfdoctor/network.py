@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 
 STAGE = "network"
 SKEW_LIMIT = 60  # seconds; beyond this a JWT assertion's exp/iat no longer fit Salesforce's window
-LOOPBACK_HTTP = "plain HTTP on loopback (simulator/tests): no DNS, proxy or TLS to inspect"
+LOOPBACK_HTTP = (
+    "plain HTTP on loopback (simulator/tests), connecting directly: no DNS, proxy or TLS to inspect"
+)
 
 # Organisations whose CAs issue Salesforce's certificates. DigiCert since Salesforce's move
 # from Symantec in 2018 (login, My Domain and instance hosts; the DigiCert Global Root G2
@@ -108,10 +110,20 @@ def _bypassed(url: str, environ: Mapping[str, str], proxies: Mapping[str, str]) 
 
 
 def proxy_for(url: str, environ: Mapping[str, str] | None = None) -> str | None:
-    """The proxy requests (``trust_env=True``) would use for ``url``, or None."""
+    """The proxy for ``url``, or None: the one requests (``trust_env=True``) would choose,
+    except that loopback never goes through a proxy (as if NO_PROXY named it).
+
+    NOTE: a proxy on the way to the simulator or a test server would see the credentials
+    in clear (plain HTTP), and the report would not know. The transport asks this function
+    for every request, so what the report says is what happens.
+    """
     import urllib.request
     from urllib.parse import urlsplit
 
+    from sfdoctor.hosts import host_of, is_loopback
+
+    if is_loopback(host_of(url)):
+        return None
     env = os.environ if environ is None else environ
     # With the real environment, urllib also reads the system settings (macOS, Windows).
     proxies = urllib.request.getproxies() if env is os.environ else environ_proxies(env)
@@ -121,18 +133,52 @@ def proxy_for(url: str, environ: Mapping[str, str] | None = None) -> str | None:
 
 
 def mask_proxy(url: str) -> str:
-    """``http://user:secret@proxy:3128`` -> ``http://user:****@proxy:3128``."""
+    """``http://user:secret@proxy:3128`` -> ``http://user:****@proxy:3128``.
+
+    Everything between the first ``:`` of the user part and the last ``@`` is masked, so
+    a password holding ``/``, ``?``, ``#`` or ``@`` unencoded (which makes the URL
+    unusable) is masked whole too.
+    """
     from sfdoctor.redact import MASK
 
     scheme, sep, rest = url.partition("://")
     if not sep:
         scheme, rest = "", url
-    authority, slash, path = rest.partition("/")
-    userinfo, at, hostport = authority.rpartition("@")
+    userinfo, at, hostpart = rest.rpartition("@")
     if not at:
         return url
     user, colon, _ = userinfo.partition(":")
-    return f"{scheme}{sep}{user}{':' + MASK if colon else ''}@{hostport}{slash}{path}"
+    return f"{scheme}{sep}{user}{':' + MASK if colon else ''}@{hostpart}"
+
+
+def proxy_secrets(environ: Mapping[str, str] | None = None) -> list[str]:
+    """The passwords in the proxy variables of ``environ`` (raw and percent-decoded), for
+    the redactor: whatever a library prints about a proxy, they never show."""
+    from urllib.parse import unquote
+
+    env = os.environ if environ is None else environ
+    out = []
+    for name, value in env.items():
+        if not name.lower().endswith("_proxy") or "@" not in value:
+            continue
+        rest = value.split("://", 1)[-1]  # the part after the scheme, if there is one
+        password = rest.rpartition("@")[0].partition(":")[2]
+        out += [password, unquote(password)] if password else []
+    return out
+
+
+def ca_bundle(environ: Mapping[str, str] | None = None) -> tuple[str | None, str]:
+    """The CA bundle requests would verify with (None: the system's store), and its name."""
+    env = os.environ if environ is None else environ
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        value = env.get(name)
+        if value:
+            return value, f"{name} ({value})"
+    try:
+        import certifi
+    except ImportError:  # pragma: no cover - requests depends on certifi
+        return None, "the system's CA store"
+    return certifi.where(), "certifi's CA bundle (the one requests uses)"
 
 
 def _inconsistent_variables(environ: Mapping[str, str]) -> list[str]:
@@ -168,18 +214,34 @@ def preflight(
     ``environ`` (default ``os.environ``) holds the proxy and CA-bundle variables, read as
     requests reads them. A ``blocking`` result means: do not send the login.
     """
-    from urllib.parse import urlsplit
+    from sfdoctor.hosts import UrlRefused, is_loopback, parse_url
 
-    from sfdoctor.hosts import is_loopback
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    try:
+        target = parse_url(login_url)
+    except UrlRefused as exc:  # lint refuses it first; this stage never guesses a host
+        from sfdoctor.findings import finding
+        from sfdoctor.hosts import shown_url
 
-    parts = urlsplit(login_url)
-    host = (parts.hostname or "").lower()
-    if parts.scheme.lower() != "https":
+        summary = f"{shown_url(login_url)}: {exc}"
+        return NetworkResult(
+            (Check(STAGE, "login URL", Mark.FAIL, summary, "login_url_invalid"),),
+            (finding("login_url_invalid", [summary, "nothing was sent"]),),
+            True,
+        )
+    if target.scheme != "https":
         # Lint lets plain HTTP through to loopback only (the simulator, tests): nothing to
         # inspect, and nothing that costs a round trip.
-        text = LOOPBACK_HTTP if is_loopback(host) else "plain HTTP: no TLS to inspect"
+        text = LOOPBACK_HTTP if is_loopback(target.host) else "plain HTTP: no TLS to inspect"
+        configured = sorted(
+            name for name in env if name.lower() in ("http_proxy", "all_proxy") and env[name]
+        )
+        if configured and is_loopback(target.host):
+            text += (
+                f"; {' and '.join(configured)} set, but loopback never goes through a proxy: "
+                "connecting directly"
+            )
         return NetworkResult((Check(STAGE, "transport", Mark.INFO, text),))
-    env: Mapping[str, str] = os.environ if environ is None else environ
     return _Preflight(login_url, timeout, env, trace).run()
 
 
@@ -193,15 +255,12 @@ class _Preflight:
         environ: Mapping[str, str],
         trace: Callable[[str], None] | None,
     ) -> None:
-        from urllib.parse import urlsplit
+        from sfdoctor.hosts import parse_url
 
-        parts = urlsplit(url)
-        self.url = url
-        self.host = (parts.hostname or "").lower()
-        try:
-            self.port = parts.port or 443
-        except ValueError:
-            self.port = 443
+        target = parse_url(url)  # preflight() has read it already: it parses
+        self.url = target.url
+        self.host = target.host
+        self.port = target.default_port
         self.timeout = timeout
         self.environ = environ
         self._trace_to = trace
@@ -261,6 +320,13 @@ class _Preflight:
         if proxy is None:
             if not is_loopback(self.host):
                 self.line("proxy", Mark.INFO, self._no_proxy_summary())
+            elif environ_proxies(self.environ).keys() & {"https", "all"}:
+                self.line(
+                    "proxy",
+                    Mark.INFO,
+                    f"none: {self.host} is loopback, which never goes through a proxy; "
+                    "connecting directly",
+                )
             self._direct()
         else:
             self._through(proxy)
@@ -340,8 +406,22 @@ class _Preflight:
         from sfdoctor.probes.http import USER_AGENT
 
         shown = mask_proxy(proxy)
-        parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+        full = proxy if "://" in proxy else f"http://{proxy}"
+        parts = urlsplit(full)
         scheme = parts.scheme.lower()
+        if not _same_proxy(full):
+            self.fail(
+                "proxy",
+                f"{shown} is not a usable proxy URL",
+                "proxy_error",
+                [
+                    f"the proxy URL {shown} cannot be read as one host and port (a character "
+                    "in it, unencoded, ends the user name or password early, or parsers "
+                    "read it differently)"
+                ],
+                extra=[_PERCENT_ENCODE],
+            )
+            return
         if scheme != "http":
             # https:// (TLS to the proxy, then TLS inside) and socks*:// proxies: named only.
             self.line(
@@ -364,6 +444,7 @@ class _Preflight:
                 f"{shown} is not a usable proxy URL",
                 "proxy_error",
                 [f"the proxy URL {shown} has no usable host or port"],
+                extra=[_PERCENT_ENCODE] if "@" in proxy else None,
             )
             return
         resolved = connect.resolve(proxy_host, proxy_port, self.timeout)
@@ -578,15 +659,7 @@ class _Preflight:
 
     def _ca_bundle(self) -> tuple[str | None, str]:
         """The CA bundle requests would verify with, and how to name it."""
-        for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
-            value = self.environ.get(name)
-            if value:
-                return value, f"{name} ({value})"
-        try:
-            import certifi
-        except ImportError:  # pragma: no cover - requests depends on certifi
-            return None, "the system's CA store"
-        return certifi.where(), "certifi's CA bundle (the one requests uses)"
+        return ca_bundle(self.environ)
 
     def _not_verified(self, message: str, cert: CertInfo | None, source: str) -> None:
         evidence = [
@@ -639,6 +712,33 @@ class _Preflight:
                     "and use the My Domain host from Setup > My Domain."
                 ]
         self.fail("TLS", summary, "tls_verification_failed", evidence, extra=extra)
+
+
+_PERCENT_ENCODE = (
+    "Percent-encode special characters in the proxy's user name and password: / as %2F, "
+    "@ as %40, : as %3A, # as %23, ? as %3F, \\ as %5C, a space as %20 "
+    "(HTTPS_PROXY=http://USER:PASSWORD@host:port)."
+)
+
+
+def _same_proxy(url: str) -> bool:
+    """True when urllib.parse and urllib3 (which requests connects with) read the same
+    host and port in the proxy URL ``url``, and it holds nothing they could split apart
+    (a backslash, whitespace, control characters)."""
+    from urllib.parse import urlsplit
+
+    from urllib3.exceptions import LocationParseError
+    from urllib3.util import parse_url
+
+    if any(not "\x21" <= c <= "\x7e" or c == "\\" for c in url):
+        return False
+    try:
+        ours, theirs = parse_url(url), urlsplit(url)
+        return (ours.host or "").lower().strip("[]") == (theirs.hostname or "") and (
+            ours.port == theirs.port
+        )
+    except (LocationParseError, ValueError):
+        return False
 
 
 def _public(cert: CertInfo) -> bool:

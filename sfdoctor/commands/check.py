@@ -7,6 +7,13 @@ then, concurrently with the session checks, without it (the differential diagnos
 JWT bearer and client credentials flows log in once. This module runs the stages; each flow
 lives in :mod:`sfdoctor.flows`, network code in :mod:`sfdoctor.probes`, the reasoning in
 :mod:`sfdoctor.differential` and :mod:`sfdoctor.radar`.
+
+Time: ``--timeout`` T bounds each network step as a whole (a DNS lookup, a connection, a
+proxy's CONNECT, a TLS handshake, a request and its entire answer), so a run ends within
+7 x T + 3 s: the network stage takes at most 4 steps when it lets the login go (7 when it
+stops the run: the proxy, then the certificate read again), then come at most 3 rounds of
+concurrent requests (login; the second login beside the session checks; the checks again
+on the instance's own API version), each within T plus a second to tear it down.
 """
 
 from __future__ import annotations
@@ -83,8 +90,21 @@ def _inputs(settings: Settings, flow: Flow = Flow.PASSWORD) -> tuple[Input, ...]
     for field in _SHOWN[flow]:
         s = getattr(settings, field)
         source = f"{s.source} ({s.origin})" if s.origin else s.source
-        out.append(Input(_LABELS[field], mask(s.value), source, isinstance(s.value, Secret)))
+        value = _shown_url(s.text) if field == "login_url" else mask(s.value)
+        out.append(Input(_LABELS[field], value, source, isinstance(s.value, Secret)))
     return tuple(out)
+
+
+def _shown_url(url: str) -> str:
+    """``url`` as the report shows it: as given when it parses; escaped (control characters
+    written out) and its ``user:password@`` masked when it does not."""
+    from sfdoctor.hosts import UrlRefused, parse_url, shown_url
+
+    try:
+        parse_url(url.strip())
+    except UrlRefused:
+        return shown_url(url)[1:-1]
+    return url
 
 
 def execute(
@@ -124,7 +144,7 @@ def execute(
         return Report(
             __version__,
             generated,
-            login_url,
+            _shown_url(login_url),
             str(flow),
             _inputs(settings, flow),
             tuple(attempts),
@@ -140,16 +160,28 @@ def execute(
 
         require_extra()
 
-    from sfdoctor.network import preflight
+    from sfdoctor import network
 
-    net = preflight(login_url, timeout=opts.timeout, trace=trace)
+    redactor = redactor or Redactor(settings.secrets())
+    for secret in network.proxy_secrets():
+        redactor.add(secret)
+    scrubbed = (lambda line: trace(redactor(line))) if trace is not None else None
+    net = network.preflight(login_url, timeout=opts.timeout, trace=scrubbed)
     checks.extend(net.checks)
     findings.extend(net.findings)
     if net.blocking:  # the connection is not fit to carry credentials: send none
         return report()
 
-    redactor = redactor or Redactor(settings.secrets())
-    transport = Transport(timeout=opts.timeout, redactor=redactor, trace=trace)
+    # NOTE: the requests go the way the network stage inspected: the same proxy choice
+    # (never one for loopback) and the same CA bundle, not requests' own reading of the
+    # environment.
+    transport = Transport(
+        timeout=opts.timeout,
+        redactor=redactor,
+        trace=trace,
+        proxy_for=network.proxy_for,
+        verify=network.ca_bundle()[0] or True,
+    )
     run = Run(opts, settings, login_url, transport, kb, checks, findings, attempts, linted.findings)
     seen: Seen | None
     match flow:

@@ -176,13 +176,20 @@ def proxy_connect(
     lines = [f"CONNECT {target} HTTP/1.1", f"Host: {target}"]
     lines += [f"{k}: {v}" for k, v in headers.items()]
     start = time.perf_counter()
+    deadline = start + timeout
     sock.settimeout(timeout)
     try:
         sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
         raw = b""
         # NOTE: read byte chunks only up to the blank line; the proxy sends nothing after
-        # it before the TLS handshake starts, so no byte of the tunnel is swallowed.
+        # it before the TLS handshake starts, so no byte of the tunnel is swallowed. Each
+        # read waits only for what is left of ``timeout``: a proxy that answers one byte
+        # at a time cannot hold the check longer than that.
         while b"\r\n\r\n" not in raw:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise TimeoutError
+            sock.settimeout(left)
             chunk = sock.recv(4096)
             if not chunk:
                 break

@@ -73,14 +73,15 @@ def audience_for(login_url: str) -> str:
 
 
 def read_key(path: str) -> Secret:
-    """The PEM text of the key file (lint has checked that it reads)."""
-    import os
+    """The PEM text of the key file (lint has checked that it reads): a regular file of at
+    most :data:`~sfdoctor.config.MAX_KEY_FILE` bytes, never a pipe or a device."""
+    from sfdoctor.config import MAX_KEY_FILE, FileProblem, read_small_file
 
     try:
-        with open(os.path.expanduser(path), encoding="utf-8", errors="replace") as f:
-            return Secret(f.read())
-    except OSError as exc:
-        raise KeyProblem(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
+        data = read_small_file(path, MAX_KEY_FILE)
+    except FileProblem as exc:
+        raise KeyProblem(str(exc)) from None
+    return Secret(data.decode("utf-8", errors="replace"))
 
 
 def sign(

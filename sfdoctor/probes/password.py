@@ -9,7 +9,7 @@ import base64
 import hashlib
 import hmac
 import json
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sfdoctor.config import Secret
 from sfdoctor.evidence import clues_from_response
@@ -48,18 +48,56 @@ class Login(NamedTuple):
         return "error"
 
 
+def read_json(text: str) -> Any:
+    """``json.loads``, with nesting too deep for the parser (``[[[[...``) a ValueError like
+    any other unreadable JSON, not a crash."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
+def answer_clues(answer: HttpAnswer) -> list[Clue]:
+    """:func:`~sfdoctor.evidence.clues_from_response` for ``answer``; an answer too deeply
+    nested to read is an unrecognised one (``invalid_json``), never a crash."""
+    try:
+        return clues_from_response(answer.status, answer.content_type, answer.body)
+    except RecursionError:
+        deep = "an answer nested too deeply to read"
+        return [Clue(Family.HTTP, "invalid_json", deep, answer.status, "HTTP body")]
+
+
 def token_from(answer: HttpAnswer) -> Token | None:
     """The token in a 200 answer, or None when the answer is not a usable token response."""
+    token, _ = _read_token(answer)
+    return token
+
+
+def _read_token(answer: HttpAnswer) -> tuple[Token | None, str]:
+    """The token in a 200 answer, or None and why it is not usable ('' when the answer is
+    simply not a token response)."""
+    from sfdoctor.hosts import UrlRefused, parse_url, shown_url
+
     if answer.status != 200:
-        return None
+        return None, ""
     try:
-        doc = json.loads(answer.body)
+        doc = read_json(answer.body)
     except ValueError:
-        return None
+        return None, ""
     if not isinstance(doc, dict) or not all(
         isinstance(doc.get(k), str) for k in ("access_token", "instance_url", "id")
     ):
-        return None
+        return None, ""
+    for field in ("instance_url", "id"):
+        # NOTE: the token goes to these URLs next (as a Bearer header): read them with the
+        # parser that connects, and refuse what it could read differently from the checks.
+        try:
+            parse_url(doc[field])
+        except UrlRefused as exc:
+            return None, (
+                f"token not used: the token response's {field} {shown_url(doc[field])} is not "
+                f"a URL sfdoctor sends a token to ({exc})"
+            )
     return Token(
         access_token=Secret(doc["access_token"]),
         instance_url=doc["instance_url"].rstrip("/"),
@@ -67,11 +105,14 @@ def token_from(answer: HttpAnswer) -> Token | None:
         issued_at=str(doc.get("issued_at", "")),
         signature=str(doc.get("signature", "")),
         token_type=str(doc.get("token_type", "")),
-    )
+    ), ""
 
 
 def transport_clue(err: TransportError) -> Clue:
-    """The classifier's view of a transport fault."""
+    """The classifier's view of a transport fault. An answer cut short, or a URL refused
+    before sending, is an answer sfdoctor cannot use: ``unexpected_response``."""
+    if err.kind in ("truncated", "refused_url"):
+        return Clue(Family.HTTP, "invalid_json", err.message, None, "transport")
     return Clue(Family.TRANSPORT, err.kind, err.message, None, "transport")
 
 
@@ -112,14 +153,32 @@ def token_request(transport: Transport, login_url: str, form: dict[str, str]) ->
     )
     if isinstance(outcome, TransportError):
         return Login(outcome, None, (transport_clue(outcome),))
-    token = token_from(outcome)
+    token, refused = _read_token(outcome)
     if token is not None:
         transport.redactor.add(token.access_token.reveal())
         return Login(outcome, token, ())
-    clues = clues_from_response(outcome.status, outcome.content_type, outcome.body)
+    if refused:
+        _learn_token(transport, outcome.body)
+        return Login(
+            outcome,
+            None,
+            (Clue(Family.HTTP, "invalid_json", refused, outcome.status, "token response"),),
+        )
+    clues = answer_clues(outcome)
     if not clues:  # a 200 without the fields a token response must have
         clues = [Clue(Family.HTTP, "other", outcome.body[:200], outcome.status, "HTTP body")]
     return Login(outcome, None, tuple(clues))
+
+
+def _learn_token(transport: Transport, body: str) -> None:
+    """Teach the redactor the access token of an answer that is not used: it is still a
+    credential, and the trace or the evidence may show the body."""
+    try:
+        doc = read_json(body)
+    except ValueError:
+        return
+    if isinstance(doc, dict) and isinstance(doc.get("access_token"), str):
+        transport.redactor.add(doc["access_token"])
 
 
 def signature_valid(token: Token, client_secret: Secret) -> bool | None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
+import re
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
-from sfdoctor.evidence import clues_from_response
 from sfdoctor.models import Clue
 from sfdoctor.probes.http import Outcome, Transport, TransportError
-from sfdoctor.probes.password import Token, transport_clue
+from sfdoctor.probes.password import Token, answer_clues, read_json, transport_clue
 
 DEFAULT_QUERY = "SELECT Id, Name FROM Organization LIMIT 1"
 
@@ -34,10 +33,10 @@ def _get(transport: Transport, name: str, url: str, token: Token | None) -> Call
     outcome = transport.request("GET", url, headers=headers)
     if isinstance(outcome, TransportError):
         return Call(name, outcome, None, (transport_clue(outcome),))
-    clues = clues_from_response(outcome.status, outcome.content_type, outcome.body)
+    clues = answer_clues(outcome)
     if outcome.status == 200 and not clues:
         try:
-            return Call(name, outcome, json.loads(outcome.body), ())
+            return Call(name, outcome, read_json(outcome.body), ())
         except ValueError:  # pragma: no cover - clues_from_response already caught it
             pass
     if not clues:
@@ -85,13 +84,19 @@ def query(transport: Transport, token: Token, version: str, soql: str) -> Call:
 
 
 def newest_version(data: Any) -> str | None:
-    """The highest ``version`` in a ``/services/data/`` answer."""
+    """The highest ``version`` in a ``/services/data/`` answer. Only versions shaped like
+    ``62.0`` count: the value goes into the URLs of the next requests."""
     if not isinstance(data, list):
         return None
     found = []
     for item in data:
         try:
-            found.append((float(item["version"]), item["version"]))
+            version = item["version"]
+            if isinstance(version, str) and _VERSION.fullmatch(version):
+                found.append((float(version), version))
         except (KeyError, TypeError, ValueError):
             continue
     return max(found)[1] if found else None
+
+
+_VERSION = re.compile(r"[0-9]{1,3}\.[0-9]")

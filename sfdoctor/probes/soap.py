@@ -11,13 +11,12 @@ older version is asked for.
 from __future__ import annotations
 
 from typing import NamedTuple
-from urllib.parse import urlsplit
 
 from sfdoctor.config import Secret
-from sfdoctor.evidence import clues_from_response
+from sfdoctor.hosts import UrlRefused, parse_url, shown_url
 from sfdoctor.models import Clue, Family
 from sfdoctor.probes.http import HttpAnswer, Transport, TransportError
-from sfdoctor.probes.password import Login, Token, transport_clue
+from sfdoctor.probes.password import Login, Token, answer_clues, transport_clue
 
 LAST_VERSION = "64.0"
 """The last API version that offers ``login()`` (65.0 and later do not)."""
@@ -76,21 +75,31 @@ def envelope(username: str, password: str) -> str:
 
 def instance_of(server_url: str) -> str:
     """The REST base URL of ``serverUrl``: its scheme and host (an ``-api`` suffix of old
-    instance names dropped, as simple-salesforce does)."""
-    parts = urlsplit(server_url)
-    host, _, port = parts.netloc.partition(":")
-    first, dot, rest = host.partition(".")
-    host = first.removesuffix("-api") + dot + rest
-    return f"{parts.scheme}://{host}{':' + port if port else ''}"
+    instance names dropped, as simple-salesforce does).
+
+    Raises :class:`~sfdoctor.hosts.UrlRefused` for a URL :func:`~sfdoctor.hosts.parse_url`
+    refuses: the parts come from the parser that connects, never from the raw text.
+    """
+    target = parse_url(server_url)
+    first, dot, rest = target.host.partition(".")
+    return target._replace(host=first.removesuffix("-api") + dot + rest).origin
 
 
-def _parse(body: str) -> tuple[str, LoginResult] | None:
-    """The session id and the result of a ``loginResponse``, or None if it is not one."""
+class _Refused(NamedTuple):
+    """A ``loginResponse`` whose session must not be used, and why."""
+
+    session_id: str
+    reason: str
+
+
+def _parse(body: str) -> tuple[str, LoginResult] | _Refused | None:
+    """The session id and the result of a ``loginResponse``, a :class:`_Refused` when its
+    ``serverUrl`` is not one to send the session to, or None if it is not one."""
     import xml.etree.ElementTree as ET
 
     try:
         root = ET.fromstring(body)
-    except ET.ParseError:
+    except (ET.ParseError, RecursionError):
         return None
     values: dict[str, str] = {}
     for el in root.iter():
@@ -100,9 +109,17 @@ def _parse(body: str) -> tuple[str, LoginResult] | None:
     session_id, server_url = values.get("sessionId", ""), values.get("serverUrl", "")
     if not session_id or not server_url.startswith(("https://", "http://")):
         return None
+    try:
+        instance = instance_of(server_url)
+    except UrlRefused as exc:
+        return _Refused(
+            session_id,
+            f"session not used: login() answered with serverUrl {shown_url(server_url)}, "
+            f"not a URL sfdoctor sends a session to ({exc})",
+        )
     return session_id, LoginResult(
         server_url=server_url,
-        instance_url=instance_of(server_url),
+        instance_url=instance,
         user_id=values.get("userId", ""),
         organization_id=values.get("organizationId", ""),
         username=values.get("userName", ""),
@@ -134,6 +151,10 @@ def soap_login(
     if isinstance(outcome, TransportError):
         return Login(outcome, None, (transport_clue(outcome),)), None
     parsed = _parse(outcome.body) if outcome.status == 200 else None
+    if isinstance(parsed, _Refused):
+        transport.redactor.add(parsed.session_id)
+        clue = Clue(Family.HTTP, "invalid_json", parsed.reason, outcome.status, "loginResponse")
+        return Login(outcome, None, (clue,)), None
     if parsed is not None:
         session_id, result = parsed
         transport.redactor.add(session_id)
@@ -150,7 +171,7 @@ def soap_login(
 
 
 def _clues(answer: HttpAnswer) -> list[Clue]:
-    clues = clues_from_response(answer.status, answer.content_type, answer.body)
+    clues = answer_clues(answer)
     if not clues:  # a 200 that is not a loginResponse
         clues = [Clue(Family.HTTP, "other", answer.body[:200], answer.status, "HTTP body")]
     return clues
