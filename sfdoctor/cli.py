@@ -296,11 +296,12 @@ def _add_simulate(sub: argparse._SubParsersAction, common: argparse.ArgumentPars
     simulate.add_argument(
         "--scenario",
         default="healthy",
-        help="what to simulate (default: healthy; see sfdoctor demo --list)",
+        help="what to simulate (default: healthy; see --list)",
     )
     simulate.add_argument(
         "--port", type=int, default=0, help="TCP port on 127.0.0.1 (default: any free port)"
     )
+    simulate.add_argument("--list", action="store_true", help="list the scenarios by flow")
 
 
 def _run_demo(args: argparse.Namespace) -> int:
@@ -309,6 +310,8 @@ def _run_demo(args: argparse.Namespace) -> int:
     from sfdoctor.errors import UsageError
 
     if args.command == "simulate":
+        if args.list:
+            return demo.list_by_flow(sys.stdout)
         return demo.simulate(args.scenario, args.port)
     if args.list or args.all:
         if args.scenario:

@@ -45,6 +45,14 @@ def list_scenarios(stdout: TextIO) -> int:
     return ExitStatus.OK
 
 
+def list_by_flow(stdout: TextIO) -> int:
+    """``simulate --list``: the scenarios grouped by flow."""
+    from sfdoctor.simulator.scenarios import listing
+
+    stdout.write(listing())
+    return ExitStatus.OK
+
+
 def diagnosis(findings: tuple[Finding, ...] | list[Finding]) -> str | None:
     """The cause a run diagnosed: its first finding that is not a note (the deprecation
     radar's notes are info), or None."""
@@ -172,9 +180,9 @@ def _table(rows: list[tuple[str, str, str, int, bool]], *, color: bool) -> str:
     style = {"ok": "green", "warn": "yellow", "fail": "red", "skip": "dim"}
     for name, verdict, cause, attempts, intended in rows:
         table.add_row(
-            name,
+            Text(name),
             Text(verdict, style=style[verdict]),
-            cause,
+            Text(cause),
             str(attempts),
             Text("\u2713" if intended else "\u2717", style="green" if intended else "red"),
         )
@@ -182,8 +190,10 @@ def _table(rows: list[tuple[str, str, str, int, bool]], *, color: bool) -> str:
 
 
 def simulate(name: str | None, port: int, *, stdout: TextIO | None = None) -> int:
-    """Serve one scenario's org in the foreground until Ctrl-C."""
+    """Serve one scenario's org in the foreground until Ctrl-C, after printing what a
+    client should expect from it."""
     from sfdoctor.simulator import serve
+    from sfdoctor.simulator.expect import describe
 
     stdout = stdout or sys.stdout
     name = name or "healthy"
@@ -209,6 +219,7 @@ def simulate(name: str | None, port: int, *, stdout: TextIO | None = None) -> in
             )
             for key, value in sc.env(org.url).items():
                 stdout.write(f"  export {key}='{value}'\n")
+            stdout.write(describe(sc))
             command = "sfdoctor check" + ("" if sc.flow == "password" else f" --flow {sc.flow}")
             stdout.write(
                 f"Then: {command}   (or point any client at the login URL). Ctrl-C stops the org.\n"
