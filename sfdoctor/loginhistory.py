@@ -92,6 +92,9 @@ _API_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
 _MAX_HEADER_SEARCH = 10
 """Non-blank lines searched for the header (report exports put a title above it)."""
+MAX_LINE = 1 << 20
+"""Characters in one line of an export (1 MiB). A longer line is no login row: it is read
+no further than this into memory, then passed over (a one-line gzip bomb stays flat)."""
 
 
 def normalize_header(name: str) -> str:
@@ -216,6 +219,27 @@ class _Counted(io.RawIOBase):
         super().close()
 
 
+def bomless_utf16(head: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when ``head`` is UTF-16 text without a byte-order mark
+    (how some tools save "Unicode Text"), else None.
+
+    Told by the NUL bytes: a CSV header is ASCII, and ASCII in UTF-16 has a NUL in every
+    other byte (the odd ones little-endian, the even ones big-endian) and nowhere else.
+    """
+    n = len(head) // 2 * 2
+    if n < 8:
+        return None
+    half = n // 2
+    even, odd = head[0:n:2].count(0), head[1:n:2].count(0)
+    # NOTE: non-ASCII characters (é is E9 00, 中 is 2D 4E) leave fewer NULs; a few in the
+    # other position are U+0100, U+4E00 ... . Binary data has NULs in both.
+    if odd >= half * 0.6 and even <= half // 50:
+        return "utf-16-le"
+    if even >= half * 0.6 and odd <= half // 50:
+        return "utf-16-be"
+    return None
+
+
 def _sniff(head: bytes, name: str) -> None:
     """Refuse what is plainly not a CSV file, saying what it is."""
     if head.startswith(b"PK\x03\x04"):
@@ -240,8 +264,11 @@ def open_source(
     on_read: Callable[[int], None] | None = None,
 ) -> Source:
     """Open ``path`` (``-`` for standard input), gzip or not, decoding UTF-8 (with or without
-    a BOM), UTF-16 (Excel's "Unicode Text"), or Windows-1252 / Latin-1 where bytes are not
-    UTF-8. ``on_read(bytes_so_far)`` is called as the file is read (for a progress bar)."""
+    a BOM), UTF-16 (Excel's "Unicode Text"; with a byte-order mark or without one), or
+    Windows-1252 / Latin-1 where bytes are not UTF-8. ``on_read(bytes_so_far)`` is called as
+    the file is read (for a progress bar).
+
+    The source's ``name`` is for people: unprintable characters in ``path`` are escaped."""
     if path == "-":
         import sys
 
@@ -257,16 +284,18 @@ def open_source(
     else:
         import os
 
-        name = path
+        from sfdoctor.render.console import printable
+
+        name = printable(path)
         try:
             raw = open(path, "rb")  # noqa: SIM115 - closed by the caller via Source.text
             size = os.fstat(raw.fileno()).st_size
         except IsADirectoryError:
-            raise InputError(f"{path} is a directory, not a CSV file") from None
+            raise InputError(f"{name} is a directory, not a CSV file") from None
         except FileNotFoundError:
-            raise InputError(f"{path}: no such file") from None
+            raise InputError(f"{name}: no such file") from None
         except OSError as exc:
-            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+            raise InputError(f"cannot read {name}: {exc.strerror or exc}") from None
     if on_read is not None:
         raw = io.BufferedReader(_Counted(raw, on_read), buffer_size=1 << 16)
     elif not hasattr(raw, "peek"):
@@ -284,9 +313,14 @@ def open_source(
             head = raw.peek(4096)[:4096]
         except (OSError, EOFError) as exc:
             raise InputError(f"{name} is not a valid gzip file: {exc}") from None
-    _sniff(head, name)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    bom = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    bomless = None if bom else bomless_utf16(head)
+    if bomless is None:
+        _sniff(head, name)
+    if bom:
         encoding, errors = "utf-16", "replace"
+    elif bomless is not None:
+        encoding, errors = bomless, "replace"
     else:
         encoding, errors = "utf-8-sig", _FALLBACK
     _Decoding.fallbacks = 0
@@ -323,10 +357,16 @@ def read_header(text: TextIO, name: str) -> Layout:
     line_no = 0
     seen = 0
     while seen < _MAX_HEADER_SEARCH:
-        line = text.readline()
+        line = text.readline(MAX_LINE)
         if not line:
             break
         line_no += 1
+        if len(line) >= MAX_LINE and line[-1] not in "\r\n":
+            raise InputError(
+                f"{name}: line {line_no} is longer than {MAX_LINE:,} characters: "
+                "not a Login History export",
+                hint="give the export itself: Setup > Login History > Download",
+            )
         stripped = line.strip().lstrip("\ufeff")
         if not stripped:
             continue
@@ -532,6 +572,36 @@ _H12 = {
 _H12.update({f"0{h}{m}": v for h in range(1, 10) for m in "AaPp" for v in [_H12[f"{h}{m}"]]})
 
 
-def rows(text: TextIO, layout: Layout) -> Iterator[list[str]]:
-    """The data rows after the header (a plain ``csv.reader``; Excel quoting included)."""
-    return csv.reader(text, delimiter=layout.delimiter)
+def rows(
+    text: TextIO, layout: Layout, on_long: Callable[[], None] | None = None
+) -> Iterator[list[str]]:
+    """The data rows after the header (a ``csv.reader``; Excel quoting included).
+
+    A line longer than :data:`MAX_LINE` is passed over, never held whole: ``on_long`` is
+    called for each (the caller counts it as a skipped row).
+    """
+    return csv.reader(_lines(text, on_long), delimiter=layout.delimiter)
+
+
+def _lines(text: TextIO, on_long: Callable[[], None] | None) -> Iterator[str]:
+    """The lines of ``text``, each read at most :data:`MAX_LINE` characters at a time."""
+    # NOTE: iterating a text file reads a whole line, however long, into memory; readline
+    # with a limit does not. This generator is in the hot loop: one call and one length
+    # test per line.
+    readline = text.readline
+    limit = MAX_LINE
+    while True:
+        line = readline(limit)
+        if len(line) < limit:
+            if not line:
+                return
+            yield line
+        elif line[-1] in "\r\n":
+            yield line
+        else:
+            while True:  # the rest of the line, a piece at a time, thrown away
+                rest = readline(limit)
+                if len(rest) < limit or rest[-1] in "\r\n":
+                    break
+            if on_long is not None:
+                on_long()

@@ -7,7 +7,10 @@ to the counters of its :class:`StatusTally`), times compared as text (ISO timest
 as text; others go through a cached :class:`~sfdoctor.loginhistory.Clock`).
 
 Memory is bounded by the data's variety, not its length: per distinct status, counters per
-user, address, application and hour.
+user, address, application and hour. A status is cut to :data:`MAX_STATUS_CHARS` before it is
+classified or kept, and a line is read at most :data:`~sfdoctor.loginhistory.MAX_LINE`
+characters at a time (:func:`~sfdoctor.loginhistory.rows`), so neither a 40 KB status nor a
+gigabyte line without a newline costs more than its first part.
 """
 
 from __future__ import annotations
@@ -18,13 +21,17 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 
 from sfdoctor.knowledge import KnowledgeBase
-from sfdoctor.loginhistory import SUCCESS, Clock, Layout, is_iso, status_cause
+from sfdoctor.loginhistory import MAX_LINE, SUCCESS, Clock, Layout, is_iso, status_cause
 
 MAX_ADDRESSES = 20
 """Distinct source addresses remembered per user and status ("from 20+ addresses")."""
 MAX_STATUSES = 2000
 """Distinct statuses classified and counted one by one; more means a wrong column."""
 OVERFLOW = "\u2026other statuses"
+MAX_STATUS_CHARS = 1000
+"""Characters of a status that are classified and kept (Salesforce's are under 100)."""
+LONG_LINE = f"a line longer than {MAX_LINE:,} characters (not a login row)"
+"""The skipped reason of an over-long line."""
 
 
 class StatusTally:
@@ -63,6 +70,8 @@ class Tally:
         self.success_statuses: set[str] = set()
         self.records = 0
         """Records read after the header: rows, blank lines and malformed records."""
+        self.long_lines = 0
+        """Lines longer than MAX_LINE, passed over before the CSV reader saw them."""
         self.blank = 0
         self.skipped: defaultdict[str, int] = defaultdict(int)
         self.notes: list[str] = []
@@ -78,7 +87,7 @@ class Tally:
     @property
     def rows(self) -> int:
         """Data rows read, skipped ones included (blank lines are not rows)."""
-        return self.records - self.blank
+        return self.records + self.long_lines - self.blank
 
     @property
     def failures(self) -> int:
@@ -90,8 +99,25 @@ class Tally:
         """Rows whose status is a success."""
         return self.rows - sum(self.skipped.values()) - self.failures
 
+    def long_line(self) -> None:
+        """Count a line too long to be a row (:func:`~sfdoctor.loginhistory.rows` calls it)."""
+        self.long_lines += 1
+        self.skipped[LONG_LINE] += 1
+
     def _new_status(self, status: str) -> tuple | None:
-        """Classify a status seen for the first time: its counters, or None for a success."""
+        """Classify a status seen for the first time: its counters, or None for a success.
+
+        A status longer than :data:`MAX_STATUS_CHARS` is counted under its first part (it
+        comes here on every row: the caller does not cache such keys)."""
+        if len(status) > MAX_STATUS_CHARS:
+            # NOTE: classifying and redacting cost grows with the text; no real status is
+            # this long, so its first part says all there is to say about it.
+            status = status[:MAX_STATUS_CHARS]
+            known = self.statuses.get(status)
+            if known is not None:
+                return known.counters
+            if status in self.success_statuses:
+                return None
         if len(self.statuses) >= MAX_STATUSES:
             if self._overflow is None:
                 self._overflow = self.statuses[OVERFLOW] = StatusTally(OVERFLOW, None)
@@ -174,7 +200,7 @@ class Tally:
                             counters = new_status(st)
                             if counters is None:
                                 continue
-                            if len(cache) < MAX_STATUSES:
+                            if len(cache) < MAX_STATUSES and len(st) <= MAX_STATUS_CHARS:
                                 cache[st] = counters
                         users, ips, apps, hours = counters
                         user = row[ui]

@@ -68,8 +68,12 @@ FIXES: dict[str, str] = {
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HOUR = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+# Terminal controls (C0, DEL, C1) and the bidirectional overrides that reorder a line.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+")
 _MAX_SHOWN = 80
+REDACT_WINDOW = 1000
+"""Characters of a value that are redacted and may be shown; the rest is never looked at
+(a 100 KB field costs what its first kilobyte costs)."""
 EVIDENCE_USERS = 3
 """Users named in a finding's evidence (the per-cause tables list more)."""
 
@@ -207,10 +211,20 @@ def _plural(n: int, word: str, plural: str = "") -> str:
 
 def show(value: str) -> str:
     """A value from the file as it may be shown: redacted, one line, not too long."""
-    value = redact(_CONTROL.sub(" ", value)).strip()
+    longer = len(value) > REDACT_WINDOW
+    value = _CONTROL.sub(" ", value[:REDACT_WINDOW] if longer else value)
+    if longer:
+        # NOTE: cut at a blank, so no token is cut in two: half a secret would not be
+        # recognised as one by redact(). A first token longer than the window is not shown.
+        value = value[: value.rfind(" ") + 1]
+        if not value.strip():
+            return f"(a value of more than {REDACT_WINDOW:,} characters without a blank)"
+    value = redact(value).strip()
     if not value:
         return "(blank)"
-    return value if len(value) <= _MAX_SHOWN else value[: _MAX_SHOWN - 1] + "\u2026"
+    if longer or len(value) > _MAX_SHOWN:
+        return value[: _MAX_SHOWN - 1].rstrip() + "\u2026"
+    return value
 
 
 def when(key: str) -> str:

@@ -65,6 +65,8 @@ def _no_dns_query_leaves(monkeypatch: pytest.MonkeyPatch) -> None:
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
+
+
 PROXY_USER, PROXY_PASSWORD = "proxyuser", "ProxyCanaryPassw0rd"
 
 

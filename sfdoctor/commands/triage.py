@@ -61,13 +61,20 @@ class _Progress:
                 TimeRemainingColumn,
             )
 
-            columns: list[Any] = [TextColumn("reading {task.description}"), BarColumn()]
+            from sfdoctor.render.console import printable
+
+            # NOTE: the description is a file name: never markup, never a control sequence.
+            columns: list[Any] = [
+                TextColumn("reading {task.description}", markup=False),
+                BarColumn(),
+            ]
             columns.append(DownloadColumn())
             if self.size:
                 columns.append(TimeRemainingColumn())
-            self.bar = Progress(*columns, console=Console(file=self.stream), transient=True)
+            console = Console(file=self.stream, markup=False, highlight=False, emoji=False)
+            self.bar = Progress(*columns, console=console, transient=True)
             self.bar.start()
-            self.task = self.bar.add_task(self.name, total=self.size or None)
+            self.task = self.bar.add_task(printable(self.name), total=self.size or None)
         self.bar.update(self.task, completed=position)
 
     def close(self) -> None:
@@ -97,7 +104,7 @@ def triage_file(
         except (OSError, EOFError) as exc:
             raise InputError(f"cannot read {source.name}: {exc}") from None
         tally = Tally(layout, kb)
-        tally.feed(rows(source.text, layout))
+        tally.feed(rows(source.text, layout, on_long=tally.long_line))
     finally:
         if bar is not None:
             bar.close()
@@ -108,6 +115,9 @@ def triage_file(
         notes.append(
             f"the header is on line {layout.header_line}; the lines above it were passed over"
         )
+    if source.encoding in ("utf-16-le", "utf-16-be"):
+        order = "little" if source.encoding.endswith("le") else "big"
+        notes.append(f"read as UTF-16 ({order}-endian): the file has no byte-order mark")
     bad = decoding_fallbacks()
     if bad and source.encoding == "utf-8-sig":
         notes.append(

@@ -77,7 +77,7 @@ def inputs_table(report: Report) -> Any:
     table.add_column("value", overflow="fold")
     table.add_column("source", style="dim")
     for i in report.inputs:
-        table.add_row(i.name, Text(i.value), Text(i.source))
+        table.add_row(Text(i.name), Text(i.value), Text(i.source))
     return para(table, 2)
 
 

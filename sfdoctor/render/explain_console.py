@@ -116,11 +116,12 @@ def render_cause(entry: Cause, *, color: bool = False, width: int | None = None)
 def render_list(entries: list[Cause], *, color: bool = False, width: int | None = None) -> str:
     """``explain --list``: every cause id with its title, grouped by category."""
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     table.add_column("cause")
     table.add_column("category", style="dim")
     table.add_column("title")
     for e in entries:
-        table.add_row(e.id, e.category, e.title)
+        table.add_row(Text(e.id), Text(e.category), Text(e.title))
     return to_string([table], color=color, width=width)

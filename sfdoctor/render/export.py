@@ -53,8 +53,12 @@ a {{{{ color: inherit; }}}}
 </html>
 """
 
+# A link to Salesforce's documentation in the page rich escaped: https only, one of these
+# hosts, then URL characters, with "&" only as the "&amp;" rich wrote. A quote, "<", ">" or
+# any other entity ends the URL, so the href (quoted) can hold nothing but the URL itself.
 _DOC_LINK = re.compile(
-    r"https://(?:help|developer|trailhead|status|trust|security)\.salesforce\.com/[^\s<>\"']*"
+    r"https://(?:help|developer|trailhead|status|trust|security)\.salesforce\.com/"
+    r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$()*+,;=%]|&amp;)*"
 )
 
 # rich's own SVG template, without the Fira Code web font it loads from a CDN.
@@ -89,6 +93,7 @@ def _record(renderables: list[Any], *, wrap_unwrapped: bool = False) -> Any:
         color_system="truecolor",
         no_color=False,  # NOTE: explicit, so NO_COLOR in the environment cannot blank a file
         highlight=False,
+        markup=False,  # NOTE: a str cell or header from input must never be read as markup
         emoji=False,
         soft_wrap=False,
         legacy_windows=False,
@@ -114,7 +119,8 @@ def to_html(renderables: list[Any], *, title: str) -> str:
     page = _record(renderables).export_html(
         theme=_theme_light(), code_format=template, inline_styles=False
     )
-    # rich escaped the text already; a URL ends at a blank, a tag or a quote.
+    # NOTE: rich escaped the text (and wrote no link: print_all drops them); the only links
+    # are these, to Salesforce's documentation, their href quoted and already escaped.
     return _DOC_LINK.sub(lambda m: f'<a href="{m[0]}">{m[0]}</a>', page)
 
 

@@ -66,11 +66,11 @@ class _Suite:
 
         element = SubElement(parent, tag, attrs)
         if text:
-            element.text = _xml_safe(text)
+            element.text = xml_safe(text)
         return element
 
     def prop(self, name: str, value: str) -> None:
-        self._sub(self.properties, "property", name=name, value=_xml_safe(value))
+        self._sub(self.properties, "property", name=name, value=xml_safe(value))
 
     def case(
         self,
@@ -82,15 +82,15 @@ class _Suite:
         out: str = "",
     ) -> None:
         """One test case: ``failure`` is (type, message, text)."""
-        case = self._sub(self.element, "testcase", classname=classname, name=_xml_safe(name))
+        case = self._sub(self.element, "testcase", classname=classname, name=xml_safe(name))
         case.set("time", "0")
         self.counts["tests"] += 1
         if failure is not None:
             kind, message, text = failure
-            self._sub(case, "failure", text, type=kind, message=_xml_safe(message))
+            self._sub(case, "failure", text, type=kind, message=xml_safe(message))
             self.counts["failures"] += 1
         elif skipped is not None:
-            self._sub(case, "skipped", message=_xml_safe(skipped))
+            self._sub(case, "skipped", message=xml_safe(skipped))
             self.counts["skipped"] += 1
         if out:
             self._sub(case, "system-out", out)
@@ -114,7 +114,7 @@ class _Suite:
         return f'<?xml version="1.0" encoding="UTF-8"?>\n{head}\n{body}\n'
 
 
-def _xml_safe(value: str) -> str:
+def xml_safe(value: str) -> str:
     """``value`` without the control characters XML 1.0 cannot hold (a server may send them)."""
     return "".join(
         c

@@ -153,7 +153,10 @@ def _tops(s: TriageSummary) -> list[Any]:
         if c.applications:
             lists.append((app, c.distinct_applications, c.applications))
         for name, distinct, _ in lists:
-            table.add_column(f"{name} ({distinct:,})", overflow="ellipsis", no_wrap=True, ratio=1)
+            # NOTE: the application column is named by the file's header: a Text, never markup.
+            table.add_column(
+                Text(f"{name} ({distinct:,})"), overflow="ellipsis", no_wrap=True, ratio=1
+            )
             table.add_column("", justify="right", no_wrap=True, style="dim")
         for row in zip_longest(*(items for _, _, items in lists)):
             cells: list[Any] = []
@@ -178,7 +181,7 @@ def _chart(s: TriageSummary) -> list[Any]:
     grid.add_column(justify="right", no_wrap=True)
     grid.add_column(no_wrap=True, style="dim")
     for label, n, top in rows:
-        grid.add_row(label, Text(bar(n, peak), style="red"), f"{n:,}", top)
+        grid.add_row(label, Text(bar(n, peak), style="red"), f"{n:,}", Text(top))
     title = "Failures per day" if unit == "day" else "Failures per week"
     return [_heading(title), para(grid, 2)]
 
@@ -240,7 +243,7 @@ def renderables(s: TriageSummary) -> list[Any]:
         Text.assemble(("sfdoctor triage", "bold"), f"  {s.source}", (f"  ({s.kind.label})", "dim"))
     ]
     cols = ", ".join(f"{_ROLES[r]} '{name}'" for r, name in s.columns.items())
-    out.append(para(Text(f"columns: {cols}", style="dim"), 2))
+    out.append(para(Text(f"columns: {cols}", style="dim"), 2))  # Text: headers are input
     out += _totals(s)
     if s.causes:
         out += _causes(s)
