@@ -59,7 +59,7 @@ def answer(text: str) -> dict[str, Any]:
     the causes of the other matches.
     """
     import sfdoctor
-    from sfdoctor.knowledge import load as load_kb
+    from sfdoctor.diagnosis.knowledge import load as load_kb
 
     result = sfdoctor.explain(text)
     if not result.matches:

@@ -15,8 +15,8 @@ import argparse
 import statistics
 import time
 
+from sfdoctor.check.config import load_settings
 from sfdoctor.commands.check import CheckOptions, execute
-from sfdoctor.config import load_settings
 from sfdoctor.simulator import SCENARIOS, serve
 
 BUDGET = 3

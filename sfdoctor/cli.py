@@ -210,7 +210,7 @@ def _add_run_output_options(parser: argparse.ArgumentParser) -> None:
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
     """``--report PATH`` (repeatable) and ``--anonymize``: one call per subcommand; the
-    command passes ``args.report`` to :func:`sfdoctor.output.prepare`."""
+    command passes ``args.report`` to :func:`sfdoctor.output.files.prepare`."""
     parser.add_argument(
         "--report",
         action="append",
@@ -419,7 +419,7 @@ def _prompt_if_terminal(stdin: TextIO) -> Callable[[str, bool], str] | None:
     """The interactive prompt, only when a person is at the terminal."""
     if not stdin.isatty():
         return None
-    from sfdoctor.config import terminal_prompt
+    from sfdoctor.check.config import terminal_prompt
 
     return terminal_prompt
 
@@ -469,7 +469,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _report(exc: BaseException, debug: bool, status: int, message: str, hint: str) -> int:
-    from sfdoctor.redact import redact
+    from sfdoctor.output.redact import redact
 
     if debug:
         import traceback

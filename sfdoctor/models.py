@@ -37,7 +37,7 @@ class Flow(StrEnum):
 class Family(StrEnum):
     """Where a piece of evidence comes from.
 
-    Signatures are written for one family; :data:`sfdoctor.classify.APPLIES` says which
+    Signatures are written for one family; :data:`sfdoctor.diagnosis.classify.APPLIES` says which
     clue families each signature family can match.
     """
 
@@ -126,7 +126,7 @@ class Explanation(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         """The ``sfdoctor.explain/1`` JSON document (see the README)."""
-        from sfdoctor.render.explain_json import explanation_document
+        from sfdoctor.output.explain_json import explanation_document
 
         return explanation_document(self)
 
@@ -183,6 +183,6 @@ class Signature(NamedTuple):
     strict: bool = False
     """Only a clue that carries this exact code matches (never free text alone)."""
     when: str | None = None
-    """A named context predicate from :mod:`sfdoctor.classify` (context family only)."""
+    """A named context predicate from :mod:`sfdoctor.diagnosis.classify` (context family only)."""
     example: str = ""
     note: str = ""

@@ -26,7 +26,7 @@ except ImportError:  # pragma: no cover
     import sre_parse  # type: ignore[no-redef]
 
 SIZE = 256 * 1024
-"""As much of a paste or an answer as any pattern sees (sfdoctor.evidence.MAX_SCAN)."""
+"""As much of a paste or an answer as any pattern sees (sfdoctor.diagnosis.evidence.MAX_SCAN)."""
 
 # Runs that every pattern meets: what usernames, hosts, ids, JSON, XML, escapes look like.
 GENERIC = (
@@ -231,7 +231,7 @@ def hostile_texts(pattern: re.Pattern[str], size: int = SIZE) -> Iterator[str]:
 def module_patterns(*modules: Any) -> dict[str, re.Pattern[str]]:
     """Every compiled (or lazily compiled) pattern held by a module: its globals, and what
     its tuples and dicts hold, by a name saying where it was found."""
-    from sfdoctor.lazyre import LazyPattern
+    from sfdoctor.diagnosis.lazyre import LazyPattern
 
     found: dict[str, re.Pattern[str]] = {}
     seen: set[tuple[str, int]] = set()

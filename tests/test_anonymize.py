@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sfdoctor.knowledge import load
-from sfdoctor.redact import MASK, Redactor, redact
+from sfdoctor.diagnosis.knowledge import load
+from sfdoctor.output.redact import MASK, Redactor, redact
 from sfdoctor.report import Check, Mark
 
 

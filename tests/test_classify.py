@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sfdoctor.classify import classify
 from sfdoctor.commands.explain import explain_text
-from sfdoctor.knowledge import load
+from sfdoctor.diagnosis.classify import classify
+from sfdoctor.diagnosis.knowledge import load
 from sfdoctor.models import Clue, Family
 
 TOKEN_2016 = (
@@ -149,7 +149,7 @@ def test_literal_prefilter_never_hides_a_match() -> None:
     """needles() may only skip texts the pattern cannot match (checked on every fixture)."""
     import json
 
-    from sfdoctor.classify import needles, pattern
+    from sfdoctor.diagnosis.classify import needles, pattern
     from tests.conftest import fixture_paths
 
     texts = []
@@ -180,6 +180,6 @@ def test_literal_prefilter_never_hides_a_match() -> None:
     ],
 )
 def test_needles(source: str, expected: tuple[str, ...] | None) -> None:
-    from sfdoctor.classify import needles
+    from sfdoctor.diagnosis.classify import needles
 
     assert needles(source) == expected

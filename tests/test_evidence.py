@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sfdoctor.evidence import clues_from_response, clues_from_text, normalize
+from sfdoctor.diagnosis.evidence import clues_from_response, clues_from_text, normalize
 from sfdoctor.models import Family
 
 SOAP = (

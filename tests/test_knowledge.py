@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from sfdoctor.classify import classify
 from sfdoctor.commands.explain import explain_text
-from sfdoctor.evidence import clues_from_response
-from sfdoctor.knowledge import load
+from sfdoctor.diagnosis.classify import classify
+from sfdoctor.diagnosis.evidence import clues_from_response
+from sfdoctor.diagnosis.knowledge import load
 from sfdoctor.models import Clue, Family
 from tests.conftest import ROOT, fixture_paths, load_fixture
 
@@ -66,7 +66,7 @@ def test_ambiguous_failure_ranks_candidates() -> None:
 
 
 def test_every_message_pattern_compiles() -> None:
-    from sfdoctor.knowledge.loader import check_patterns
+    from sfdoctor.diagnosis.knowledge.loader import check_patterns
 
     check_patterns(load())
 
@@ -147,8 +147,8 @@ def test_every_signature_is_the_best_match_of_a_fixture() -> None:
 
 def test_compiled_knowledge_base_is_fresh() -> None:
     """kb.json (the fast-loading copy) says what the TOML says: rebuild after editing."""
-    from sfdoctor.knowledge.build import compiled_text
-    from sfdoctor.knowledge.loader import COMPILED
+    from sfdoctor.diagnosis.knowledge.build import compiled_text
+    from sfdoctor.diagnosis.knowledge.loader import COMPILED
 
     with open(COMPILED, encoding="utf-8") as f:
-        assert f.read() == compiled_text(), "run: python -m sfdoctor.knowledge.build"
+        assert f.read() == compiled_text(), "run: python -m sfdoctor.diagnosis.knowledge.build"

@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from sfdoctor.knowledge import load
-from sfdoctor.loginhistory import (
+from sfdoctor.diagnosis.knowledge import load
+from sfdoctor.loginhistory.reader import (
     SUCCESS,
     Clock,
     InputError,

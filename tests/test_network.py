@@ -27,7 +27,7 @@ from typing import NamedTuple
 import pytest
 from pytest_httpserver import HTTPServer
 
-from sfdoctor.network import (
+from sfdoctor.check.network import (
     clock_check,
     environ_proxies,
     mask_proxy,
@@ -676,7 +676,7 @@ def test_mask_proxy(url: str, masked: str) -> None:
 
 
 def test_redaction_masks_passwords_in_urls() -> None:
-    from sfdoctor.redact import redact
+    from sfdoctor.output.redact import redact
 
     assert redact("via http://u:S3cret@proxy:8080 now") == "via http://u:****@proxy:8080 now"
     assert redact("HTTPS_PROXY=http://user:password@host:port") == (

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from sfdoctor import output
 from sfdoctor.errors import UsageError
-from sfdoctor.output import ReportFormat, ReportSource
-from sfdoctor.redact import Redactor
-from sfdoctor.render import check_console, check_json, junit, markdown
+from sfdoctor.output import check_console, check_json, junit, markdown
+from sfdoctor.output import files as output
+from sfdoctor.output.files import ReportFormat, ReportSource
+from sfdoctor.output.redact import Redactor
 from tests.render import samples
 
 

@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from pytest_httpserver import HTTPServer
 
-from sfdoctor.network import mask_proxy, preflight
+from sfdoctor.check.network import mask_proxy, preflight
+from sfdoctor.output.redact import Redactor
 from sfdoctor.probes.http import GRACE, Transport, TransportError
-from sfdoctor.redact import Redactor
 from sfdoctor.status import ExitStatus
 from tests.commands.test_check import (
     CANARIES,

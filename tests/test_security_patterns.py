@@ -1,6 +1,6 @@
 """No pattern can stall a run (issue 18): every regular expression sfdoctor runs over a
 paste, a server answer or a Login History status finishes a hostile text of
-:data:`~sfdoctor.evidence.MAX_SCAN` characters in well under a second.
+:data:`~sfdoctor.diagnosis.evidence.MAX_SCAN` characters in well under a second.
 
 The rule outlives the fix: the patterns are collected, not listed — every signature of the
 knowledge base and every pattern the redaction, evidence and classification modules hold —
@@ -16,13 +16,14 @@ import time
 
 import pytest
 
-from sfdoctor import classify as classify_module
-from sfdoctor import evidence, redact
 from sfdoctor.commands.explain import MAX_SCAN, cut, explain_text
-from sfdoctor.evidence import clues_from_response, clues_from_text
-from sfdoctor.knowledge import load
-from sfdoctor.loginhistory import status_cause
-from sfdoctor.redact import Redactor
+from sfdoctor.diagnosis import classify as classify_module
+from sfdoctor.diagnosis import evidence
+from sfdoctor.diagnosis.evidence import clues_from_response, clues_from_text
+from sfdoctor.diagnosis.knowledge import load
+from sfdoctor.loginhistory.reader import status_cause
+from sfdoctor.output import redact
+from sfdoctor.output.redact import Redactor
 from tests.hostile_patterns import GENERIC, MIXED, SIZE, deadline, hostile_texts, module_patterns
 
 PER_TEXT = 1.0

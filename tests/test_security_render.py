@@ -22,11 +22,9 @@ from typing import Any
 
 import pytest
 
-from sfdoctor import output
-from sfdoctor.findings import finding
+from sfdoctor.diagnosis.findings import finding
 from sfdoctor.models import Confidence, Explanation, Family, Match
-from sfdoctor.output import ReportFormat, ReportSource
-from sfdoctor.render import (
+from sfdoctor.output import (
     check_console,
     check_json,
     explain_console,
@@ -34,8 +32,10 @@ from sfdoctor.render import (
     markdown,
     triage_console,
 )
-from sfdoctor.render.banner import Banner
-from sfdoctor.render.console import printable, to_string
+from sfdoctor.output import files as output
+from sfdoctor.output.banner import Banner
+from sfdoctor.output.console import printable, to_string
+from sfdoctor.output.files import ReportFormat, ReportSource
 from sfdoctor.report import Attempt, Check, Input, Mark, Report
 from sfdoctor.status import ExitStatus
 from tests.commands import conftest as commands_conftest
@@ -123,7 +123,7 @@ def triaged(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 def sources(triaged: Any) -> dict[str, ReportSource]:
-    """The report files of each command, as :func:`sfdoctor.output.write` gets them."""
+    """The report files of each command, as :func:`sfdoctor.output.files.write` gets them."""
     from sfdoctor.commands import explain, triage
 
     report = check_report()
@@ -235,7 +235,7 @@ def test_a_link_style_never_reaches_a_file_or_a_terminal() -> None:
     from rich.text import Text
 
     linked = [Text("click", style=Style(link="javascript:alert(1)")), Text(ATTR_LINK)]
-    from sfdoctor.render import export
+    from sfdoctor.output import export
 
     page = export.to_html(linked, title="t")
     assert_safe_html(page, shown=("click",))
@@ -246,7 +246,7 @@ def test_a_link_style_never_reaches_a_file_or_a_terminal() -> None:
 def test_only_salesforce_documentation_becomes_a_link_in_html() -> None:
     from rich.text import Text
 
-    from sfdoctor.render import export
+    from sfdoctor.output import export
 
     doc = "https://help.salesforce.com/s/articleView?id=sf.x.htm&type=5"
     lures = [

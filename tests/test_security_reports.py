@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from sfdoctor import output
 from sfdoctor.errors import UsageError
+from sfdoctor.output import files as output
 from sfdoctor.status import ExitStatus
 from tests.commands import conftest as commands_conftest
 from tests.commands.test_check import Org
@@ -109,7 +109,7 @@ def test_temporary_names_are_short_whatever_the_report_name(tmp_path, monkeypatc
         return fd, name
 
     monkeypatch.setattr(output, "_new_temp", spy)
-    from sfdoctor.redact import Redactor
+    from sfdoctor.output.redact import Redactor
     from tests.test_output import source
 
     targets = output.prepare([str(tmp_path / long_name(255, f.value)) for f in output.ReportFormat])
@@ -282,7 +282,7 @@ def test_a_write_killed_midway_is_cleaned_on_the_next_run(run, tmp_path) -> None
     script = (
         "import os, signal, sys\n"
         "from pathlib import Path\n"
-        "from sfdoctor import output\n"
+        "from sfdoctor.output import files as output\n"
         "fd, name = output._new_temp(Path(sys.argv[1]))\n"
         "os.write(fd, b'half a report')\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"

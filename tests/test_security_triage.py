@@ -1,14 +1,14 @@
 """Hostile Login History exports (issue 18, item 3).
 
 - A one-line gzip bomb (a few MB compressed, gigabytes of one line without a newline) took
-  ``triage`` past 2 GB: a line is read at most :data:`~sfdoctor.loginhistory.MAX_LINE`
+  ``triage`` past 2 GB: a line is read at most :data:`~sfdoctor.loginhistory.reader.MAX_LINE`
   characters at a time and a longer one is skipped, counted with a reason. Memory stays
   flat: checked with tracemalloc on a generated line of tens of MB.
 - UTF-16 exports without a byte-order mark were refused as binary: they are told by their
   NUL bytes and read.
 - Ten distinct 40 KB statuses made triage crawl (each classified and redacted whole): a
   status is cut before it is classified, classified once per distinct status, and a value
-  is redacted no further than :data:`~sfdoctor.triage_report.REDACT_WINDOW`.
+  is redacted no further than :data:`~sfdoctor.loginhistory.triage.REDACT_WINDOW`.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 
 from sfdoctor.commands.triage import triage_file
-from sfdoctor.loginhistory import MAX_LINE, InputError, bomless_utf16
+from sfdoctor.loginhistory.reader import MAX_LINE, InputError, bomless_utf16
+from sfdoctor.loginhistory.tally import MAX_STATUS_CHARS
+from sfdoctor.loginhistory.triage import REDACT_WINDOW
 from sfdoctor.status import ExitStatus
-from sfdoctor.tally import MAX_STATUS_CHARS
-from sfdoctor.triage_report import REDACT_WINDOW
 from tests.commands.test_triage import EXPECTED, MIX, mixed
 from tests.hostile_patterns import deadline
 
@@ -187,7 +187,8 @@ def long_statuses(distinct: int = 10, size: int = 40_000, rows: int = 200) -> st
 def test_ten_distinct_40kb_statuses_are_classified_once_each_and_quickly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sfdoctor import tally, triage_report
+    from sfdoctor.loginhistory import tally
+    from sfdoctor.loginhistory import triage as triage_report
 
     classified: list[int] = []
     redacted: list[int] = []

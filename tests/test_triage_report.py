@@ -5,12 +5,12 @@ from __future__ import annotations
 import tracemalloc
 from collections.abc import Iterator
 
-from sfdoctor.knowledge import load
-from sfdoctor.loginhistory import layout_of
+from sfdoctor.diagnosis.knowledge import load
+from sfdoctor.loginhistory.reader import layout_of
+from sfdoctor.loginhistory.tally import MAX_STATUSES, Tally
+from sfdoctor.loginhistory.triage import FIXES, Day, fix_line, summarize
 from sfdoctor.models import Family
-from sfdoctor.render.triage_console import bar, chart_rows
-from sfdoctor.tally import MAX_STATUSES, Tally
-from sfdoctor.triage_report import FIXES, Day, fix_line, summarize
+from sfdoctor.output.triage_console import bar, chart_rows
 
 HEADER = ["Username", "Login Time", "Source IP", "Status", "Application"]
 

@@ -5,8 +5,8 @@ Stages: configuration lint (offline) -> the network -> the login of the chosen `
 password flows (OAuth username-password, SOAP ``login()``) the login runs with the token,
 then, concurrently with the session checks, without it (the differential diagnosis); the
 JWT bearer and client credentials flows log in once. This module runs the stages; each flow
-lives in :mod:`sfdoctor.flows`, network code in :mod:`sfdoctor.probes`, the reasoning in
-:mod:`sfdoctor.differential` and :mod:`sfdoctor.radar`.
+lives in :mod:`sfdoctor.check.flows`, network code in :mod:`sfdoctor.probes`, the reasoning in
+:mod:`sfdoctor.check.differential` and :mod:`sfdoctor.check.radar`.
 
 Time: ``--timeout`` T bounds each network step as a whole (a DNS lookup, a connection, a
 proxy's CONNECT, a TLS handshake, a request and its entire answer), so a run ends within
@@ -24,20 +24,20 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NamedTuple, TextIO, assert_never
 
 from sfdoctor import __version__
-from sfdoctor.config import Secret, Settings, load_settings, mask
+from sfdoctor.check.config import Secret, Settings, load_settings, mask
+from sfdoctor.check.flows.client_credentials import client_credentials_flow
+from sfdoctor.check.flows.common import Run, Seen
+from sfdoctor.check.flows.jwt import jwt_flow
+from sfdoctor.check.flows.password import password_flow, soap_flow
+from sfdoctor.check.lint import lint
+from sfdoctor.diagnosis.knowledge import load
 from sfdoctor.errors import UsageError
-from sfdoctor.flows.client_credentials import client_credentials_flow
-from sfdoctor.flows.common import Run, Seen
-from sfdoctor.flows.jwt import jwt_flow
-from sfdoctor.flows.password import password_flow, soap_flow
-from sfdoctor.knowledge import load
-from sfdoctor.lint import lint
 from sfdoctor.models import Flow, Severity
-from sfdoctor.redact import Redactor
+from sfdoctor.output.redact import Redactor
 from sfdoctor.report import Attempt, Check, Finding, Input, Mark, Report
 
 if TYPE_CHECKING:
-    from sfdoctor.output import ReportSource
+    from sfdoctor.output.files import ReportSource
 
 STAGES = ("configuration", "network", "login", "trust", "session", "radar")
 _LABELS = {
@@ -79,7 +79,7 @@ class CheckOptions(NamedTuple):
     strict: bool = False
     verbose: bool = False
     reports: tuple[str, ...] = ()
-    """``--report`` paths; the extension chooses the format (:mod:`sfdoctor.output`)."""
+    """``--report`` paths; the extension chooses the format (:mod:`sfdoctor.output.files`)."""
     anonymize: bool = False
     flow: str = Flow.PASSWORD
     """``--flow``: a :class:`~sfdoctor.models.Flow` value."""
@@ -160,7 +160,7 @@ def execute(
 
         require_extra()
 
-    from sfdoctor import network
+    from sfdoctor.check import network
 
     redactor = redactor or Redactor(settings.secrets())
     for secret in network.proxy_secrets():
@@ -198,7 +198,7 @@ def execute(
     if seen is None:  # stopped before sending anything (a key that cannot sign)
         return report()
 
-    from sfdoctor import radar
+    from sfdoctor.check import radar
 
     radar_checks, radar_findings = radar.scan(
         flow,
@@ -239,7 +239,7 @@ def run(
     Report files (``opts.reports``) are validated before anything is read or sent, and
     written once the run has finished.
     """
-    from sfdoctor import output
+    from sfdoctor.output import files as output
 
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -272,11 +272,11 @@ def run(
     report = execute(opts, settings, trace=trace if opts.verbose else None, redactor=redactor)
     report = redactor.deep(report)
     if opts.fmt == "json":
-        from sfdoctor.render.check_json import render as render_json
+        from sfdoctor.output.check_json import render as render_json
 
         stdout.write(redactor(render_json(report, strict=opts.strict)))
     else:
-        from sfdoctor.render.check_console import render as render_console
+        from sfdoctor.output.check_console import render as render_console
 
         color = stdout.isatty() if color is None else color
         stdout.write(redactor(render_console(report, color=color, banner=banner)))
@@ -286,10 +286,10 @@ def run(
 
 
 def report_source(report: Report, opts: CheckOptions) -> ReportSource:
-    """The renderers of the ``check`` report files (:func:`sfdoctor.output.write`)."""
-    from sfdoctor.output import ReportSource
-    from sfdoctor.render import check_console, check_json, junit, markdown
-    from sfdoctor.render.banner import Banner
+    """The renderers of the ``check`` report files (:func:`sfdoctor.output.files.write`)."""
+    from sfdoctor.output import check_console, check_json, junit, markdown
+    from sfdoctor.output.banner import Banner
+    from sfdoctor.output.files import ReportSource
 
     banner = Banner("check", report.generated_at, report.version, opts.anonymize)
     return ReportSource(

@@ -11,9 +11,9 @@ import sys
 import time
 from typing import TYPE_CHECKING, TextIO
 
+from sfdoctor.check.config import load_settings
 from sfdoctor.commands.check import CheckOptions, execute
 from sfdoctor.commands.check import run as run_check
-from sfdoctor.config import load_settings
 from sfdoctor.errors import UsageError
 from sfdoctor.models import Severity
 from sfdoctor.report import Finding
@@ -163,7 +163,7 @@ def _table(rows: list[tuple[str, str, str, int, bool]], *, color: bool) -> str:
     from rich.table import Table
     from rich.text import Text
 
-    from sfdoctor.render.console import to_string
+    from sfdoctor.output.console import to_string
 
     table = Table(
         title="sfdoctor demo --all (simulated org)",

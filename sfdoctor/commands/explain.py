@@ -11,16 +11,16 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO  # loaded by models anyway
 
-from sfdoctor.classify import classify
+from sfdoctor.diagnosis.classify import classify
+from sfdoctor.diagnosis.evidence import MAX_SCAN, clues_from_text, normalize
+from sfdoctor.diagnosis.knowledge import load
 from sfdoctor.errors import UsageError
-from sfdoctor.evidence import MAX_SCAN, clues_from_text, normalize
-from sfdoctor.knowledge import load
 from sfdoctor.models import Explanation
-from sfdoctor.redact import redact
+from sfdoctor.output.redact import redact
 from sfdoctor.status import ExitStatus
 
 if TYPE_CHECKING:
-    from sfdoctor.output import ReportSource, ReportTarget
+    from sfdoctor.output.files import ReportSource, ReportTarget
 
 
 class Cut(NamedTuple):
@@ -149,7 +149,7 @@ def run(
         )
     targets: tuple[ReportTarget, ...] = ()
     if reports:
-        from sfdoctor import output
+        from sfdoctor.output import files as output
 
         targets = output.prepare(reports)
     kb = load()
@@ -164,11 +164,11 @@ def run(
         else:
             entries = list(kb.causes.values())
         if fmt == "json":
-            from sfdoctor.render.explain_json import render_causes
+            from sfdoctor.output.explain_json import render_causes
 
             stdout.write(render_causes(entries))
         else:
-            from sfdoctor.render import explain_console
+            from sfdoctor.output import explain_console
 
             out = (
                 explain_console.render_cause(entries[0], color=color)
@@ -182,7 +182,7 @@ def run(
     result = explain_text(kept)
     redactor = None
     if anonymize or targets:
-        from sfdoctor.redact import Redactor
+        from sfdoctor.output.redact import Redactor
 
         # NOTE: the text was redacted before it was classified; this pass anonymizes, and
         # is the belt to those braces for the files. Without either, explain stays lean.
@@ -193,14 +193,14 @@ def run(
 
         out = json.dumps(document(result, was_cut), indent=2, ensure_ascii=False) + "\n"
     else:
-        from sfdoctor.render.explain_console import render as render_console
+        from sfdoctor.output.explain_console import render as render_console
 
         out = render_console(result, color=color)
         if was_cut is not None:
             out += f"Note: {was_cut.note}.\n"
     stdout.write(redactor(out) if redactor is not None else out)
     if targets and redactor is not None:
-        from sfdoctor import output
+        from sfdoctor.output import files as output
 
         output.write(targets, report_source(result, anonymize=anonymize, cut=was_cut), redactor)
     return ExitStatus.OK if result.matches else ExitStatus.INCONCLUSIVE
@@ -220,7 +220,7 @@ def excerpt(text: str, was_cut: Cut | None = None) -> str:
 def document(result: Explanation, was_cut: Cut | None = None) -> dict[str, Any]:
     """The ``sfdoctor.explain/1`` document, with an ``input`` member when the paste was cut
     (:meth:`Cut.document`)."""
-    from sfdoctor.render.explain_json import explanation_document
+    from sfdoctor.output.explain_json import explanation_document
 
     doc = explanation_document(result)
     if was_cut is not None:
@@ -231,13 +231,13 @@ def document(result: Explanation, was_cut: Cut | None = None) -> dict[str, Any]:
 def report_source(
     result: Explanation, *, anonymize: bool = False, cut: Cut | None = None
 ) -> ReportSource:
-    """The renderers of the ``explain`` report files (:func:`sfdoctor.output.write`)."""
+    """The renderers of the ``explain`` report files (:func:`sfdoctor.output.files.write`)."""
     from datetime import UTC, datetime
 
     from sfdoctor import __version__
-    from sfdoctor.output import ReportSource
-    from sfdoctor.render import explain_console, junit, markdown
-    from sfdoctor.render.banner import Banner
+    from sfdoctor.output import explain_console, junit, markdown
+    from sfdoctor.output.banner import Banner
+    from sfdoctor.output.files import ReportSource
 
     generated = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     banner = Banner("explain", generated, __version__, anonymize)

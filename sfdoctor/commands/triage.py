@@ -15,20 +15,20 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any, TextIO
 
-from sfdoctor.knowledge import load
-from sfdoctor.loginhistory import (
+from sfdoctor.diagnosis.knowledge import load
+from sfdoctor.loginhistory.reader import (
     InputError,
     decoding_fallbacks,
     open_source,
     read_header,
     rows,
 )
-from sfdoctor.redact import redact
-from sfdoctor.tally import Tally
-from sfdoctor.triage_report import TriageSummary, summarize
+from sfdoctor.loginhistory.tally import Tally
+from sfdoctor.loginhistory.triage import TriageSummary, summarize
+from sfdoctor.output.redact import redact
 
 if TYPE_CHECKING:
-    from sfdoctor.output import ReportSource
+    from sfdoctor.output.files import ReportSource
 
 TOP_CONSOLE = 5
 TOP_JSON = 20
@@ -61,7 +61,7 @@ class _Progress:
                 TimeRemainingColumn,
             )
 
-            from sfdoctor.render.console import printable
+            from sfdoctor.output.console import printable
 
             # NOTE: the description is a file name: never markup, never a control sequence.
             columns: list[Any] = [
@@ -160,7 +160,7 @@ def run(
     stderr = stderr or sys.stderr
     targets: tuple[Any, ...] = ()
     if reports:
-        from sfdoctor import output
+        from sfdoctor.output import files as output
 
         targets = output.prepare(reports)
     show_progress = fmt != "json" and stderr.isatty()
@@ -172,34 +172,34 @@ def run(
     )
     redactor = None
     if anonymize or targets:
-        from sfdoctor.redact import Redactor
+        from sfdoctor.output.redact import Redactor
 
         # NOTE: values from the file were redacted when summarised; this pass anonymizes,
         # and is the belt to those braces for the files.
         redactor = Redactor(anonymize=anonymize)
         summary = redactor.deep(summary)
     if fmt == "json":
-        from sfdoctor.render.triage_json import render as render_json
+        from sfdoctor.output.triage_json import render as render_json
 
         out = render_json(summary)
     else:
-        from sfdoctor.render.triage_console import render as render_console
+        from sfdoctor.output.triage_console import render as render_console
 
         color = stdout.isatty() if color is None else color
         out = render_console(summary, color=color)
     stdout.write(redactor(out) if redactor is not None else redact(out))
     if targets and redactor is not None:
-        from sfdoctor import output
+        from sfdoctor.output import files as output
 
         output.write(targets, report_source(summary, anonymize=anonymize), redactor)
     return summary.exit_status()
 
 
 def report_source(summary: TriageSummary, *, anonymize: bool = False) -> ReportSource:
-    """The renderers of the ``triage`` report files (:func:`sfdoctor.output.write`)."""
-    from sfdoctor.output import ReportSource
-    from sfdoctor.render import triage_console, triage_json
-    from sfdoctor.render.banner import Banner
+    """The renderers of the ``triage`` report files (:func:`sfdoctor.output.files.write`)."""
+    from sfdoctor.output import triage_console, triage_json
+    from sfdoctor.output.banner import Banner
+    from sfdoctor.output.files import ReportSource
     from sfdoctor.status import ExitStatus
 
     banner = Banner("triage", summary.generated_at, summary.version, anonymize)

@@ -3,7 +3,7 @@
 DNS, the TCP connection (to the host or to the proxy), the proxy's ``CONNECT``, the TLS
 handshake, each timed, each fault a :class:`Fault` value rather than an exception. No HTTP
 request ever travels inside the TLS connection, let alone a credential: the caller
-(:mod:`sfdoctor.network`) decides from these steps whether the login may go ahead.
+(:mod:`sfdoctor.check.network`) decides from these steps whether the login may go ahead.
 
 The standard library only (``socket``, ``ssl``); ``certifi`` is asked where requests' CA
 bundle lives, so the handshake trusts exactly what the login will trust.

@@ -2,7 +2,7 @@
 
 The assertion is signed with PyJWT and cryptography, an optional extra
 (``pip install 'sfdoctor[jwt]'``) imported here only, and only when the flow runs. The
-private key is read from ``SF_JWT_KEY_FILE`` into a :class:`~sfdoctor.config.Secret`; what
+private key is read from ``SF_JWT_KEY_FILE`` into a :class:`~sfdoctor.check.config.Secret`; what
 leaves this module is the signed assertion (itself a bearer credential for three minutes,
 kept as a Secret too) and the SHA-256 fingerprint of the public key.
 """
@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from sfdoctor import hosts
-from sfdoctor.config import Secret
+from sfdoctor.check.config import Secret
 from sfdoctor.errors import UsageError
 from sfdoctor.probes.http import Transport
 from sfdoctor.probes.password import Login, token_request
@@ -74,8 +74,8 @@ def audience_for(login_url: str) -> str:
 
 def read_key(path: str) -> Secret:
     """The PEM text of the key file (lint has checked that it reads): a regular file of at
-    most :data:`~sfdoctor.config.MAX_KEY_FILE` bytes, never a pipe or a device."""
-    from sfdoctor.config import MAX_KEY_FILE, FileProblem, read_small_file
+    most :data:`~sfdoctor.check.config.MAX_KEY_FILE` bytes, never a pipe or a device."""
+    from sfdoctor.check.config import MAX_KEY_FILE, FileProblem, read_small_file
 
     try:
         data = read_small_file(path, MAX_KEY_FILE)

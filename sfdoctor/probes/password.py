@@ -11,8 +11,8 @@ import hmac
 import json
 from typing import Any, NamedTuple
 
-from sfdoctor.config import Secret
-from sfdoctor.evidence import clues_from_response
+from sfdoctor.check.config import Secret
+from sfdoctor.diagnosis.evidence import clues_from_response
 from sfdoctor.models import Clue, Family
 from sfdoctor.probes.http import HttpAnswer, Outcome, Transport, TransportError
 
@@ -58,7 +58,7 @@ def read_json(text: str) -> Any:
 
 
 def answer_clues(answer: HttpAnswer) -> list[Clue]:
-    """:func:`~sfdoctor.evidence.clues_from_response` for ``answer``; an answer too deeply
+    """:func:`~sfdoctor.diagnosis.evidence.clues_from_response` for ``answer``; an answer too deeply
     nested to read is an unrecognised one (``invalid_json``), never a crash."""
     try:
         return clues_from_response(answer.status, answer.content_type, answer.body)

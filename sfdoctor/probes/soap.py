@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sfdoctor.config import Secret
+from sfdoctor.check.config import Secret
 from sfdoctor.hosts import UrlRefused, parse_url, shown_url
 from sfdoctor.models import Clue, Family
 from sfdoctor.probes.http import HttpAnswer, Transport, TransportError

@@ -11,6 +11,9 @@ second copy of them. The server (:mod:`~sfdoctor.simulator.server`, with
 situations the demo and the tests set up, and :mod:`~sfdoctor.simulator.expect` says what a
 client of each should expect.
 
+May import the standard library, records and its own modules only: never the diagnosis
+core, the probes or the check (it must not know how sfdoctor judges, or it proves nothing).
+
 This package may import only itself and the standard library (cryptography for JWT
 signatures, when asked): never sfdoctor's diagnosis (classify, evidence, findings,
 knowledge) nor its probes: it must not know how sfdoctor judges. Nothing in ``sfdoctor``

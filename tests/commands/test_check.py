@@ -463,7 +463,7 @@ def test_sandbox_username_on_production_explains_the_refusal(
     env(SF_USERNAME="integration@acme.com.uat", SF_PASSWORD="NotOnThisHost1")
     Org(httpserver)
     # the local server stands in for login.salesforce.com
-    monkeypatch.setattr("sfdoctor.lint.PRODUCTION_HOSTS", {"localhost", "127.0.0.1"})
+    monkeypatch.setattr("sfdoctor.check.lint.PRODUCTION_HOSTS", {"localhost", "127.0.0.1"})
     status, doc = check_json(run)
     assert status == ExitStatus.PROBLEM
     assert causes(doc)[0] == "wrong_login_host"

@@ -480,7 +480,7 @@ def test_jwt_audience_follows_the_host(url: str, aud: str) -> None:
 def test_jwt_sign_claims_and_signature(rsa_key) -> None:
     import jwt
 
-    from sfdoctor.config import Secret
+    from sfdoctor.check.config import Secret
     from sfdoctor.probes.jwt import LIFETIME, sign
 
     signed = sign(
@@ -781,7 +781,7 @@ def test_radar_names_a_retired_api_version(run, password_env, httpserver) -> Non
 
 
 def test_radar_scan_is_pure() -> None:
-    from sfdoctor.radar import retired, scan
+    from sfdoctor.check.radar import retired, scan
 
     offered = [{"version": "31.0"}, {"version": "65.0"}]
     assert retired("30.0", offered) and not retired("31.0", offered)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sfdoctor.output import ReportFormat
+from sfdoctor.output.files import ReportFormat
 from sfdoctor.status import ExitStatus
 from tests.commands.test_check import (
     CLIENT_SECRET,
@@ -159,7 +159,7 @@ def test_renderer_crash_leaves_no_file(run, env, httpserver, tmp_path, monkeypat
     def boom(*args, **kwargs):
         raise RuntimeError("renderer exploded")
 
-    monkeypatch.setattr("sfdoctor.render.junit.check", boom)
+    monkeypatch.setattr("sfdoctor.output.junit.check", boom)
     Org(httpserver)
     r = run("check", *report_args(tmp_path))
     assert r.status == ExitStatus.INTERNAL

@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 from werkzeug import Request, Response
 
-from sfdoctor.evidence import MAX_SCAN
+from sfdoctor.diagnosis.evidence import MAX_SCAN
 from sfdoctor.probes.soap import envelope
 from sfdoctor.status import ExitStatus
 from tests.commands.test_check import PASSWORD, TOKEN, Org

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sfdoctor.findings import finding
+from sfdoctor.diagnosis.findings import finding
 from sfdoctor.models import Severity
-from sfdoctor.render.banner import Banner
+from sfdoctor.output.banner import Banner
 from sfdoctor.report import Attempt, Check, Input, Mark, Report
 
 # What a server might say: table breaks, code spans, markup, an HTML tag.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from sfdoctor.render import check_console, export
+from sfdoctor.output import check_console, export
 from tests.render import samples
 
 

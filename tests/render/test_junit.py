@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from sfdoctor.commands.explain import explain_text
-from sfdoctor.render import junit
+from sfdoctor.output import junit
 from tests.render import samples
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sfdoctor.commands.explain import explain_text
-from sfdoctor.render import markdown
+from sfdoctor.output import markdown
 from tests.render import samples
 
 

@@ -12,8 +12,8 @@ import os
 import pytest
 import requests
 
-from sfdoctor.config import REQUIRED_BY_FLOW
-from sfdoctor.knowledge import load
+from sfdoctor.check.config import REQUIRED_BY_FLOW
+from sfdoctor.diagnosis.knowledge import load
 from sfdoctor.models import Flow
 from sfdoctor.simulator import DEFAULT, SCENARIOS, Scenario
 from sfdoctor.simulator import responses as R

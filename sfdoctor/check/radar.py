@@ -1,0 +1,203 @@
+"""The deprecation radar: what a configuration leans on that Salesforce is taking away.
+
+Pure: the flow, the login URL and the API versions in; report lines (stage ``radar``) and
+findings out. The radar speaks whenever the flow in use is on its way out, whether or not
+the login worked today:
+
+- the OAuth username-password flow: blocked by default in orgs created since Summer '23,
+  never supported by External Client Apps (``password_flow_disabled``, info);
+- SOAP API ``login()``: not offered from API 65.0, disabled by default in orgs created in
+  Winter '26 or later, retired in Summer '27 (``soap_login_disabled``, info);
+- an API version older than every version the login host offers (``api_version_retired``,
+  warning: calls at it fail today).
+
+Each note carries the way out: a concrete recipe for the JWT bearer flow, ending with the
+``sfdoctor check --flow jwt`` that proves it works before the integration switches.
+Sources: research §6.6 and §8 (items 5 and 6).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sfdoctor.diagnosis.findings import finding
+from sfdoctor.models import Severity
+from sfdoctor.report import Check, Finding, Mark
+
+RETIRED_THROUGH = 30.0
+"""Versions up to 30.0 are retired (7.0-20.0 in Summer '22, 21.0-30.0 in Summer '25); used
+only when the login host did not list its versions."""
+
+PRODUCTION_URL = "https://login.salesforce.com"
+SANDBOX_URL = "https://test.salesforce.com"
+
+
+def _where(login_url: str) -> str:
+    """The ``check`` option that reaches ``login_url`` ('' for the default host)."""
+    url = login_url.rstrip("/")
+    if url == PRODUCTION_URL:
+        return ""
+    if url == SANDBOX_URL:
+        return " --sandbox"
+    return f" --login-url {url}"
+
+
+def jwt_recipe(login_url: str) -> tuple[str, ...]:
+    """The move to the JWT bearer flow, step by step, ending with the check that proves it
+    (no password, no security token, nothing that breaks when a password changes)."""
+    return (
+        "Move to the JWT bearer flow. First create a private key and a self-signed "
+        "certificate: openssl req -x509 -newkey rsa:2048 -sha256 -days 730 -nodes "
+        "-subj '/CN=salesforce-integration' -keyout integration.key -out integration.crt "
+        "(keep integration.key secret: mode 0600, never in version control).",
+        "Upload the certificate to the connected app: App Manager > (app) > Edit > API "
+        "(Enable OAuth Settings) > select 'Use digital signatures' > choose integration.crt > "
+        "Save (changes can take up to 10 minutes to apply).",
+        "Pre-authorize the integration user: App Manager > (app) > Manage > Edit Policies > "
+        "Permitted Users = 'Admin approved users are pre-authorized' > Save; then Manage "
+        "Profiles (or Manage Permission Sets) on the same page: add the user's profile or a "
+        "permission set assigned to the user.",
+        "Verify before switching the integration over: SF_JWT_KEY_FILE=integration.key "
+        f"sfdoctor check --flow jwt{_where(login_url)} (the same SF_CLIENT_ID and "
+        "SF_USERNAME; no password, token or consumer secret needed).",
+    )
+
+
+def _note(cause: str, title: str, evidence: list[str], remediation: tuple[str, ...]) -> Finding:
+    """A radar note: the knowledge base's entry for ``cause`` (its references), with this
+    run's title, evidence and remediation: the flow works today, so the entry's fixes for a
+    refused login do not apply."""
+    f = finding(cause, evidence, severity=Severity.INFO)
+    return f._replace(title=title, remediation=remediation)
+
+
+def _versions(offered: Any) -> list[float]:
+    out = []
+    for item in offered if isinstance(offered, list) else ():
+        try:
+            out.append(float(item["version"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return sorted(out)
+
+
+def retired(version: str, offered: Any) -> str | None:
+    """Why ``version`` is retired (evidence), or None when it is not known to be."""
+    try:
+        asked = float(version)
+    except ValueError:
+        return None
+    listed = _versions(offered)
+    if listed and asked < listed[0]:
+        return (
+            f"API v{version} is older than every version the login host offers "
+            f"(oldest v{listed[0]:.1f}, newest v{listed[-1]:.1f}): it is retired"
+        )
+    if not listed and asked <= RETIRED_THROUGH:
+        return f"API v{version} is retired (versions up to {RETIRED_THROUGH:.1f} are)"
+    return None
+
+
+def scan(
+    flow: str,
+    *,
+    login_url: str,
+    api_version: str | None = None,
+    soap_version: str | None = None,
+    offered: Any = None,
+) -> tuple[list[Check], list[Finding]]:
+    """The radar's report lines and findings for one ``check`` run.
+
+    ``api_version`` is ``--api-version`` (if given); ``soap_version`` the version SOAP
+    ``login()`` was called at; ``offered`` the login host's ``/services/data/`` answer.
+    """
+    checks: list[Check] = []
+    findings: list[Finding] = []
+    flow = str(flow)
+    if flow == "password":
+        checks.append(
+            Check(
+                "radar",
+                "username-password flow",
+                Mark.INFO,
+                "blocked by default in orgs created since Summer '23 and unsupported by "
+                "External Client Apps: plan the move to the JWT bearer flow",
+                "password_flow_disabled",
+            )
+        )
+        findings.append(
+            _note(
+                "password_flow_disabled",
+                "Username-password flow in use: plan the move to the JWT bearer flow",
+                [
+                    "this configuration logs in with the OAuth 2.0 username-password flow "
+                    "(grant_type=password), which Salesforce is phasing out",
+                    "orgs created in Summer '23 or later block it by default ('Allow OAuth "
+                    "Username-Password Flows' off); External Client Apps never support it, "
+                    "and from Spring '26 new connected apps are restricted, so a new app "
+                    "for this integration would not offer it",
+                ],
+                (
+                    *jwt_recipe(login_url),
+                    "Or, where no user should be involved, the client credentials flow: "
+                    "App Manager > (app) > Manage > Edit Policies > Client Credentials Flow > "
+                    "Run As; then sfdoctor check --flow client-credentials at the My Domain.",
+                ),
+            )
+        )
+    elif flow == "soap":
+        version = soap_version or "64.0"
+        checks.append(
+            Check(
+                "radar",
+                "SOAP login()",
+                Mark.INFO,
+                "not offered from API 65.0, off by default in orgs created since Winter '26, "
+                "retired in Summer '27: plan the move to the JWT bearer flow",
+                "soap_login_disabled",
+            )
+        )
+        evidence = [
+            f"this configuration logs in with SOAP API login() (at v{version}), the call "
+            "simple-salesforce, Data Loader and older jsforce setups make with a password "
+            "and security token",
+            "login() is not offered from API 65.0, is disabled by default in orgs created "
+            "in Winter '26 or later, and is retired in Summer '27",
+        ]
+        if api_version and version != api_version:
+            evidence.append(
+                f"--api-version {api_version} offers no login(): it was called at v{version}"
+            )
+        findings.append(
+            _note(
+                "soap_login_disabled",
+                "SOAP API login() in use: plan the move to the JWT bearer flow",
+                evidence,
+                (
+                    *jwt_recipe(login_url),
+                    "In the code, use the access token where the session id was used; "
+                    "simple-salesforce logs in with the JWT bearer flow itself: "
+                    "Salesforce(username=..., consumer_key=..., privatekey_file=..., "
+                    "domain=...).",
+                    "Until then, keep login() at API 64.0 or older (/services/Soap/u/64.0): "
+                    "65.0 and later do not offer it.",
+                ),
+            )
+        )
+    else:
+        checks.append(
+            Check(
+                "radar",
+                "deprecations",
+                Mark.OK,
+                "nothing this flow relies on is being retired",
+            )
+        )
+
+    for version in dict.fromkeys(v for v in (api_version, soap_version) if v):
+        why = retired(version, offered)
+        if why is not None:
+            checks.append(Check("radar", "API version", Mark.WARN, why, "api_version_retired"))
+            findings.append(finding("api_version_retired", [why], severity=Severity.WARNING))
+            break
+    return checks, findings

@@ -1,0 +1,269 @@
+"""Evidence in, ranked matches out. Pure: no I/O, no global state but the knowledge base.
+
+The knowledge base holds the signatures (data); this module holds the vocabulary that gives
+their fields meaning:
+
+- a signature written for a family matches clues of the families in :data:`APPLIES`;
+- ``code`` must equal the clue's code (case-insensitive); in free text it must appear as a
+  whole word, and ``strict`` signatures never match free text;
+- ``message`` is a case-insensitive pattern searched in the clue's message (or the text);
+- ``status`` is an inclusive range of HTTP statuses (never matched by free text);
+- ``when`` names a context predicate below (context signatures only).
+
+Precedence is the signature's ``priority``: the specific beats the generic. Each cause is
+reported once, by its highest-priority match; generic fallbacks are dropped once a decisive
+signature has matched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache, lru_cache
+
+from sfdoctor.diagnosis.knowledge import KnowledgeBase
+from sfdoctor.diagnosis.lazyre import LazyPattern
+from sfdoctor.hosts import PRODUCTION_LOGIN, sandbox_suffix
+from sfdoctor.models import Clue, Family, Match, Signature
+
+APPLIES: dict[Family, frozenset[Family]] = {
+    Family.OAUTH: frozenset({Family.OAUTH, Family.FAULT, Family.TEXT}),
+    Family.SOAP: frozenset({Family.SOAP, Family.FAULT, Family.TEXT}),
+    Family.REST: frozenset({Family.REST, Family.FAULT, Family.TEXT}),
+    Family.ELF: frozenset({Family.ELF, Family.FAULT, Family.TEXT}),
+    Family.LOGIN_HISTORY: frozenset({Family.LOGIN_HISTORY, Family.TEXT}),
+    Family.HTTP: frozenset({Family.HTTP}),
+    Family.TRANSPORT: frozenset({Family.TRANSPORT, Family.TEXT}),
+    Family.CONTEXT: frozenset({Family.TEXT}),
+}
+# Families whose codes are distinctive words that may be searched for in free text.
+_TEXT_CODE_FAMILIES = frozenset({Family.OAUTH, Family.SOAP, Family.REST, Family.ELF})
+
+DECISIVE = 60
+"""Matches at or above this priority name a cause on their own."""
+GENERIC = 30
+"""Matches below this priority are fallbacks, dropped when a decisive match exists."""
+
+_MAX_EVIDENCE = 240
+_WORD = LazyPattern(r"[\w-]+")
+
+# --- context predicates: text -> evidence line, or None ---------------------------------
+
+# An http:// URL given as the request or login URL, not one inside a sentence or an
+# `audience=` value.
+# NOTE: every pattern here must stay linear in the text (tests/test_security_patterns.py):
+# the curl alternative takes the first "curl" of a line atomically, so a line of many
+# "curl" words is scanned once, not once per word; names and hosts are matched only from
+# the start of a word.
+_HTTP_LOGIN_URL = LazyPattern(
+    r"(?:(?:^|\s)-[rl]\s+|--(?:instance|login)-?url[\s=]+|\b(?:login_?url|loginUrl|instance_?url|"
+    r"sf_login_url|salesforce_login_url|login_host|host)\s*[:=]\s*[\"']?|\b(?:POST|GET)\s+|"
+    r"web service at:?\s*|^(?>[^\n]*?\bcurl\b)[^\n]*?\s)"
+    r"[\"']?(http://[^\s\"'<>]+)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_HTTP_SERVICE_URL = LazyPattern(
+    r"(?<![=\w])(http://[\w.-]+/services/(?:oauth2|Soap|data)\S*)", re.I
+)
+_USERNAME = LazyPattern(r"(?<![\w.+'-])[\w.+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_LIGHTNING = LazyPattern(r"(?<![\w.-])[\w-]+(?:\.[\w-]+)*\.lightning\.force\.com\b", re.IGNORECASE)
+
+
+def _http_login_url(text: str) -> str | None:
+    if "http://" not in text.lower():
+        return None
+    m = _HTTP_LOGIN_URL.search(text) or _HTTP_SERVICE_URL.search(text)
+    return f"the request went to a plain-HTTP URL: {m.group(1)}" if m else None
+
+
+def _sandbox_user_on_production(text: str) -> str | None:
+    if PRODUCTION_LOGIN not in text.lower():
+        return None
+    for m in _USERNAME.finditer(text):
+        suffix = sandbox_suffix(m.group(0))
+        if suffix:
+            return (
+                f"username {m.group(0)} carries a sandbox suffix (.{suffix}) but the login "
+                f"went to {PRODUCTION_LOGIN}"
+            )
+    return None
+
+
+def _lightning_host(text: str) -> str | None:
+    if "lightning.force.com" not in text.lower():
+        return None
+    m = _LIGHTNING.search(text)
+    return f"{m.group(0)} is a Lightning Experience UI host, not a login or API host" if m else None
+
+
+PREDICATES: dict[str, Callable[[str], str | None]] = {
+    "http_login_url": _http_login_url,
+    "sandbox_user_on_production": _sandbox_user_on_production,
+    "lightning_host": _lightning_host,
+}
+
+# --- matching ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _words(text: str) -> frozenset[str]:
+    """The whole words of ``text``, lower-cased: codes are looked up among them."""
+    return frozenset(_WORD.findall(text.lower()))
+
+
+@cache
+def pattern(source: str) -> re.Pattern[str]:
+    """A signature's ``message`` pattern, compiled on first use (start-up budget)."""
+    return re.compile(source, re.IGNORECASE)
+
+
+_SPECIAL = frozenset("\\[](){}.*+?^$|")
+_QUANTIFIERS = frozenset("*+?{")
+
+
+@cache
+def needles(source: str) -> tuple[str, ...] | None:
+    """Lower-case literals of which any match of ``source`` contains at least one.
+
+    One per top-level alternative: the longest run of plain characters outside any group.
+    None when some alternative has no such run of 4 or more characters (no cheap test).
+    Matching texts are searched for these before the pattern is compiled: most patterns
+    never need compiling for a given text (start-up budget).
+    """
+    if source.startswith("(?"):
+        close = source.find(")")
+        if close > 0 and source[2:close].isalpha():  # inline flags, e.g. (?s)
+            source = source[close + 1 :]
+    found: list[str] = []
+    best, run, depth, i = "", "", 0, 0
+    while i <= len(source):
+        c = source[i] if i < len(source) else "|"
+        if c == "|" and depth == 0:
+            best = max(best, run, key=len)
+            if len(best) < 4:
+                return None
+            found.append(best.lower())
+            best, run = "", ""
+        elif c in _SPECIAL or depth:
+            if c in _QUANTIFIERS and run:
+                run = run[:-1]  # the last character is optional or repeated
+            best = max(best, run, key=len)
+            run = ""
+            if c == "\\":
+                i += 1  # an escape: skip the escaped character too
+            elif c in "[{":
+                close = source.find("]" if c == "[" else "}", i + 2 if c == "[" else i + 1)
+                i = close if close > 0 else len(source)
+            elif c == "(":
+                depth += 1
+            elif c == ")":
+                depth = max(depth - 1, 0)
+        else:
+            run += c
+        i += 1
+    return tuple(found)
+
+
+def _code_matches(sig: Signature, clue: Clue) -> bool:
+    if sig.code is None:
+        return True
+    if clue.family is Family.TEXT:
+        if sig.strict or sig.family not in _TEXT_CODE_FAMILIES:
+            return False
+        return sig.code.lower() in _words(clue.message)
+    if clue.code is None:
+        # An OAuth description quoted without its error code (the Salesforce CLI prints
+        # only the description): the description alone decides, unless strict.
+        return not sig.strict and sig.message is not None
+    return clue.code.lower() == sig.code.lower()
+
+
+def _evidence(sig: Signature, clue: Clue) -> str:
+    """One line saying what in the clue matched, short and already redacted."""
+    status = f"HTTP {clue.status}: " if clue.status else ""
+    if clue.family is Family.OAUTH:
+        line = f"{status}error={clue.code}" if clue.code else f"{status}error description"
+        if clue.message:
+            line += f' error_description="{clue.message}"'
+    elif clue.family in (Family.SOAP, Family.REST, Family.FAULT, Family.ELF):
+        line = f"{status}{clue.code}: {clue.message}" if clue.message else f"{status}{clue.code}"
+    elif clue.family is Family.LOGIN_HISTORY:
+        line = f'Login History status "{clue.message}"'
+    elif clue.family is Family.HTTP:
+        line = f"{status}{clue.code} body" + (f': "{clue.message}"' if clue.message else "")
+    elif clue.family is Family.TRANSPORT:
+        line = f"{clue.code}: {clue.message}" if clue.message else str(clue.code)
+    else:
+        line = _text_line(sig, clue.message)
+    line = " ".join(line.split())
+    return line if len(line) <= _MAX_EVIDENCE else line[: _MAX_EVIDENCE - 1] + "\u2026"
+
+
+def _text_line(sig: Signature, text: str) -> str:
+    """The line of ``text`` that matched ``sig`` (or its first line)."""
+    source = sig.message if sig.message is not None else re.escape(sig.code or "")
+    m = pattern(source).search(text) if source else None
+    if not m:
+        return text.strip().splitlines()[0] if text.strip() else ""
+    start = text.rfind("\n", 0, m.start()) + 1
+    end = text.find("\n", m.end())
+    return text[start : end if end >= 0 else len(text)].strip()
+
+
+def match_signature(sig: Signature, clue: Clue) -> str | None:
+    """The evidence line if ``sig`` matches ``clue``, else None."""
+    if clue.family not in APPLIES[sig.family]:
+        return None
+    if sig.when is not None:
+        return PREDICATES[sig.when](clue.message)
+    if sig.status is not None:
+        if clue.status is None or not sig.status[0] <= clue.status <= sig.status[1]:
+            return None
+    if not _code_matches(sig, clue):
+        return None
+    if sig.message is not None:
+        cheap = needles(sig.message)
+        if cheap is not None and not any(n in _lower(clue.message) for n in cheap):
+            return None
+        if not pattern(sig.message).search(clue.message):
+            return None
+    return _evidence(sig, clue)
+
+
+@lru_cache(maxsize=8)
+def _lower(text: str) -> str:
+    return text.lower()
+
+
+def classify(clues: Sequence[Clue], kb: KnowledgeBase) -> tuple[Match, ...]:
+    """Rank the causes the clues point to, best first (empty when nothing matched).
+
+    Structured clues are tried before free text, so a match's evidence quotes the
+    structured field when there is one.
+    """
+    ordered = sorted(clues, key=lambda c: c.family is Family.TEXT)
+    best: dict[str, Match] = {}
+    for sig in kb.signatures:  # highest priority first
+        if sig.cause in best:
+            continue
+        for clue in ordered:
+            evidence = match_signature(sig, clue)
+            if evidence is not None:
+                best[sig.cause] = Match(
+                    sig.cause,
+                    sig.id,
+                    sig.family,
+                    sig.confidence,
+                    sig.priority,
+                    (evidence,) if evidence else (),
+                )
+                break
+    matches = sorted(best.values(), key=lambda m: -m.priority)
+    if matches and matches[0].priority >= DECISIVE:
+        matches = [m for m in matches if m.priority >= GENERIC]
+    return tuple(matches)
+
+
+def causes_of(matches: Iterable[Match]) -> list[str]:
+    """The cause ids of ``matches``, in order."""
+    return [m.cause for m in matches]

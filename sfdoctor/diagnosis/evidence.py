@@ -1,0 +1,279 @@
+"""Turn what users paste, and what servers answer, into clues for the classifier.
+
+Pure functions, no I/O. Every clue is built from already-redacted text, so nothing
+downstream can echo a secret back.
+
+Every pattern here runs in time linear in the text, and no more than :data:`MAX_SCAN`
+characters of a paste or an answer are searched: a hostile body cannot stall a run
+(tests/test_security_patterns.py holds every pattern to that).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from sfdoctor.diagnosis.lazyre import LazyPattern
+from sfdoctor.models import Clue, Family
+from sfdoctor.output.redact import redact
+
+MAX_SCAN = 256 * 1024
+"""How many characters of a paste or an answer the patterns search (an error message is
+short; a quarter of a megabyte of it is not Salesforce's)."""
+
+# OAuth error codes Salesforce has used at the token and authorize endpoints (current and
+# legacy). Matched as whole words followed by a separator and the description.
+OAUTH_ERRORS = (
+    "invalid_grant",
+    "invalid_client_id",
+    "invalid_client_credentials",
+    "invalid_client",
+    "unsupported_grant_type",
+    "unsupported_response_type",
+    "invalid_request",
+    "inactive_user",
+    "inactive_org",
+    "rate_limit_exceeded",
+    "invalid_app_access",
+    "unknown_error",
+    "invalid_scope",
+    "access_denied",
+    "redirect_uri_mismatch",
+    "redirect_uri_missing",
+)
+_OAUTH_INLINE = LazyPattern(
+    r"(?<![\w/])(" + "|".join(OAUTH_ERRORS) + r")\b"
+    r"(?:\s*(?:::|:|\s-\s|-)\s*([^\n]*))?"
+)
+_API_CODE = LazyPattern(r"(?<![\w'])([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+)\b(?:\s*:\s*([^\n]*))?")
+_SSF_NEW = LazyPattern(r"Authentication failed \(code: ([^)\n]{1,100})\):\s*([^\n]*)")
+_WSC_CODE = LazyPattern(r"exceptionCode='([A-Za-z_]+)'")
+_WSC_MSG_START = "exceptionMessage='"
+# The quote that ends an ApiFault message: the message may hold quotes (company's), so it
+# is the one the dump puts next. NOTE: searched for from the message's start, once: a
+# pattern `exceptionMessage='(.*?)'(?=...)` rescans the rest of the text from every
+# "exceptionMessage='" when no such quote follows.
+_WSC_MSG_END = LazyPattern(r"'(?=\s*(?:\]|extendedErrorDetails|$))", re.M)
+_XML_CODE = LazyPattern(r"<(?:\w+:)?exceptionCode>\s*([^<\s]+)\s*</")
+_XML_MSG = LazyPattern(r"<(?:\w+:)?exceptionMessage>([^<]*)</")
+_XML_FAULTCODE = LazyPattern(r"<faultcode>(?:[\w.]+:)?([^<]+)</faultcode>")
+_XML_FAULTSTRING = LazyPattern(r"<faultstring>([^<]*)</faultstring>")
+_FORM_ERROR = LazyPattern(r"[?#&]?error=([a-z_]+)&error_description=([^&\s\"']*)")
+_SOAP_CODE_PREFIX = LazyPattern(r"^[A-Z_]+:\s*")
+# JSON values embedded in text start like this: an object with a key, or an array of them.
+_JSON_START = LazyPattern(r"\{\s*\"|\[\s*\{")
+_MAX_JSON_TRIES = 200
+_SCRIPT = LazyPattern(r"<(script|style)\b.*?(?:</\1\s*>|\Z)", re.I | re.S)
+_TAG = LazyPattern(r"<[^<>]*>")
+_QUOTED_FIELD = LazyPattern(
+    r"""["'](error|error_description|errorCode|message|exceptionCode|exceptionMessage)["']\s*:\s*["']((?:\\.|[^"'\\])*)["']"""
+)
+
+# Mis-decoded UTF-8 (typographic quotes read as Latin-1 or cp1252) as it arrives in pastes.
+_MOJIBAKE = (
+    ("\u00e2\u20ac\u2122", "\u2019"),
+    ("\u00e2\u20ac\u02dc", "\u2018"),
+    ("\u00e2\u20ac\u0153", "\u201c"),
+    ("\u00e2\u20ac\u009d", "\u201d"),
+    ("\u00e2\u20ac\u201d", "\u2014"),
+    ("\u00e2\u20ac\u201c", "\u2013"),
+    ("\u00e2\u0080\u0099", "\u2019"),
+    ("\u00e2\u0080\u0098", "\u2018"),
+    ("\u00c2\u00a0", " "),
+)
+_LONE_MOJIBAKE = LazyPattern(r"(?<=[a-z])\u00e2(?=s\b)")  # companyâs -> company’s
+
+
+def normalize(text: str) -> str:
+    """Repair common mojibake and unify quotes and line ends, so patterns see one form."""
+    for bad, good in _MOJIBAKE:
+        text = text.replace(bad, good)
+    if "\u00e2" in text:
+        text = _LONE_MOJIBAKE.sub("\u2019", text)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _clean(message: str) -> str:
+    """Trim the decoration that wraps a message in exception reprs and logs."""
+    # NOTE: str.strip, not a pattern: `[...]+$` is quadratic in a long run of its characters.
+    message = message.strip().lstrip(" \t\n\r\f\v'\"[(").rstrip(" \t\n\r\f\v'\"]),;.")
+    return message.replace("\\'", "'")
+
+
+def _json_values(text: str) -> Iterator[object]:
+    """Every JSON object, or array of objects, embedded in ``text`` (bounded, best effort).
+
+    Only where one can start (``{"`` or ``[{``), at most 50 values and 200 failed tries:
+    a text of nothing but braces costs no more than a short one. Nesting too deep for the
+    decoder is not JSON to sfdoctor (the text is still classified as text).
+    """
+    decoder = json.JSONDecoder()
+    pos, seen, tries = 0, 0, 0
+    while seen < 50 and tries < _MAX_JSON_TRIES:
+        m = _JSON_START.search(text, pos)
+        if m is None:
+            return
+        start = m.start()
+        tries += 1
+        try:
+            value, end = decoder.raw_decode(text, start)
+        except (ValueError, RecursionError):
+            pos = start + 1
+            continue
+        seen += 1
+        pos = end
+        yield value
+
+
+def clues_from_json(value: object, origin: str, status: int | None = None) -> list[Clue]:
+    """Clues from a decoded JSON body: an OAuth error object or a REST error array."""
+    clues: list[Clue] = []
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        if isinstance(item.get("error"), str):
+            desc = item.get("error_description")
+            clues.append(Clue(Family.OAUTH, item["error"], str(desc or ""), status, origin))
+        elif isinstance(item.get("errorCode"), str):
+            clues.append(
+                Clue(Family.REST, item["errorCode"], str(item.get("message") or ""), status, origin)
+            )
+        elif isinstance(item.get("exceptionCode"), str):  # Bulk API 1.0
+            clues.append(
+                Clue(
+                    Family.REST,
+                    item["exceptionCode"],
+                    str(item.get("exceptionMessage") or ""),
+                    status,
+                    origin,
+                )
+            )
+    return clues
+
+
+def clues_from_soap(body: str, status: int | None = None) -> list[Clue]:
+    """A clue from a SOAP fault envelope (or its fragments), if it carries one."""
+    if "xceptionCode>" not in body and "<faultcode>" not in body:
+        return []
+    code = _XML_CODE.search(body) or _XML_FAULTCODE.search(body)
+    if not code:
+        return []
+    msg = _XML_MSG.search(body)
+    message = msg.group(1) if msg else ""
+    if not message:
+        fs = _XML_FAULTSTRING.search(body)
+        message = fs.group(1) if fs else ""
+        message = _SOAP_CODE_PREFIX.sub("", message, count=1)
+    import html
+
+    return [
+        Clue(
+            Family.SOAP, code.group(1).strip(), html.unescape(message).strip(), status, "SOAP fault"
+        )
+    ]
+
+
+def clues_from_text(text: str, known_codes: frozenset[str] = frozenset()) -> list[Clue]:
+    """Every clue found in pasted text, structured ones first and the whole text last.
+
+    ``text`` must already be redacted and normalised. ``known_codes`` are the upper-case
+    API codes of the knowledge base: an upper-case word is taken as a code only if known.
+    Only the first :data:`MAX_SCAN` characters are searched (callers cut the text first, and
+    say so: ``explain`` keeps its start and its end).
+    """
+    text = text[:MAX_SCAN]
+    clues: list[Clue] = []
+    for value in _json_values(text):
+        clues.extend(clues_from_json(value, "JSON body"))
+    clues.extend(clues_from_soap(text))
+
+    wsc = _WSC_CODE.search(text) if "exceptionCode='" in text else None
+    if wsc:
+        at = text.find(_WSC_MSG_START, wsc.end())
+        at = text.find(_WSC_MSG_START) if at < 0 else at
+        message = ""
+        if at >= 0:
+            at += len(_WSC_MSG_START)
+            end = _WSC_MSG_END.search(text, at)
+            message = text[at : end.start()] if end else ""
+        clues.append(Clue(Family.FAULT, wsc.group(1), message, None, "ApiFault"))
+    for m in _SSF_NEW.finditer(text) if "(code:" in text else ():
+        code, message = m.group(1).strip(), _clean(m.group(2))
+        family = Family.FAULT if code.isupper() else Family.OAUTH
+        clues.append(Clue(family, code, message, None, "exception message"))
+    for m in _FORM_ERROR.finditer(text) if "error=" in text else ():
+        from urllib.parse import parse_qs
+
+        desc = parse_qs(f"d={m.group(2)}").get("d", [""])[0]
+        clues.append(Clue(Family.OAUTH, m.group(1), desc, None, "redirect parameters"))
+    fields = dict(_QUOTED_FIELD.findall(text)) if "error" in text else {}
+    if "error" in fields and not any(c.family is Family.OAUTH for c in clues):
+        clues.append(
+            Clue(
+                Family.OAUTH,
+                fields["error"],
+                fields.get("error_description", ""),
+                None,
+                "error fields",
+            )
+        )
+    has_oauth_code = any(code in text for code in OAUTH_ERRORS)
+    for m in _OAUTH_INLINE.finditer(text) if has_oauth_code else ():
+        clues.append(
+            Clue(Family.OAUTH, m.group(1), _clean(m.group(2) or ""), None, "error message")
+        )
+    for m in _API_CODE.finditer(text) if "_" in text else ():
+        if m.group(1) in known_codes:
+            clues.append(
+                Clue(Family.FAULT, m.group(1), _clean(m.group(2) or ""), None, "error code")
+            )
+    clues.append(Clue(Family.TEXT, None, text, None, "text"))
+    return clues
+
+
+def looks_like_html(body: str) -> bool:
+    """True when a body is an HTML page (maintenance page, captive portal, proxy error)."""
+    head = body.lstrip()[:512].lower()
+    return head.startswith(("<!doctype html", "<html")) or "<html" in head or "<body" in head
+
+
+def clues_from_response(status: int, content_type: str, body: str) -> list[Clue]:
+    """Clues from one HTTP answer: the Salesforce error it carries, or what is wrong with it.
+
+    The body is redacted first. A successful JSON answer yields no clue (the caller checks
+    its fields). A JSON error body yields its OAuth or REST clue plus, for statuses that
+    mean something on their own (410, 5xx), an :attr:`Family.HTTP` clue of kind ``json``.
+    Any other body yields an HTTP clue whose code names its kind: ``html``, ``invalid_json``
+    (a JSON content type that does not parse: truncated) or ``other`` (empty, plain text).
+    Only the first :data:`MAX_SCAN` characters of the body are read (the transport reads
+    no more than that either).
+    """
+    body = redact(body[:MAX_SCAN])
+    ctype = content_type.split(";")[0].strip().lower()
+    if "json" in ctype or body.lstrip()[:1] in ("{", "["):
+        try:
+            value = json.loads(body)
+        except (ValueError, RecursionError):  # nesting too deep is no Salesforce answer
+            return [Clue(Family.HTTP, "invalid_json", body[:200], status, "HTTP body")]
+        clues = clues_from_json(value, "JSON body", status)
+        if 200 <= status < 300 and not clues:
+            return []
+        return [*clues, Clue(Family.HTTP, "json", body[:200], status, "HTTP status")]
+    if "xml" in ctype or body.lstrip().startswith("<?xml") or "Envelope" in body[:400]:
+        # NOTE: SOAP faults always come with HTTP 500; the status says nothing more.
+        clues = clues_from_soap(body, status)
+        if clues:
+            return clues
+    kind = "html" if looks_like_html(body) else "other"
+    return [Clue(Family.HTTP, kind, _html_text(body)[:300], status, "HTTP body")]
+
+
+def _html_text(body: str) -> str:
+    """The visible text of an HTML page, roughly (for evidence and pattern matching)."""
+    # NOTE: a <script> without its end runs to the end of the page (as in a browser): a
+    # pattern that must find the end fails from every "<script" of a hostile page in turn.
+    text = _SCRIPT.sub(" ", body)
+    text = _TAG.sub(" ", text)
+    return " ".join(text.split())

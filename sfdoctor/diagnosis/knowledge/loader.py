@@ -1,0 +1,270 @@
+"""Load and validate the knowledge base.
+
+The TOML files are the source of truth. Parsing them costs more than sfdoctor's whole
+start-up budget, so ``python -m sfdoctor.diagnosis.knowledge.build`` also writes
+``kb.json``, the same
+data plus a checksum of the TOML it came from; the loader uses it only while the checksum
+matches, and parses the TOML otherwise (a test keeps the committed copy fresh).
+
+A mistake in the TOML files is a bug in sfdoctor, reported with the file and the key at
+fault (tests load the knowledge base, so it never reaches a user).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import zlib
+from functools import cache
+from typing import Any
+
+from sfdoctor.models import (
+    Candidate,
+    Cause,
+    Confidence,
+    Discouraged,
+    Family,
+    Severity,
+    Signature,
+)
+
+CATEGORIES = frozenset(
+    {"credentials", "network_policy", "app_flow_host", "org_api", "transport", "configuration"}
+)
+_CAUSE_KEYS = frozenset(
+    {
+        "title",
+        "category",
+        "severity",
+        "meaning",
+        "why",
+        "remediation",
+        "discouraged",
+        "confirm",
+        "references",
+        "candidates",
+        "aliases",
+    }
+)
+_SIGNATURE_KEYS = frozenset(
+    {
+        "id",
+        "cause",
+        "family",
+        "priority",
+        "confidence",
+        "code",
+        "message",
+        "status",
+        "strict",
+        "when",
+        "example",
+        "note",
+    }
+)
+# Families a signature may be written for (TEXT and FAULT are clue families only).
+SIGNATURE_FAMILIES = frozenset(Family) - {Family.TEXT, Family.FAULT}
+
+
+class KnowledgeBaseError(Exception):
+    """The knowledge-base data is malformed."""
+
+
+class KnowledgeBase:
+    """Every cause entry and every signature, in precedence order (highest priority first)."""
+
+    __slots__ = ("api_codes", "causes", "signatures")
+
+    def __init__(self, causes: dict[str, Cause], signatures: tuple[Signature, ...]) -> None:
+        self.causes = causes
+        self.signatures = signatures
+        self.api_codes: frozenset[str] = frozenset(
+            s.code for s in signatures if s.code and s.code.isupper()
+        )
+        """The upper-case API codes the signatures know (``LOGIN_MUST_USE_SECURITY_TOKEN``...).
+
+        Free text is searched for these; an upper-case word not in this set is not a code.
+        """
+
+    def cause(self, cause_id: str) -> Cause:
+        """The entry for ``cause_id`` or one of its aliases; KeyError if unknown."""
+        if cause_id in self.causes:
+            return self.causes[cause_id]
+        for entry in self.causes.values():
+            if cause_id in entry.aliases:
+                return entry
+        raise KeyError(cause_id)
+
+
+# NOTE: os.path rather than pathlib: importing pathlib costs a tenth of the start-up budget.
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCES = ("causes.toml", "signatures.toml")
+COMPILED = os.path.join(HERE, "kb.json")
+
+
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def checksum(blobs: list[bytes]) -> str:
+    """A checksum of the TOML sources, to tell whether kb.json still matches them."""
+    crc = 0
+    for blob in blobs:
+        crc = zlib.crc32(blob, crc)
+    return f"crc32:{crc:08x}:{sum(map(len, blobs))}"
+
+
+def _parse_toml(name: str, data: bytes) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise KnowledgeBaseError(f"{name}: {exc}") from None
+
+
+def read_raw(*, allow_compiled: bool = True) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+    """The raw cause tables, the raw signature list and the sources' checksum."""
+    blobs = [_read_bytes(os.path.join(HERE, name)) for name in SOURCES]
+    digest = checksum(blobs)
+    if allow_compiled:
+        try:
+            compiled = json.loads(_read_bytes(COMPILED))
+        except (OSError, ValueError):
+            compiled = None
+        if isinstance(compiled, dict) and compiled.get("checksum") == digest:
+            return compiled["causes"], compiled["signatures"], digest
+    causes = _parse_toml(SOURCES[0], blobs[0])
+    signatures = _parse_toml(SOURCES[1], blobs[1]).get("signature", [])
+    return causes, signatures, digest
+
+
+def _require(cond: bool, where: str, what: str) -> None:
+    if not cond:
+        raise KnowledgeBaseError(f"{where}: {what}")
+
+
+def _cause(cause_id: str, raw: dict[str, Any]) -> Cause:
+    where = f"causes.toml [{cause_id}]"
+    _require(isinstance(raw, dict), where, "must be a table")
+    unknown = set(raw) - _CAUSE_KEYS
+    _require(not unknown, where, f"unknown keys {sorted(unknown)}")
+    for key in ("title", "meaning", "why"):
+        _require(isinstance(raw.get(key), str) and raw[key].strip() != "", where, f"needs {key}")
+    _require(
+        raw.get("category") in CATEGORIES, where, f"category must be one of {sorted(CATEGORIES)}"
+    )
+    remediation = raw.get("remediation") or []
+    _require(
+        bool(remediation) and all(isinstance(s, str) for s in remediation),
+        where,
+        "needs remediation: a non-empty list of steps",
+    )
+    references = raw.get("references") or []
+    _require(
+        bool(references) and all(str(r).startswith("https://") for r in references),
+        where,
+        "needs references: https URLs",
+    )
+    try:
+        severity = Severity(raw.get("severity", "error"))
+        discouraged = tuple(
+            Discouraged(d["option"], d["reason"]) for d in raw.get("discouraged", [])
+        )
+        candidates = tuple(Candidate(c["cause"], c["confirm"]) for c in raw.get("candidates", []))
+    except (KeyError, ValueError, TypeError) as exc:
+        raise KnowledgeBaseError(f"{where}: {exc!r}") from None
+    return Cause(
+        id=cause_id,
+        title=raw["title"].strip(),
+        category=raw["category"],
+        severity=severity,
+        meaning=" ".join(raw["meaning"].split()),
+        why=" ".join(raw["why"].split()),
+        remediation=tuple(" ".join(s.split()) for s in remediation),
+        discouraged=discouraged,
+        confirm=raw.get("confirm", ""),
+        references=tuple(references),
+        candidates=candidates,
+        aliases=tuple(raw.get("aliases", [])),
+    )
+
+
+def _signature(raw: dict[str, Any], causes: dict[str, Cause]) -> Signature:
+    where = f"signatures.toml [[signature]] id={raw.get('id')!r}"
+    unknown = set(raw) - _SIGNATURE_KEYS
+    _require(not unknown, where, f"unknown keys {sorted(unknown)}")
+    _require(isinstance(raw.get("id"), str), where, "needs an id")
+    _require(raw.get("cause") in causes, where, f"unknown cause {raw.get('cause')!r}")
+    try:
+        family = Family(str(raw.get("family")))
+        confidence = Confidence(raw.get("confidence", "high"))
+    except ValueError as exc:
+        raise KnowledgeBaseError(f"{where}: {exc}") from None
+    _require(family in SIGNATURE_FAMILIES, where, f"family {family} cannot carry signatures")
+    _require(isinstance(raw.get("priority"), int), where, "needs an integer priority")
+    message = raw.get("message")
+    _require(message is None or isinstance(message, str), where, "message is a pattern string")
+    status = raw.get("status")
+    if status is not None:
+        if isinstance(status, int):
+            status = [status, status]
+        _require(isinstance(status, list) and len(status) == 2, where, "status is N or [lo, hi]")
+        status = (int(status[0]), int(status[1]))
+    when = raw.get("when")
+    _require(
+        (when is None) == (family is not Family.CONTEXT),
+        where,
+        "context signatures (and only they) name a `when` predicate",
+    )
+    _require(bool(raw.get("code") or message or status or when), where, "matches nothing")
+    return Signature(
+        id=raw["id"],
+        cause=raw["cause"],
+        family=family,
+        priority=raw["priority"],
+        confidence=confidence,
+        code=raw.get("code"),
+        message=message,
+        status=status,
+        strict=bool(raw.get("strict", False)),
+        when=when,
+        example=raw.get("example", ""),
+        note=raw.get("note", ""),
+    )
+
+
+def check_patterns(kb: KnowledgeBase) -> None:
+    """Compile every ``message`` pattern (done by the build and the tests, not at start-up:
+    the classifier compiles patterns on first use)."""
+    for sig in kb.signatures:
+        if sig.message is not None:
+            try:
+                re.compile(sig.message, re.IGNORECASE)
+            except re.error as exc:
+                message = f"signature {sig.id}: bad message pattern: {exc}"
+                raise KnowledgeBaseError(message) from None
+
+
+@cache
+def load() -> KnowledgeBase:
+    """Load, validate and cache the knowledge base shipped inside the package."""
+    raw_causes, raw_sigs, _ = read_raw()
+    causes = {cid: _cause(cid, raw) for cid, raw in raw_causes.items()}
+    for entry in causes.values():
+        for cand in entry.candidates:
+            _require(
+                cand.cause in causes,
+                f"causes.toml [{entry.id}]",
+                f"candidate {cand.cause!r} is not a cause",
+            )
+    signatures = [_signature(raw, causes) for raw in raw_sigs]
+    ids = [s.id for s in signatures]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    _require(not dupes, "signatures.toml", f"duplicate ids {dupes}")
+    # NOTE: a stable sort keeps file order among equal priorities, so the file reads as
+    # the precedence it encodes.
+    signatures.sort(key=lambda s: -s.priority)
+    return KnowledgeBase(causes=causes, signatures=tuple(signatures))

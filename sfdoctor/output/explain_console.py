@@ -1,0 +1,127 @@
+"""``sfdoctor explain`` for people: the cause, why, what to do, links.
+
+Every string that came from the user or a server goes into rich as plain ``Text``, never as
+markup, so ``[bold]`` in a pasted error prints as it is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sfdoctor.diagnosis.knowledge import load
+from sfdoctor.output.console import MARK, STYLE, link, listing, para, to_string
+
+if TYPE_CHECKING:
+    from sfdoctor.models import Cause, Explanation, Match
+
+
+def _cause_block(entry: Cause, match: Match | None) -> list[Any]:
+    from rich.text import Text
+
+    kb = load()
+    out: list[Any] = []
+    head = Text()
+    kind = "fail" if str(entry.severity) == "error" else "warn"
+    head.append(f"{MARK[kind]} ", style=STYLE[kind])
+    head.append(entry.title, style="bold")
+    head.append(f"  [{entry.id}", style="dim")
+    if match is not None:
+        head.append(f" \u00b7 {match.confidence} confidence", style="dim")
+    head.append("]", style="dim")
+    out.append(head)
+    if match is not None:
+        for line in match.evidence:
+            out.append(para(Text.assemble(("Evidence: ", "dim"), line), 2))
+    out.append(para(Text.assemble(("What it means: ", "bold"), entry.meaning), 2))
+    out.append(para(Text.assemble(("Why: ", "bold"), entry.why), 2))
+    if entry.candidates:
+        out.append(para(Text("Candidates, most likely first:", style="bold"), 2))
+        rows = [
+            Text.assemble(
+                f"{kb.causes[c.cause].title} ",
+                (f"({c.cause})", "dim"),
+                ("\nconfirm: ", "dim"),
+                c.confirm,
+            )
+            for c in entry.candidates
+        ]
+        out.append(listing(rows, 4))
+    out.append(para(Text("What to do:", style="bold"), 2))
+    out.append(listing([Text(step) for step in entry.remediation], 4))
+    for d in entry.discouraged:
+        out.append(
+            para(Text.assemble(("Not recommended: ", "yellow"), f"{d.option}. {d.reason}"), 4)
+        )
+    if entry.confirm:
+        out.append(para(Text.assemble(("Confirm: ", "bold"), entry.confirm), 2))
+    if entry.references:
+        out.append(para(Text("Read more:", style="bold"), 2))
+        out.extend(link(ref, 4) for ref in entry.references)
+    return out
+
+
+def renderables(explanation: Explanation) -> list[Any]:
+    """The rich renderables of an explained error (shared with the file exports)."""
+    from rich.text import Text
+
+    kb = load()
+    if not explanation.matches:
+        return [
+            Text("? No known Salesforce signature in this text.", style="yellow"),
+            Text(
+                "  sfdoctor knows the OAuth, SOAP, REST, Login History and Event Log File "
+                "errors listed by `sfdoctor explain --list`. If this is a Salesforce error, "
+                "check Setup > Login History for the attempt, and report the (redacted) text."
+            ),
+        ]
+    best, *rest = explanation.matches
+    parts = _cause_block(kb.cause(best.cause), best)
+    if rest:
+        parts.append(Text("Also possible:", style="bold"))
+        for m in rest:
+            parts.append(
+                Text.assemble(
+                    f"  \u2022 {kb.cause(m.cause).title} ",
+                    (f"[{m.cause} \u00b7 {m.confidence}]", "dim"),
+                )
+            )
+            for line in m.evidence:
+                parts.append(Text.assemble(("    Evidence: ", "dim"), line))
+    return parts
+
+
+def input_block(excerpt: str) -> list[Any]:
+    """The (redacted) text that was explained, as the report files quote it."""
+    from rich.text import Text
+
+    if not excerpt:
+        return []
+    return [
+        Text("Input (redacted)", style="bold underline"),
+        para(Text(excerpt, style="dim"), 2),
+        Text(""),
+    ]
+
+
+def render(explanation: Explanation, *, color: bool = False, width: int | None = None) -> str:
+    """The console text for an explained error."""
+    return to_string(renderables(explanation), color=color, width=width)
+
+
+def render_cause(entry: Cause, *, color: bool = False, width: int | None = None) -> str:
+    """``explain --cause ID``: one knowledge-base entry."""
+    return to_string(_cause_block(entry, None), color=color, width=width)
+
+
+def render_list(entries: list[Cause], *, color: bool = False, width: int | None = None) -> str:
+    """``explain --list``: every cause id with its title, grouped by category."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    table.add_column("cause")
+    table.add_column("category", style="dim")
+    table.add_column("title")
+    for e in entries:
+        table.add_row(Text(e.id), Text(e.category), Text(e.title))
+    return to_string([table], color=color, width=width)

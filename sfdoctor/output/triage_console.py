@@ -1,0 +1,273 @@
+"""The console report of ``triage``: totals, causes, top tables, failures per day, findings.
+
+Everything that came from the file enters rich as plain ``Text`` (never markup), already
+redacted by :mod:`sfdoctor.loginhistory.triage`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from itertools import zip_longest
+from typing import Any
+
+from sfdoctor.loginhistory.triage import Count, Day, TriageSummary
+from sfdoctor.output.console import MARK, STYLE, Unwrapped, listing, para, to_string
+from sfdoctor.report import Finding
+from sfdoctor.status import ExitStatus
+
+BAR_WIDTH = 40
+MAX_UNKNOWN = 20
+"""Unknown statuses listed in the console (the JSON lists them all)."""
+MAX_DAYS = 31
+"""More days than this are charted per week."""
+_EIGHTHS = " \u258f\u258e\u258d\u258c\u258b\u258a\u2589"
+_ROLES = {
+    "status": "status",
+    "user": "user",
+    "source_ip": "source IP",
+    "time": "time",
+    "application": "application",
+}
+
+
+def _heading(text: str) -> Any:
+    from rich.console import Group
+    from rich.text import Text
+
+    return Group(Text(""), Text(text, style="bold underline"))
+
+
+def bar(value: int, peak: int, width: int = BAR_WIDTH) -> str:
+    """A horizontal bar of ``value`` against ``peak``, in eighths of a character."""
+    if peak <= 0 or value <= 0:
+        return ""
+    eighths = max(1, round(value * width * 8 / peak))
+    return "\u2588" * (eighths // 8) + (_EIGHTHS[eighths % 8] if eighths % 8 else "")
+
+
+def chart_rows(days: tuple[Day, ...]) -> tuple[str, list[tuple[str, int, str]]]:
+    """(unit, [(label, failures, top cause)]): per day with the gaps filled in, or per week
+    when there are more than :data:`MAX_DAYS` days."""
+    dated = [d for d in days if d.day != "undated"]
+    undated = [(d.day, d.count, d.top_cause) for d in days if d.day == "undated"]
+    if not dated:
+        return "day", undated
+    by_day = {date.fromisoformat(d.day): d for d in dated}
+    first, last = min(by_day), max(by_day)
+    if (last - first).days + 1 <= MAX_DAYS:
+        out = []
+        day = first
+        while day <= last:
+            d = by_day.get(day)
+            out.append(
+                (f"{day:%a} {day.day:>2} {day:%b}", d.count if d else 0, d.top_cause if d else "")
+            )
+            day += timedelta(days=1)
+        return "day", out + undated
+    weeks: dict[date, dict[str, int]] = {}
+    for day, d in sorted(by_day.items()):
+        monday = day - timedelta(days=day.weekday())
+        week = weeks.setdefault(monday, {})
+        # NOTE: per week, the top cause is the one that topped most failures' days.
+        week[d.top_cause] = week.get(d.top_cause, 0) + d.count
+    out = []
+    monday = min(weeks)
+    while monday <= max(weeks):
+        w = weeks.get(monday, {})
+        top = max(w.items(), key=lambda kv: kv[1])[0] if w else ""
+        out.append((f"week of {monday.day:>2} {monday:%b %Y}", sum(w.values()), top))
+        monday += timedelta(days=7)
+    return "week", out + undated
+
+
+def _totals(s: TriageSummary) -> list[Any]:
+    from rich.text import Text
+
+    out: list[Any] = [_heading("Totals")]
+    share = f" ({s.failures / s.rows:.1%})" if s.rows and s.failures else ""
+    line = Text.assemble(
+        f"{s.rows:,} rows  \u00b7  ",
+        (f"{s.successes:,} successful", "green"),
+        "  \u00b7  ",
+        (f"{s.failures:,} failed{share}", "red" if s.failures else ""),
+        f"  \u00b7  {s.skipped:,} skipped",
+    )
+    out.append(para(line, 2))
+    if s.distinct_users or s.distinct_ips:
+        out.append(
+            para(
+                Text(
+                    f"failures from {s.distinct_users:,} users and {s.distinct_ips:,} source "
+                    "addresses",
+                    style="dim",
+                ),
+                2,
+            )
+        )
+    if s.first:
+        out.append(para(Text(f"first failure {s.first}, last {s.last}", style="dim"), 2))
+    for r in s.skipped_reasons:
+        out.append(para(Text(f"skipped: {r.count:,} \u00d7 {r.value}", style="yellow"), 2))
+    return out
+
+
+def _causes(s: TriageSummary) -> list[Any]:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
+    table.add_column("failed", justify="right", no_wrap=True)
+    table.add_column("share", justify="right", no_wrap=True, style="dim")
+    table.add_column("cause", ratio=2)
+    table.add_column("fix", ratio=3)
+    for c in s.causes:
+        share = f"{c.count / s.failures:.0%}" if s.failures else ""
+        kind = "warn" if c.cause == "unknown" else "fail"
+        table.add_row(
+            Text(f"{c.count:,}", style=STYLE[kind]),
+            share,
+            Text.assemble(c.title, (f"\n{c.cause}", "dim")),
+            Text(c.fix),
+        )
+    return [_heading("Failures by cause"), para(table, 2)]
+
+
+def _tops(s: TriageSummary) -> list[Any]:
+    from rich.table import Table
+    from rich.text import Text
+
+    app = s.columns.get("application", "application")
+    out: list[Any] = [_heading(f"Top {s.top} per cause")]
+    for c in s.causes:
+        if not (c.users or c.source_ips or c.applications):
+            continue
+        out.append(
+            para(Text.assemble((c.title, "bold"), (f"  {c.cause} \u00b7 {c.count:,}", "dim")), 2)
+        )
+        table = Table(box=None, pad_edge=False, header_style="dim", show_edge=False)
+        lists: list[tuple[str, int, tuple[Count, ...]]] = []
+        if c.users:
+            lists.append(("users", c.distinct_users, c.users))
+        if c.source_ips:
+            lists.append(("source IPs", c.distinct_ips, c.source_ips))
+        if c.applications:
+            lists.append((app, c.distinct_applications, c.applications))
+        for name, distinct, _ in lists:
+            # NOTE: the application column is named by the file's header: a Text, never markup.
+            table.add_column(
+                Text(f"{name} ({distinct:,})"), overflow="ellipsis", no_wrap=True, ratio=1
+            )
+            table.add_column("", justify="right", no_wrap=True, style="dim")
+        for row in zip_longest(*(items for _, _, items in lists)):
+            cells: list[Any] = []
+            for item in row:
+                cells += [Text(item.value), f"{item.count:,}"] if item else ["", ""]
+            table.add_row(*cells)
+        out.append(para(table, 4))
+    return out
+
+
+def _chart(s: TriageSummary) -> list[Any]:
+    from rich.table import Table
+    from rich.text import Text
+
+    if not s.per_day:
+        return []
+    unit, rows = chart_rows(s.per_day)
+    peak = max((n for _, n, _ in rows), default=0)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="dim")
+    grid.add_column(no_wrap=True, width=BAR_WIDTH)
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(no_wrap=True, style="dim")
+    for label, n, top in rows:
+        grid.add_row(label, Text(bar(n, peak), style="red"), f"{n:,}", Text(top))
+    title = "Failures per day" if unit == "day" else "Failures per week"
+    return [_heading(title), para(grid, 2)]
+
+
+def _unknown(s: TriageSummary) -> list[Any]:
+    from rich.text import Text
+
+    if not s.unknown_statuses:
+        return []
+    out: list[Any] = [_heading("Statuses sfdoctor does not know")]
+    for u in s.unknown_statuses[:MAX_UNKNOWN]:
+        out.append(para(Text.assemble((f"{u.count:>9,}  ", "yellow"), u.value), 2))
+    rest = s.unknown_statuses[MAX_UNKNOWN:]
+    if rest:
+        n = sum(u.count for u in rest)
+        out.append(
+            para(
+                Text(
+                    f"and {len(rest):,} more ({n:,} rows): every one is listed by --format json",
+                    style="dim",
+                ),
+                2,
+            )
+        )
+    return out
+
+
+def _finding(f: Finding, n: int, failures: int | None) -> list[Any]:
+    from rich.text import Text
+
+    kind = {"error": "fail", "warning": "warn", "info": "info"}[str(f.severity)]
+    count = f" \u00b7 {failures:,} failed" if failures else ""
+    out: list[Any] = [
+        Text.assemble(
+            (f"{MARK[kind]} ", STYLE[kind]),
+            (f"{n}. {f.title}", "bold"),
+            (f"  {f.cause}{count}", "dim"),
+        )
+    ]
+    if f.evidence:
+        out.append(listing([Text(line) for line in f.evidence], 3, bullet="\u2022"))
+    if f.remediation:
+        out.append(para(Text.assemble(("Fix: ", "bold"), f.remediation[0]), 3))
+    for step in f.remediation[1:]:
+        if step.startswith("Not recommended:"):
+            head, _, rest = step.partition(":")
+            out.append(para(Text.assemble((head + ":", "yellow"), rest), 3))
+    out.append(
+        Unwrapped(Text.assemble(("   Every step: ", "dim"), f"sfdoctor explain --cause {f.cause}"))
+    )
+    return out
+
+
+def renderables(s: TriageSummary) -> list[Any]:
+    """The rich renderables of the whole report (shared with any file exports)."""
+    from rich.text import Text
+
+    out: list[Any] = [
+        Text.assemble(("sfdoctor triage", "bold"), f"  {s.source}", (f"  ({s.kind.label})", "dim"))
+    ]
+    cols = ", ".join(f"{_ROLES[r]} '{name}'" for r, name in s.columns.items())
+    out.append(para(Text(f"columns: {cols}", style="dim"), 2))  # Text: headers are input
+    out += _totals(s)
+    if s.causes:
+        out += _causes(s)
+        out += _tops(s)
+        out += _chart(s)
+        out += _unknown(s)
+    if s.findings:
+        out.append(_heading("Findings"))
+        by_cause = s.by_cause
+        for n, f in enumerate(s.findings, 1):
+            out += _finding(f, n, by_cause.get(f.cause))
+    if s.notes:
+        out.append(_heading("Notes"))
+        out += [para(Text(f"\u00b7 {note}", style="dim"), 2) for note in s.notes]
+    status = s.exit_status()
+    word, style = {
+        ExitStatus.OK: ("OK", "green"),
+        ExitStatus.PROBLEM: ("FAIL", "red"),
+        ExitStatus.INCONCLUSIVE: ("UNKNOWN", "yellow"),
+    }[status]
+    out.append(Text.assemble((f"{word}: ", f"bold {style}"), s.summary()))
+    return out
+
+
+def render(s: TriageSummary, *, color: bool = False, width: int | None = None) -> str:
+    """The console text."""
+    return to_string(renderables(s), color=color, width=width)

@@ -1,1 +1,0 @@
-"""Renderers: pure functions from a result to a string. Callers do the writing."""
