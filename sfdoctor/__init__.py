@@ -18,16 +18,16 @@ TYPE_CHECKING = False
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from sfdoctor.models import Explanation
+    from sfdoctor.diagnosis.explain import Explained
 
 __all__ = ["__version__", "explain"]
 
 
-def explain(text: str) -> Explanation:
+def explain(text: str) -> Explained:
     """Classify a pasted Salesforce error offline and return the ranked, redacted result.
 
     The same classifier serves ``sfdoctor explain``; nothing is sent over the network.
     """
-    from sfdoctor.commands.explain import explain_text
+    from sfdoctor.diagnosis.explain import explain_text
 
     return explain_text(text)

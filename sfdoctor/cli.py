@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from typing import TextIO
 
-    from sfdoctor.commands.check import CheckOptions
+    from sfdoctor.check.options import CheckOptions
 
 PROG = "sfdoctor"
 # Each command's one-line help, in the order `sfdoctor --help` lists them.
@@ -227,7 +227,7 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    from sfdoctor.errors import UsageError
+    from sfdoctor.status import UsageError
 
     if args.command == "explain":
         from sfdoctor.commands import explain
@@ -305,9 +305,9 @@ def _add_simulate(sub: argparse._SubParsersAction, common: argparse.ArgumentPars
 
 
 def _run_demo(args: argparse.Namespace) -> int:
+    from sfdoctor.check.options import CheckOptions
     from sfdoctor.commands import demo
-    from sfdoctor.commands.check import CheckOptions
-    from sfdoctor.errors import UsageError
+    from sfdoctor.status import UsageError
 
     if args.command == "simulate":
         if args.list:
@@ -374,7 +374,7 @@ def _add_triage_parser(sub: argparse._SubParsersAction, common: argparse.Argumen
 
 def _run_triage(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from sfdoctor.commands import triage
-    from sfdoctor.errors import UsageError
+    from sfdoctor.status import UsageError
 
     if args.top is not None and args.top < 1:
         raise UsageError(f"--top {args.top}: give a number of rows, 1 or more")
@@ -390,8 +390,8 @@ def _run_triage(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 
 def _check_options(args: argparse.Namespace) -> CheckOptions:
-    from sfdoctor.commands.check import CheckOptions
-    from sfdoctor.errors import UsageError
+    from sfdoctor.check.options import CheckOptions
+    from sfdoctor.status import UsageError
 
     version = args.api_version
     if version and not version.replace(".", "", 1).isdigit():
@@ -438,8 +438,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the tool, and the budget for it is a small multiple of a bare interpreter.
         print(f"{PROG} {__version__}")
         return 0
-    from sfdoctor.errors import SfdoctorError
-    from sfdoctor.status import ExitStatus
+    from sfdoctor.status import ExitStatus, SfdoctorError
 
     parser = build_parser(_command_in(args_list))
     try:
@@ -469,7 +468,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _report(exc: BaseException, debug: bool, status: int, message: str, hint: str) -> int:
-    from sfdoctor.output.redact import redact
+    from sfdoctor.redaction import redact
 
     if debug:
         import traceback

@@ -9,7 +9,9 @@ of ``sfdoctor explain`` (bench/startup.py).
 """
 
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import NamedTuple
+
+from sfdoctor.status import ExitStatus
 
 __all__ = ["StrEnum"]  # re-exported: every enum of user choices is a StrEnum
 
@@ -124,12 +126,6 @@ class Explanation(NamedTuple):
         """The best match's cause id, or None when nothing matched."""
         return self.matches[0].cause if self.matches else None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The ``sfdoctor.explain/1`` JSON document (see the README)."""
-        from sfdoctor.output.explain_json import explanation_document
-
-        return explanation_document(self)
-
 
 class Discouraged(NamedTuple):
     """A remediation option sfdoctor advises against, with the reason."""
@@ -186,3 +182,191 @@ class Signature(NamedTuple):
     """A named context predicate from :mod:`sfdoctor.diagnosis.classify` (context family only)."""
     example: str = ""
     note: str = ""
+
+
+class Secret:
+    """A secret value that never prints: ``str()``, ``repr()`` and f-strings show ``****``.
+
+    Only the probes call :meth:`reveal`, to put the value on the wire.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The real value. Call it only where the value is sent."""
+        return self._value
+
+    def __str__(self) -> str:
+        return "****"
+
+    __repr__ = __str__
+
+    def __format__(self, spec: str) -> str:
+        return "****"
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __reduce__(self) -> None:  # type: ignore[override]
+        raise TypeError("a Secret cannot be pickled")
+
+
+# --------------------------------------------------------------------------------------
+# What a ``check`` run found: attempts, checks, findings, the verdict and the exit status.
+# Every string in them is already redacted: renderers can print them as they are.
+SCHEMA = "sfdoctor.check/1"
+
+
+class Verdict(StrEnum):
+    """The run in one word."""
+
+    OK = "ok"
+    WARN = "warn"
+    FAIL = "fail"
+
+
+class Mark(StrEnum):
+    """The state of one check line (✓ / ! / ✗ / ·)."""
+
+    OK = "ok"
+    WARN = "warn"
+    FAIL = "fail"
+    INFO = "info"
+    SKIP = "skip"
+
+
+class Input(NamedTuple):
+    """One configuration value as shown to users: where it came from, masked if secret."""
+
+    name: str
+    value: str
+    source: str
+    secret: bool
+
+
+class Attempt(NamedTuple):
+    """One login request: what was sent (never a secret) and what came back."""
+
+    label: str
+    with_token: bool
+    url: str
+    outcome: str
+    """``ok``, ``auth_failure`` (Salesforce refused the credentials) or ``error``."""
+    status: int | None = None
+    error: str | None = None
+    error_description: str | None = None
+    elapsed_ms: int = 0
+
+
+class Check(NamedTuple):
+    """One line of the report: a stage, what was checked, and how it went."""
+
+    stage: str
+    name: str
+    mark: Mark
+    summary: str
+    cause: str = ""
+    """The finding this line is evidence of ('' if none): a failed check in JUnit carries it."""
+
+
+class Finding(NamedTuple):
+    """A named cause with its evidence and what to do about it."""
+
+    cause: str
+    severity: Severity
+    title: str
+    evidence: tuple[str, ...] = ()
+    remediation: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    confidence: str = "high"
+    candidates: tuple[tuple[str, str, str], ...] = ()
+    """For an ambiguous failure: (cause, title, Login History status that confirms it)."""
+
+
+class Report(NamedTuple):
+    """A whole ``check`` run, ready to render."""
+
+    version: str
+    generated_at: str
+    login_url: str
+    flow: str
+    inputs: tuple[Input, ...]
+    attempts: tuple[Attempt, ...]
+    attempt_budget: int
+    checks: tuple[Check, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def verdict(self) -> Verdict:
+        """``fail`` on any error finding or failed check, ``warn`` on any warning, else ``ok``."""
+        if any(f.severity is Severity.ERROR for f in self.findings) or any(
+            c.mark is Mark.FAIL for c in self.checks
+        ):
+            return Verdict.FAIL
+        if any(f.severity is Severity.WARNING for f in self.findings) or any(
+            c.mark is Mark.WARN for c in self.checks
+        ):
+            return Verdict.WARN
+        return Verdict.OK
+
+    @property
+    def blocked(self) -> bool:
+        """True when the configuration stopped the run before any request was sent."""
+        return not self.attempts and any(
+            c.stage == "configuration" and c.mark is Mark.FAIL for c in self.checks
+        )
+
+    def exit_status(self, *, strict: bool = False) -> ExitStatus:
+        """0 ok (warnings too unless ``strict``), 1 a diagnosed problem, 2 blocked by the
+        configuration, 3 inconclusive."""
+        if self.blocked:
+            return ExitStatus.USAGE
+        verdict = self.verdict
+        if verdict is Verdict.OK or (verdict is Verdict.WARN and not strict):
+            return ExitStatus.OK
+        # A warning under --strict is a diagnosed problem too.
+        named = [f for f in self.findings if f.severity is not Severity.INFO]
+        if verdict is Verdict.FAIL:
+            named = [f for f in named if f.severity is Severity.ERROR]
+        if any(f.cause not in INCONCLUSIVE_CAUSES for f in named):
+            return ExitStatus.PROBLEM
+        return ExitStatus.INCONCLUSIVE
+
+    def summary(self) -> str:
+        """One line: checks passed, warnings, failures, login attempts used."""
+        counts = {m: sum(1 for c in self.checks if c.mark is m) for m in Mark}
+        used = len(self.attempts)
+
+        def plural(n: int, word: str) -> str:
+            return f"{n} {word}{'' if n == 1 else 's'}"
+
+        return (
+            f"{plural(counts[Mark.OK], 'check')} passed, {plural(counts[Mark.WARN], 'warning')}, "
+            f"{plural(counts[Mark.FAIL], 'failure')}; {used} of {self.attempt_budget} login "
+            f"attempt{'' if self.attempt_budget == 1 else 's'} used"
+        )
+
+
+# Findings that mean "we could not tell": the network, Salesforce itself, or an answer we
+# do not recognise. A run failing only on these exits 3, not 1.
+INCONCLUSIVE_CAUSES = frozenset(
+    {
+        "unknown",
+        "dns_failure",
+        "network_unreachable",
+        "timeout",
+        "proxy_error",
+        "service_unavailable",
+        "unexpected_response",
+        "tls_verification_failed",
+    }
+)

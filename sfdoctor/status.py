@@ -1,4 +1,5 @@
-"""Exit statuses: one enum, one table (mirrored in the README), one test per member."""
+"""Exit statuses and the errors that carry them: one enum, one table (mirrored in the README),
+one test per member; exceptions map to a status in one place (:func:`sfdoctor.cli.main`)."""
 
 from __future__ import annotations
 
@@ -20,3 +21,19 @@ class ExitStatus(IntEnum):
     """A bug in sfdoctor. Re-run with ``--debug`` for the traceback and report it."""
     INTERRUPTED = 130
     """Interrupted (Ctrl-C)."""
+
+
+class SfdoctorError(Exception):
+    """An expected failure with a message for the user and an exit status."""
+
+    status = ExitStatus.INTERNAL
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class UsageError(SfdoctorError):
+    """Bad flags, missing values or unreadable input: nothing was attempted."""
+
+    status = ExitStatus.USAGE

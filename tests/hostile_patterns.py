@@ -231,7 +231,7 @@ def hostile_texts(pattern: re.Pattern[str], size: int = SIZE) -> Iterator[str]:
 def module_patterns(*modules: Any) -> dict[str, re.Pattern[str]]:
     """Every compiled (or lazily compiled) pattern held by a module: its globals, and what
     its tuples and dicts hold, by a name saying where it was found."""
-    from sfdoctor.diagnosis.lazyre import LazyPattern
+    from sfdoctor.lazyre import LazyPattern
 
     found: dict[str, re.Pattern[str]] = {}
     seen: set[tuple[str, int]] = set()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from sfdoctor.diagnosis.knowledge import load
-from sfdoctor.output.redact import MASK, Redactor, redact
-from sfdoctor.report import Check, Mark
+from sfdoctor.models import Check, Mark
+from sfdoctor.redaction import MASK, Redactor, redact
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,7 @@ from sfdoctor.check.network import (
     preflight,
     proxy_for,
 )
-from sfdoctor.report import Mark
+from sfdoctor.models import Mark
 from sfdoctor.status import ExitStatus
 from tests.commands.test_check import (
     CANARIES,
@@ -676,7 +676,7 @@ def test_mask_proxy(url: str, masked: str) -> None:
 
 
 def test_redaction_masks_passwords_in_urls() -> None:
-    from sfdoctor.output.redact import redact
+    from sfdoctor.redaction import redact
 
     assert redact("via http://u:S3cret@proxy:8080 now") == "via http://u:****@proxy:8080 now"
     assert redact("HTTPS_PROXY=http://user:password@host:port") == (

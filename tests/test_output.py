@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from sfdoctor.errors import UsageError
 from sfdoctor.output import check_console, check_json, junit, markdown
 from sfdoctor.output import files as output
 from sfdoctor.output.files import ReportFormat, ReportSource
-from sfdoctor.output.redact import Redactor
+from sfdoctor.redaction import Redactor
+from sfdoctor.status import UsageError
 from tests.render import samples
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sfdoctor.output.redact import MASK, Redactor, redact
+from sfdoctor.redaction import MASK, Redactor, redact
 
 CANARIES = {
     "password": "CanaryPassw0rd-7731",

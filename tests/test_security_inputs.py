@@ -147,7 +147,8 @@ def test_the_flow_itself_refuses_a_fifo_key(tmp_path: Path) -> None:
     rules (the path could change in between)."""
     import threading
 
-    from sfdoctor.probes.jwt import KeyProblem, read_key
+    from sfdoctor.check.flows.jwt import read_key
+    from sfdoctor.probes.jwt import KeyProblem
 
     fifo = tmp_path / "key.fifo"
     os.mkfifo(fifo)

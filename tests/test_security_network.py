@@ -23,8 +23,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from sfdoctor.check.network import mask_proxy, preflight
-from sfdoctor.output.redact import Redactor
 from sfdoctor.probes.http import GRACE, Transport, TransportError
+from sfdoctor.redaction import Redactor
 from sfdoctor.status import ExitStatus
 from tests.commands.test_check import (
     CANARIES,

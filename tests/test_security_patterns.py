@@ -16,14 +16,14 @@ import time
 
 import pytest
 
-from sfdoctor.commands.explain import MAX_SCAN, cut, explain_text
 from sfdoctor.diagnosis import classify as classify_module
 from sfdoctor.diagnosis import evidence
 from sfdoctor.diagnosis.evidence import clues_from_response, clues_from_text
+from sfdoctor.diagnosis.explain import MAX_SCAN, cut, explain_text
 from sfdoctor.diagnosis.knowledge import load
 from sfdoctor.loginhistory.reader import status_cause
-from sfdoctor.output import redact
-from sfdoctor.output.redact import Redactor
+from sfdoctor.redaction import Redactor
+from sfdoctor.redaction import masking as redact
 from tests.hostile_patterns import GENERIC, MIXED, SIZE, deadline, hostile_texts, module_patterns
 
 PER_TEXT = 1.0
@@ -49,9 +49,9 @@ def test_the_collection_finds_the_patterns_of_every_layer() -> None:
     names = " ".join(PATTERNS)
     for expected in (
         "signature ",
-        "redact._JSON_FIELD",
-        "redact._EMAIL",
-        "redact._SUBS",
+        "masking._JSON_FIELD",
+        "masking._EMAIL",
+        "masking._SUBS",
         "evidence._WSC_MSG",
         "evidence._SCRIPT",
         "classify._HTTP_LOGIN_URL",

@@ -14,7 +14,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from sfdoctor.output.redact import MASK, Redactor, redact, secret_name
+from sfdoctor.redaction import MASK, Redactor, redact, secret_name
 
 C = "Canary7Zq9Secret"
 """The secret in every paste below: it must never come out."""

@@ -23,7 +23,17 @@ from typing import Any
 import pytest
 
 from sfdoctor.diagnosis.findings import finding
-from sfdoctor.models import Confidence, Explanation, Family, Match
+from sfdoctor.models import (
+    Attempt,
+    Check,
+    Confidence,
+    Explanation,
+    Family,
+    Input,
+    Mark,
+    Match,
+    Report,
+)
 from sfdoctor.output import (
     check_console,
     check_json,
@@ -36,7 +46,6 @@ from sfdoctor.output import files as output
 from sfdoctor.output.banner import Banner
 from sfdoctor.output.console import printable, to_string
 from sfdoctor.output.files import ReportFormat, ReportSource
-from sfdoctor.report import Attempt, Check, Input, Mark, Report
 from sfdoctor.status import ExitStatus
 from tests.commands import conftest as commands_conftest
 from tests.render import samples

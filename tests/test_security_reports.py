@@ -23,9 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from sfdoctor.errors import UsageError
 from sfdoctor.output import files as output
-from sfdoctor.status import ExitStatus
+from sfdoctor.status import ExitStatus, UsageError
 from tests.commands import conftest as commands_conftest
 from tests.commands.test_check import Org
 from tests.conftest import ROOT
@@ -109,7 +108,7 @@ def test_temporary_names_are_short_whatever_the_report_name(tmp_path, monkeypatc
         return fd, name
 
     monkeypatch.setattr(output, "_new_temp", spy)
-    from sfdoctor.output.redact import Redactor
+    from sfdoctor.redaction import Redactor
     from tests.test_output import source
 
     targets = output.prepare([str(tmp_path / long_name(255, f.value)) for f in output.ReportFormat])

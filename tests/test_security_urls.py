@@ -280,8 +280,8 @@ def test_the_transport_refuses_what_it_cannot_send_credentials_to(
     attacker: Listener, httpserver: HTTPServer
 ) -> None:
     """The last gate: whatever a flow hands it, the transport sends nothing to such URLs."""
-    from sfdoctor.output.redact import Redactor
     from sfdoctor.probes.http import Transport
+    from sfdoctor.redaction import Redactor
 
     transport = Transport(timeout=2, redactor=Redactor([]))
     for url in hostile_login_urls(attacker.netloc, _netloc(httpserver)):

@@ -14,46 +14,11 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
-from sfdoctor.errors import UsageError
+from sfdoctor.models import Secret
+from sfdoctor.status import UsageError
 
 PRODUCTION_URL = "https://login.salesforce.com"
 SANDBOX_URL = "https://test.salesforce.com"
-
-
-class Secret:
-    """A secret value that never prints: ``str()``, ``repr()`` and f-strings show ``****``.
-
-    Only the probes call :meth:`reveal`, to put the value on the wire.
-    """
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        """The real value. Call it only where the value is sent."""
-        return self._value
-
-    def __str__(self) -> str:
-        return "****"
-
-    __repr__ = __str__
-
-    def __format__(self, spec: str) -> str:
-        return "****"
-
-    def __bool__(self) -> bool:
-        return bool(self._value)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
-
-    def __reduce__(self) -> None:  # type: ignore[override]
-        raise TypeError("a Secret cannot be pickled")
 
 
 class Setting(NamedTuple):

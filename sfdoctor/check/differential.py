@@ -23,8 +23,7 @@ from typing import NamedTuple
 
 from sfdoctor.diagnosis.findings import finding, from_match
 from sfdoctor.diagnosis.knowledge import load
-from sfdoctor.models import Match, Severity
-from sfdoctor.report import Check, Finding, Mark
+from sfdoctor.models import Check, Finding, Mark, Match, Severity
 
 # An OAuth answer naming one of these leaves nothing for a second attempt to learn.
 _GENERIC = frozenset({"ambiguous_auth_failure", "security_token_required"})

@@ -13,8 +13,7 @@ from typing import NamedTuple
 from sfdoctor import hosts
 from sfdoctor.check.config import REQUIRED_BY_FLOW, Settings
 from sfdoctor.diagnosis.findings import finding
-from sfdoctor.models import Severity
-from sfdoctor.report import Finding
+from sfdoctor.models import Finding, Severity
 
 # Hosts where a sandbox username cannot log in (tests add the local server).
 PRODUCTION_HOSTS = {hosts.PRODUCTION_LOGIN}

@@ -16,8 +16,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
-from sfdoctor.models import Severity
-from sfdoctor.report import Check, Finding, Mark
+from sfdoctor.models import Check, Finding, Mark, Severity
 
 if TYPE_CHECKING:
     import socket
@@ -139,7 +138,7 @@ def mask_proxy(url: str) -> str:
     a password holding ``/``, ``?``, ``#`` or ``@`` unencoded (which makes the URL
     unusable) is masked whole too.
     """
-    from sfdoctor.output.redact import MASK
+    from sfdoctor.redaction import MASK
 
     scheme, sep, rest = url.partition("://")
     if not sep:
@@ -273,7 +272,7 @@ class _Preflight:
 
     def trace(self, line: str) -> None:
         if self._trace_to is not None:
-            from sfdoctor.output.redact import redact
+            from sfdoctor.redaction import redact
 
             self._trace_to(redact(f"* network: {line}"))
 

@@ -21,8 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from sfdoctor.diagnosis.findings import finding
-from sfdoctor.models import Severity
-from sfdoctor.report import Check, Finding, Mark
+from sfdoctor.models import Check, Finding, Mark, Severity
 
 RETIRED_THROUGH = 30.0
 """Versions up to 30.0 are retired (7.0-20.0 in Summer '22, 21.0-30.0 in Summer '25); used

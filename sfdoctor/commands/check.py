@@ -21,20 +21,20 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, NamedTuple, TextIO, assert_never
+from typing import TYPE_CHECKING, TextIO, assert_never
 
 from sfdoctor import __version__
-from sfdoctor.check.config import Secret, Settings, load_settings, mask
+from sfdoctor.check.config import Settings, load_settings, mask
 from sfdoctor.check.flows.client_credentials import client_credentials_flow
 from sfdoctor.check.flows.common import Run, Seen
 from sfdoctor.check.flows.jwt import jwt_flow
 from sfdoctor.check.flows.password import password_flow, soap_flow
 from sfdoctor.check.lint import lint
+from sfdoctor.check.options import CheckOptions
 from sfdoctor.diagnosis.knowledge import load
-from sfdoctor.errors import UsageError
-from sfdoctor.models import Flow, Severity
-from sfdoctor.output.redact import Redactor
-from sfdoctor.report import Attempt, Check, Finding, Input, Mark, Report
+from sfdoctor.models import Attempt, Check, Finding, Flow, Input, Mark, Report, Secret, Severity
+from sfdoctor.redaction import Redactor
+from sfdoctor.status import UsageError
 
 if TYPE_CHECKING:
     from sfdoctor.output.files import ReportSource
@@ -63,26 +63,6 @@ _SHOWN = {
     Flow.JWT: ("login_url", "username", "client_id", "jwt_key_file"),
     Flow.CLIENT_CREDENTIALS: ("login_url", "client_id", "client_secret"),
 }
-
-
-class CheckOptions(NamedTuple):
-    """What the command line asked for (no secrets: those come from the environment)."""
-
-    login_url: str | None = None
-    sandbox: bool = False
-    env_file: str | None = None
-    timeout: float = 10.0
-    max_attempts: int = 2
-    api_version: str | None = None
-    query: str | None = None
-    fmt: str = "console"
-    strict: bool = False
-    verbose: bool = False
-    reports: tuple[str, ...] = ()
-    """``--report`` paths; the extension chooses the format (:mod:`sfdoctor.output.files`)."""
-    anonymize: bool = False
-    flow: str = Flow.PASSWORD
-    """``--flow``: a :class:`~sfdoctor.models.Flow` value."""
 
 
 def _inputs(settings: Settings, flow: Flow = Flow.PASSWORD) -> tuple[Input, ...]:

@@ -12,12 +12,11 @@ import time
 from typing import TYPE_CHECKING, TextIO
 
 from sfdoctor.check.config import load_settings
-from sfdoctor.commands.check import CheckOptions, execute
+from sfdoctor.check.options import CheckOptions
+from sfdoctor.commands.check import execute
 from sfdoctor.commands.check import run as run_check
-from sfdoctor.errors import UsageError
-from sfdoctor.models import Severity
-from sfdoctor.report import Finding
-from sfdoctor.status import ExitStatus
+from sfdoctor.models import Finding, Severity
+from sfdoctor.status import ExitStatus, UsageError
 
 if TYPE_CHECKING:
     from sfdoctor.simulator import Scenario  # imported at run time only when needed

@@ -9,96 +9,15 @@ none can echo a secret from the paste.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any, NamedTuple, TextIO  # loaded by models anyway
+from typing import TYPE_CHECKING, Any, TextIO  # loaded by models anyway
 
-from sfdoctor.diagnosis.classify import classify
-from sfdoctor.diagnosis.evidence import MAX_SCAN, clues_from_text, normalize
+from sfdoctor.diagnosis.explain import Cut, cut, explain_text
 from sfdoctor.diagnosis.knowledge import load
-from sfdoctor.errors import UsageError
 from sfdoctor.models import Explanation
-from sfdoctor.output.redact import redact
-from sfdoctor.status import ExitStatus
+from sfdoctor.status import ExitStatus, UsageError
 
 if TYPE_CHECKING:
     from sfdoctor.output.files import ReportSource, ReportTarget
-
-
-class Cut(NamedTuple):
-    """How much of a paste was searched, when it was longer than :data:`MAX_SCAN`."""
-
-    chars: int
-    """The length of the paste, in characters."""
-    searched: int
-    """How many of its characters were kept (its start and its end)."""
-
-    @property
-    def note(self) -> str:
-        """One line for the output."""
-        return (
-            f"the input is {_kib(self.chars)}; only its first and last "
-            f"{_kib(self.searched // 2)} were searched"
-        )
-
-    def document(self) -> dict[str, Any]:
-        """The ``input`` member of the JSON document."""
-        return {
-            "truncated": True,
-            "chars": self.chars,
-            "searched_chars": self.searched,
-            "note": self.note,
-        }
-
-
-def _kib(chars: int) -> str:
-    return f"{chars / 1024:,.0f} KB"
-
-
-CUT_MARK = "\n[\u2026]\n"
-
-
-def cut(text: str, limit: int = MAX_SCAN) -> tuple[str, Cut | None]:
-    """``text`` if it is at most ``limit`` characters, else its start and its end joined by
-    :data:`CUT_MARK` (an error is near the top of a log or at its bottom).
-
-    NOTE: the end part is what needs care: cut inside a secret, it would begin with the
-    rest of the value without its field name, which no pattern can tell from text. So it
-    begins at a line (or a word, or a field) boundary near the cut, and after the end of a
-    private key whose start was cut off; with no boundary near, it is left out. The start
-    part needs no such care: a value cut off by the end of the text is masked to the end.
-    """
-    if len(text) <= limit:
-        return text, None
-    half = limit // 2
-    window = min(4096, half // 4)
-    head = text[:half]
-    for sep in ("\n", " ", "\t"):
-        at = head.rfind(sep, half - window)
-        if at > 0:
-            head = head[:at]
-            break
-    tail = text[-half:]
-    for seps in ("\n", " \t", ",;&>"):
-        found = [i for i in (tail.find(sep, 0, window) for sep in seps) if i >= 0]
-        if found:
-            tail = tail[min(found) + 1 :]
-            break
-    else:
-        tail = ""
-    pem_end = tail.find("PRIVATE KEY-----")
-    if 0 <= pem_end < tail.find("-----BEGIN") or (pem_end >= 0 and "-----BEGIN" not in tail):
-        line_end = tail.find("\n", pem_end)
-        tail = "" if line_end < 0 else tail[line_end + 1 :]
-    return head + CUT_MARK + tail, Cut(len(text), len(head) + len(tail))
-
-
-def explain_text(text: str) -> Explanation:
-    """Classify ``text`` (any paste: body, exception, log, status string); pure.
-
-    Only the first and last :data:`MAX_SCAN` / 2 characters are searched (:func:`cut`).
-    """
-    kb = load()
-    clean = redact(normalize(cut(text)[0]))
-    return Explanation(classify(clues_from_text(clean, kb.api_codes), kb), text=clean)
 
 
 def _read_input(text: str | None, stdin: TextIO) -> str:
@@ -182,7 +101,7 @@ def run(
     result = explain_text(kept)
     redactor = None
     if anonymize or targets:
-        from sfdoctor.output.redact import Redactor
+        from sfdoctor.redaction import Redactor
 
         # NOTE: the text was redacted before it was classified; this pass anonymizes, and
         # is the belt to those braces for the files. Without either, explain stays lean.
@@ -220,7 +139,7 @@ def excerpt(text: str, was_cut: Cut | None = None) -> str:
 def document(result: Explanation, was_cut: Cut | None = None) -> dict[str, Any]:
     """The ``sfdoctor.explain/1`` document, with an ``input`` member when the paste was cut
     (:meth:`Cut.document`)."""
-    from sfdoctor.output.explain_json import explanation_document
+    from sfdoctor.diagnosis.explain import explanation_document
 
     doc = explanation_document(result)
     if was_cut is not None:

@@ -25,7 +25,7 @@ from sfdoctor.loginhistory.reader import (
 )
 from sfdoctor.loginhistory.tally import Tally
 from sfdoctor.loginhistory.triage import TriageSummary, summarize
-from sfdoctor.output.redact import redact
+from sfdoctor.redaction import redact
 
 if TYPE_CHECKING:
     from sfdoctor.output.files import ReportSource
@@ -172,7 +172,7 @@ def run(
     )
     redactor = None
     if anonymize or targets:
-        from sfdoctor.output.redact import Redactor
+        from sfdoctor.redaction import Redactor
 
         # NOTE: values from the file were redacted when summarised; this pass anonymizes,
         # and is the belt to those braces for the files.

@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 
 from sfdoctor.diagnosis.knowledge import KnowledgeBase
-from sfdoctor.diagnosis.lazyre import LazyPattern
 from sfdoctor.hosts import PRODUCTION_LOGIN, sandbox_suffix
+from sfdoctor.lazyre import LazyPattern
 from sfdoctor.models import Clue, Family, Match, Signature
 
 APPLIES: dict[Family, frozenset[Family]] = {

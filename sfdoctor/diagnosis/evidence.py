@@ -14,9 +14,9 @@ import json
 import re
 from collections.abc import Iterator
 
-from sfdoctor.diagnosis.lazyre import LazyPattern
+from sfdoctor.lazyre import LazyPattern
 from sfdoctor.models import Clue, Family
-from sfdoctor.output.redact import redact
+from sfdoctor.redaction import redact
 
 MAX_SCAN = 256 * 1024
 """How many characters of a paste or an answer the patterns search (an error message is

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sfdoctor.diagnosis.knowledge import load
-from sfdoctor.models import Match, Severity
-from sfdoctor.report import Finding
+from sfdoctor.models import Finding, Match, Severity
 
 
 def finding(

@@ -23,8 +23,8 @@ from typing import IO, Any, NamedTuple, TextIO, cast
 
 from sfdoctor.diagnosis.classify import classify
 from sfdoctor.diagnosis.knowledge import KnowledgeBase
-from sfdoctor.errors import UsageError
 from sfdoctor.models import Clue, Family, StrEnum
+from sfdoctor.status import UsageError
 
 
 class InputError(UsageError):

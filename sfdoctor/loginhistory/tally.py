@@ -100,7 +100,7 @@ class Tally:
         return self.rows - sum(self.skipped.values()) - self.failures
 
     def long_line(self) -> None:
-        """Count a line too long to be a row (called by :func:`~sfdoctor.loginhistory.reader.rows`)."""
+        """Count a line too long to be a row (``reader.rows`` calls it)."""
         self.long_lines += 1
         self.skipped[LONG_LINE] += 1
 

@@ -18,9 +18,8 @@ from sfdoctor.diagnosis.findings import finding
 from sfdoctor.diagnosis.knowledge import KnowledgeBase
 from sfdoctor.loginhistory.reader import Kind
 from sfdoctor.loginhistory.tally import MAX_ADDRESSES, StatusTally, Tally
-from sfdoctor.models import Severity
-from sfdoctor.output.redact import redact
-from sfdoctor.report import INCONCLUSIVE_CAUSES, Finding
+from sfdoctor.models import INCONCLUSIVE_CAUSES, Finding, Severity
+from sfdoctor.redaction import redact
 from sfdoctor.status import ExitStatus
 
 SCHEMA = "sfdoctor.triage/1"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sfdoctor.models import Finding, Mark, Report, Verdict
 from sfdoctor.output.console import MARK, STYLE, Unwrapped, listing, para, to_string
-from sfdoctor.report import Finding, Mark, Report, Verdict
 
 _MARKS = {Mark.OK: "ok", Mark.WARN: "warn", Mark.FAIL: "fail", Mark.INFO: "info", Mark.SKIP: "info"}
 _STAGES = {

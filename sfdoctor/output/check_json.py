@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sfdoctor.report import SCHEMA, Finding, Report
+from sfdoctor.models import SCHEMA, Finding, Report
 
 
 def finding_document(f: Finding) -> dict[str, Any]:

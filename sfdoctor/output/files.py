@@ -6,11 +6,11 @@ a run which fails or is interrupted leaves nothing behind:
 1. :func:`prepare`, first thing in a command: every path is checked (a known extension, an
    existing parent directory we can write to, a path and names the file system accepts, not
    a directory, not another user's file in a sticky directory such as ``/tmp``, not given
-   twice) and a problem is a :class:`~sfdoctor.errors.UsageError` (exit 2) before any login
+   twice) and a problem is a :class:`~sfdoctor.status.UsageError` (exit 2) before any login
    is attempted. Temporary files a killed run left behind are removed (:func:`clean_stale`).
 2. :func:`write`, once the run has finished: every format is rendered in memory and passed
-   through the run's :class:`~sfdoctor.output.redact.Redactor` (the caller passed the result
-   through :meth:`~sfdoctor.output.redact.Redactor.deep` before rendering; for Markdown, HTML, SVG
+   through the run's :class:`~sfdoctor.redaction.Redactor` (the caller passed the result
+   through :meth:`~sfdoctor.redaction.Redactor.deep` before rendering; for Markdown, HTML, SVG
    and XML this last pass masks the known secret values only, as a pattern could swallow a
    tag); then each is written to a temporary file in its target's directory (mode 0600,
    flushed to disk; named ``.sfdoctor-<pid>-<random>.tmp``, short whatever the report's
@@ -48,12 +48,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, assert_never
 
-from sfdoctor.errors import UsageError
 from sfdoctor.output.console import printable
+from sfdoctor.status import UsageError
 
 if TYPE_CHECKING:
     from sfdoctor.output.banner import Banner
-    from sfdoctor.output.redact import Redactor
+    from sfdoctor.redaction import Redactor
 
 MODE = 0o600
 """Report files are readable by their owner only: they describe an org's authentication."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sfdoctor.report import Finding, Mark, Report
+from sfdoctor.models import Finding, Mark, Report
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -125,7 +125,7 @@ def xml_safe(value: str) -> str:
 
 
 def _banner_props(suite: _Suite, banner: Banner) -> None:
-    suite.prop("sfdoctor.report", banner.title)
+    suite.prop("sfdoctor.models", banner.title)
     suite.prop("sfdoctor.generated_at", banner.generated_at)
     suite.prop("sfdoctor.version", banner.version)
     suite.prop("sfdoctor.anonymized", str(banner.anonymized).lower())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from sfdoctor.report import Finding, Mark, Report, Verdict
+from sfdoctor.models import Finding, Mark, Report, Verdict
 
 if TYPE_CHECKING:
     from sfdoctor.models import Explanation

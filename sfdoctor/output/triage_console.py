@@ -11,8 +11,8 @@ from itertools import zip_longest
 from typing import Any
 
 from sfdoctor.loginhistory.triage import Count, Day, TriageSummary
+from sfdoctor.models import Finding
 from sfdoctor.output.console import MARK, STYLE, Unwrapped, listing, para, to_string
-from sfdoctor.report import Finding
 from sfdoctor.status import ExitStatus
 
 BAR_WIDTH = 40

@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from sfdoctor.loginhistory.triage import SCHEMA, Count, TriageSummary
+from sfdoctor.models import Finding
 from sfdoctor.output.check_json import finding_document as check_finding
-from sfdoctor.report import Finding
 
 
 def _counts(items: tuple[Count, ...]) -> dict[str, int]:

@@ -7,7 +7,7 @@ before anything is sent. Never retried.
 
 from __future__ import annotations
 
-from sfdoctor.check.config import Secret
+from sfdoctor.models import Secret
 from sfdoctor.probes.http import Transport
 from sfdoctor.probes.password import Login, token_request
 

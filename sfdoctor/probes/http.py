@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from sfdoctor import __version__
-from sfdoctor.output.redact import Redactor
+from sfdoctor.redaction import Redactor
 
 USER_AGENT = f"sfdoctor/{__version__} (Salesforce authentication diagnostics)"
 MAX_BODY = 256 * 1024  # an error body is small; a huge answer is not Salesforce's

@@ -2,7 +2,7 @@
 
 The assertion is signed with PyJWT and cryptography, an optional extra
 (``pip install 'sfdoctor[jwt]'``) imported here only, and only when the flow runs. The
-private key is read from ``SF_JWT_KEY_FILE`` into a :class:`~sfdoctor.check.config.Secret`; what
+private key is read from ``SF_JWT_KEY_FILE`` into a :class:`~sfdoctor.models.Secret`; what
 leaves this module is the signed assertion (itself a bearer credential for three minutes,
 kept as a Secret too) and the SHA-256 fingerprint of the public key.
 """
@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from sfdoctor import hosts
-from sfdoctor.check.config import Secret
-from sfdoctor.errors import UsageError
+from sfdoctor.models import Secret
 from sfdoctor.probes.http import Transport
 from sfdoctor.probes.password import Login, token_request
+from sfdoctor.status import UsageError
 
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 PRODUCTION_AUDIENCE = "https://login.salesforce.com"
@@ -70,18 +70,6 @@ def audience_for(login_url: str) -> str:
     (``test.salesforce.com``, a sandbox My Domain), else the production one."""
     host = hosts.host_of(login_url)
     return SANDBOX_AUDIENCE if hosts.is_sandbox_host(host) else PRODUCTION_AUDIENCE
-
-
-def read_key(path: str) -> Secret:
-    """The PEM text of the key file (lint has checked that it reads): a regular file of at
-    most :data:`~sfdoctor.check.config.MAX_KEY_FILE` bytes, never a pipe or a device."""
-    from sfdoctor.check.config import MAX_KEY_FILE, FileProblem, read_small_file
-
-    try:
-        data = read_small_file(path, MAX_KEY_FILE)
-    except FileProblem as exc:
-        raise KeyProblem(str(exc)) from None
-    return Secret(data.decode("utf-8", errors="replace"))
 
 
 def sign(

@@ -11,9 +11,8 @@ import hmac
 import json
 from typing import Any, NamedTuple
 
-from sfdoctor.check.config import Secret
 from sfdoctor.diagnosis.evidence import clues_from_response
-from sfdoctor.models import Clue, Family
+from sfdoctor.models import Clue, Family, Secret
 from sfdoctor.probes.http import HttpAnswer, Outcome, Transport, TransportError
 
 TOKEN_PATH = "/services/oauth2/token"

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sfdoctor.check.config import Secret
 from sfdoctor.hosts import UrlRefused, parse_url, shown_url
-from sfdoctor.models import Clue, Family
+from sfdoctor.models import Clue, Family, Secret
 from sfdoctor.probes.http import HttpAnswer, Transport, TransportError
 from sfdoctor.probes.password import Login, Token, answer_clues, transport_clue
 

@@ -480,7 +480,7 @@ def test_jwt_audience_follows_the_host(url: str, aud: str) -> None:
 def test_jwt_sign_claims_and_signature(rsa_key) -> None:
     import jwt
 
-    from sfdoctor.check.config import Secret
+    from sfdoctor.models import Secret
     from sfdoctor.probes.jwt import LIFETIME, sign
 
     signed = sign(

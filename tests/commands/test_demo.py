@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from sfdoctor.commands.check import CheckOptions
+from sfdoctor.check.options import CheckOptions
 from sfdoctor.commands.check import run as run_check
 from sfdoctor.simulator import SCENARIOS, serve
 from sfdoctor.status import ExitStatus

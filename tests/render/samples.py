@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from sfdoctor.diagnosis.findings import finding
-from sfdoctor.models import Severity
+from sfdoctor.models import Attempt, Check, Input, Mark, Report, Severity
 from sfdoctor.output.banner import Banner
-from sfdoctor.report import Attempt, Check, Input, Mark, Report
 
 # What a server might say: table breaks, code spans, markup, an HTML tag.
 HOSTILE = "auth | failure `x` [bold]red[/bold] <script>alert(1)</script> **b**"

@@ -58,7 +58,7 @@ def test_healthy_has_no_failures_and_a_skip() -> None:
 def test_banner_and_inputs_are_properties() -> None:
     root = parse(junit.check(samples.failing(), samples.banner()))
     props = {p.get("name"): p.get("value") for p in root.iter("property")}
-    assert props["sfdoctor.report"] == "sfdoctor check report"
+    assert props["sfdoctor.models"] == "sfdoctor check report"
     assert props["sfdoctor.version"] == "0.1.0"
     assert props["sfdoctor.generated_at"] == "2025-06-01T12:00:00Z"
     assert "Review before sharing" in (props["sfdoctor.notice"] or "")

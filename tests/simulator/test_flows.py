@@ -237,7 +237,8 @@ def test_soap_password_with_xml_characters_logs_in(start) -> None:
     import io
     import json
 
-    from sfdoctor.commands.check import CheckOptions, run
+    from sfdoctor.check.options import CheckOptions
+    from sfdoctor.commands.check import run
     from sfdoctor.simulator.fakes import SECURITY_TOKEN
 
     password = "P&ss<w>\"rd'1"
@@ -265,7 +266,8 @@ def _check(running, flow: str, env: dict[str, str]) -> dict:
     import io
     import json
 
-    from sfdoctor.commands.check import CheckOptions, run
+    from sfdoctor.check.options import CheckOptions
+    from sfdoctor.commands.check import run
 
     out = io.StringIO()
     run(

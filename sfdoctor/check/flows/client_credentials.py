@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sfdoctor.check.config import Secret
 from sfdoctor.check.flows.common import (
     Run,
     Seen,
@@ -13,7 +12,7 @@ from sfdoctor.check.flows.common import (
     once_findings,
 )
 from sfdoctor.check.flows.verify import signature_check, verify_session
-from sfdoctor.report import Check, Mark
+from sfdoctor.models import Check, Mark, Secret
 
 
 def client_credentials_flow(run: Run) -> Seen:

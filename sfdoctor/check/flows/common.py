@@ -11,11 +11,10 @@ from sfdoctor.check.differential import LoginView
 from sfdoctor.diagnosis.classify import classify
 from sfdoctor.diagnosis.findings import finding, from_match
 from sfdoctor.diagnosis.knowledge import KnowledgeBase
-from sfdoctor.models import Family, Severity
-from sfdoctor.report import Attempt, Check, Finding, Mark
+from sfdoctor.models import Attempt, Check, Family, Finding, Mark, Severity
 
 if TYPE_CHECKING:
-    from sfdoctor.commands.check import CheckOptions
+    from sfdoctor.check.options import CheckOptions
     from sfdoctor.probes.http import Transport
     from sfdoctor.probes.password import Login
 

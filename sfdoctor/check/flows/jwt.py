@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from sfdoctor.check.config import Secret
 from sfdoctor.check.flows.common import (
     Run,
     Seen,
@@ -17,8 +16,8 @@ from sfdoctor.check.flows.common import (
 )
 from sfdoctor.check.flows.verify import verify_session
 from sfdoctor.diagnosis.findings import finding
-from sfdoctor.output.redact import Redactor
-from sfdoctor.report import Check, Finding, Mark
+from sfdoctor.models import Check, Finding, Mark, Secret
+from sfdoctor.redaction import Redactor
 
 if TYPE_CHECKING:
     from sfdoctor.probes.jwt import Assertion
@@ -26,6 +25,19 @@ if TYPE_CHECKING:
 JWT_CLOCK_BEHIND = 120
 """Seconds Salesforce's clock may lag before a JWT's exp (now + 180 s) is further ahead
 than the few minutes Salesforce accepts (INFERRED from "within three minutes")."""
+
+
+def read_key(path: str) -> Secret:
+    """The PEM text of the key file (lint has checked that it reads): a regular file of at
+    most :data:`~sfdoctor.check.config.MAX_KEY_FILE` bytes, never a pipe or a device."""
+    from sfdoctor.check.config import MAX_KEY_FILE, FileProblem, read_small_file
+    from sfdoctor.probes.jwt import KeyProblem
+
+    try:
+        data = read_small_file(path, MAX_KEY_FILE)
+    except FileProblem as exc:
+        raise KeyProblem(str(exc)) from None
+    return Secret(data.decode("utf-8", errors="replace"))
 
 
 def jwt_flow(run: Run) -> Seen | None:
@@ -36,7 +48,7 @@ def jwt_flow(run: Run) -> Seen | None:
     path = settings.jwt_key_file.text
     audience = jwt_probe.audience_for(run.login_url)
     try:
-        key = jwt_probe.read_key(path)
+        key = read_key(path)
         learn_key(run.transport.redactor, key)
         assertion = jwt_probe.sign(
             key,

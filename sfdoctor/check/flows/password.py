@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sfdoctor.check.config import Secret
 from sfdoctor.check.differential import GENERIC, SOAP_GENERIC, decides, diagnose
 from sfdoctor.check.flows.common import Run, Seen, attempt_record, first_login, linked, login_view
 from sfdoctor.check.flows.verify import signature_check, verify_session
 from sfdoctor.diagnosis.findings import finding
-from sfdoctor.report import Check, Mark
+from sfdoctor.models import Check, Mark, Secret
 
 if TYPE_CHECKING:
     from sfdoctor.probes.password import Login, Token

@@ -11,11 +11,10 @@ from sfdoctor.check.lint import login_url_problem
 from sfdoctor.diagnosis.classify import classify
 from sfdoctor.diagnosis.findings import finding, from_match
 from sfdoctor.diagnosis.knowledge import load
-from sfdoctor.models import Severity
-from sfdoctor.report import Check, Finding, Mark
+from sfdoctor.models import Check, Finding, Mark, Severity
 
 if TYPE_CHECKING:
-    from sfdoctor.commands.check import CheckOptions
+    from sfdoctor.check.options import CheckOptions
     from sfdoctor.probes.http import Transport
     from sfdoctor.probes.password import Login, Token
     from sfdoctor.probes.session import Call

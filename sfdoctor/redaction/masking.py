@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import Any, TypeVar, cast
 
-from sfdoctor.diagnosis.lazyre import LazyPattern
+from sfdoctor.lazyre import LazyPattern
 
 _T = TypeVar("_T")
 

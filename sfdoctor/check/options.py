@@ -1,0 +1,28 @@
+"""What the command line asked ``check`` for: the one record the pipeline and the commands
+that run it (``check``, ``demo``) share."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from sfdoctor.models import Flow
+
+
+class CheckOptions(NamedTuple):
+    """What the command line asked for (no secrets: those come from the environment)."""
+
+    login_url: str | None = None
+    sandbox: bool = False
+    env_file: str | None = None
+    timeout: float = 10.0
+    max_attempts: int = 2
+    api_version: str | None = None
+    query: str | None = None
+    fmt: str = "console"
+    strict: bool = False
+    verbose: bool = False
+    reports: tuple[str, ...] = ()
+    """``--report`` paths; the extension chooses the format (:mod:`sfdoctor.output.files`)."""
+    anonymize: bool = False
+    flow: str = Flow.PASSWORD
+    """``--flow``: a :class:`~sfdoctor.models.Flow` value."""

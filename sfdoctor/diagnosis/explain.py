@@ -1,0 +1,158 @@
+"""Explain a pasted text: cut it to what is searched, redact it, classify it, and build the
+``sfdoctor.explain/1`` document from the knowledge base.
+
+Pure and offline; the public :func:`sfdoctor.explain` and ``sfdoctor explain`` both come here.
+The document is data (the knowledge base's words for each match); turning it into JSON text
+is the renderer's (:mod:`sfdoctor.output.explain_json`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from sfdoctor.diagnosis.classify import classify
+from sfdoctor.diagnosis.evidence import MAX_SCAN, clues_from_text, normalize
+from sfdoctor.diagnosis.knowledge import load
+from sfdoctor.models import Cause, Explanation, Match
+from sfdoctor.redaction import redact
+
+SCHEMA = "sfdoctor.explain/1"
+
+
+def cause_document(entry: Cause) -> dict[str, Any]:
+    """One knowledge-base entry as JSON (``explain --cause ID --format json``)."""
+    kb = load()
+    doc: dict[str, Any] = {
+        "cause": entry.id,
+        "title": entry.title,
+        "category": entry.category,
+        "severity": str(entry.severity),
+        "explanation": f"{entry.meaning} {entry.why}",
+        "remediation": entry.remediation_lines(),
+        "confirm": entry.confirm,
+        "references": list(entry.references),
+    }
+    if entry.candidates:
+        doc["candidates"] = [
+            {"cause": c.cause, "title": kb.causes[c.cause].title, "confirm": c.confirm}
+            for c in entry.candidates
+        ]
+    if entry.aliases:
+        doc["aliases"] = list(entry.aliases)
+    return doc
+
+
+def match_document(match: Match) -> dict[str, Any]:
+    """One ranked match: the cause entry plus how sure and why."""
+    doc = cause_document(load().cause(match.cause))
+    return {
+        "cause": doc.pop("cause"),
+        "confidence": str(match.confidence),
+        "title": doc.pop("title"),
+        "explanation": doc.pop("explanation"),
+        "remediation": doc.pop("remediation"),
+        "references": doc.pop("references"),
+        "evidence": list(match.evidence),
+        "signature": match.signature,
+        "family": str(match.family),
+        **doc,
+    }
+
+
+def explanation_document(explanation: Explanation) -> dict[str, Any]:
+    """The whole result: family of the best match and every match, best first."""
+    family = explanation.family
+    return {
+        "schema": SCHEMA,
+        "family": str(family) if family else None,
+        "matches": [match_document(m) for m in explanation.matches],
+    }
+
+
+class Cut(NamedTuple):
+    """How much of a paste was searched, when it was longer than :data:`MAX_SCAN`."""
+
+    chars: int
+    """The length of the paste, in characters."""
+    searched: int
+    """How many of its characters were kept (its start and its end)."""
+
+    @property
+    def note(self) -> str:
+        """One line for the output."""
+        return (
+            f"the input is {_kib(self.chars)}; only its first and last "
+            f"{_kib(self.searched // 2)} were searched"
+        )
+
+    def document(self) -> dict[str, Any]:
+        """The ``input`` member of the JSON document."""
+        return {
+            "truncated": True,
+            "chars": self.chars,
+            "searched_chars": self.searched,
+            "note": self.note,
+        }
+
+
+def _kib(chars: int) -> str:
+    return f"{chars / 1024:,.0f} KB"
+
+
+CUT_MARK = "\n[\u2026]\n"
+
+
+def cut(text: str, limit: int = MAX_SCAN) -> tuple[str, Cut | None]:
+    """``text`` if it is at most ``limit`` characters, else its start and its end joined by
+    :data:`CUT_MARK` (an error is near the top of a log or at its bottom).
+
+    NOTE: the end part is what needs care: cut inside a secret, it would begin with the
+    rest of the value without its field name, which no pattern can tell from text. So it
+    begins at a line (or a word, or a field) boundary near the cut, and after the end of a
+    private key whose start was cut off; with no boundary near, it is left out. The start
+    part needs no such care: a value cut off by the end of the text is masked to the end.
+    """
+    if len(text) <= limit:
+        return text, None
+    half = limit // 2
+    window = min(4096, half // 4)
+    head = text[:half]
+    for sep in ("\n", " ", "\t"):
+        at = head.rfind(sep, half - window)
+        if at > 0:
+            head = head[:at]
+            break
+    tail = text[-half:]
+    for seps in ("\n", " \t", ",;&>"):
+        found = [i for i in (tail.find(sep, 0, window) for sep in seps) if i >= 0]
+        if found:
+            tail = tail[min(found) + 1 :]
+            break
+    else:
+        tail = ""
+    pem_end = tail.find("PRIVATE KEY-----")
+    if 0 <= pem_end < tail.find("-----BEGIN") or (pem_end >= 0 and "-----BEGIN" not in tail):
+        line_end = tail.find("\n", pem_end)
+        tail = "" if line_end < 0 else tail[line_end + 1 :]
+    return head + CUT_MARK + tail, Cut(len(text), len(head) + len(tail))
+
+
+class Explained(Explanation):
+    """An :class:`~sfdoctor.models.Explanation` that can give its JSON document: what the
+    public :func:`sfdoctor.explain` returns."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``sfdoctor.explain/1`` JSON document (see the README)."""
+        return explanation_document(self)
+
+
+def explain_text(text: str) -> Explained:
+    """Classify ``text`` (any paste: body, exception, log, status string); pure.
+
+    Only the first and last :data:`MAX_SCAN` / 2 characters are searched (:func:`cut`).
+    """
+    kb = load()
+    clean = redact(normalize(cut(text)[0]))
+    return Explained(classify(clues_from_text(clean, kb.api_codes), kb), text=clean)
