@@ -228,9 +228,24 @@ def hostile_texts(pattern: re.Pattern[str], size: int = SIZE) -> Iterator[str]:
         yield f * (size // len(f)) + "\x00"
 
 
+def _imported(module: Any) -> set[str]:
+    """The names ``module`` binds with ``from ... import``."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(module))
+    return {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+
+
 def module_patterns(*modules: Any) -> dict[str, re.Pattern[str]]:
     """Every compiled (or lazily compiled) pattern held by a module: its globals, and what
-    its tuples and dicts hold, by a name saying where it was found."""
+    its tuples and dicts hold, by a name saying where it was found: the module that defines
+    it when one of ``modules`` does (``paste.LOG_END`` is ``values.LOG_END``)."""
     from sfdoctor.lazyre import LazyPattern
 
     found: dict[str, re.Pattern[str]] = {}
@@ -249,10 +264,15 @@ def module_patterns(*modules: Any) -> dict[str, re.Pattern[str]]:
             for key, item in value.items():
                 visit(f"{name}[{key!r}]", item, depth + 1)
 
-    for module in modules:
-        short = module.__name__.rsplit(".", 1)[-1]
-        for attr, value in vars(module).items():
-            visit(f"{short}.{attr}", value, 0)
+    # NOTE: what a module defines first, then what it imports: a pattern is run once, and
+    # named after the module it is defined in.
+    imported = {module.__name__: _imported(module) for module in modules}
+    for defined in (True, False):
+        for module in modules:
+            short = module.__name__.rsplit(".", 1)[-1]
+            for attr, value in vars(module).items():
+                if (attr in imported[module.__name__]) is not defined:
+                    visit(f"{short}.{attr}", value, 0)
     return found
 
 

@@ -103,3 +103,9 @@ def test_no_command_shows_the_commands(run) -> None:
     assert r.status == ExitStatus.USAGE
     assert "demo" in r.err and "check" in r.err and "sfdoctor demo" in r.err
     assert r.out == ""
+
+
+def test_every_command_has_its_arguments() -> None:
+    from sfdoctor.commands.arguments import ADDERS, SUMMARIES
+
+    assert list(ADDERS) == list(SUMMARIES)

@@ -27,13 +27,8 @@ from typing import NamedTuple
 import pytest
 from pytest_httpserver import HTTPServer
 
-from sfdoctor.check.network import (
-    clock_check,
-    environ_proxies,
-    mask_proxy,
-    preflight,
-    proxy_for,
-)
+from sfdoctor.check.network import clock_check, preflight, proxy_for
+from sfdoctor.check.network.environment import environ_proxies, mask_proxy
 from sfdoctor.models import Mark
 from sfdoctor.status import ExitStatus
 from tests.commands.test_check import (

@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from pytest_httpserver import HTTPServer
 
-from sfdoctor.check.network import mask_proxy, preflight
+from sfdoctor.check.network import preflight
+from sfdoctor.check.network.environment import mask_proxy
 from sfdoctor.probes.http import GRACE, Transport, TransportError
 from sfdoctor.redaction import Redactor
 from sfdoctor.status import ExitStatus

@@ -10,20 +10,22 @@ so a new one is held to it the day it is added. The texts come from tests/hostil
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
+import pkgutil
 import re
 import time
 
 import pytest
 
+from sfdoctor import redaction
 from sfdoctor.diagnosis import classify as classify_module
 from sfdoctor.diagnosis import evidence
 from sfdoctor.diagnosis.evidence import clues_from_response, clues_from_text
 from sfdoctor.diagnosis.explain import MAX_SCAN, cut, explain_text
 from sfdoctor.diagnosis.knowledge import load
-from sfdoctor.loginhistory.reader import status_cause
-from sfdoctor.redaction import Redactor
-from sfdoctor.redaction import masking as redact
+from sfdoctor.loginhistory.statuses import status_cause
+from sfdoctor.redaction import Redactor, redact
 from tests.hostile_patterns import GENERIC, MIXED, SIZE, deadline, hostile_texts, module_patterns
 
 PER_TEXT = 1.0
@@ -32,13 +34,20 @@ PER_PATTERN = 4.0
 """Seconds one pattern may take over all of its hostile texts together."""
 
 
+REDACTION = [
+    importlib.import_module(f"{redaction.__name__}.{m.name}")
+    for m in pkgutil.iter_modules(redaction.__path__)
+]
+"""Every module of :mod:`sfdoctor.redaction`, found rather than listed."""
+
+
 def _all_patterns() -> dict[str, re.Pattern[str]]:
     found = {
         f"signature {sig.id}": re.compile(sig.message, re.IGNORECASE)
         for sig in load().signatures
         if sig.message is not None
     }
-    found.update(module_patterns(redact, evidence, classify_module))
+    found.update(module_patterns(*REDACTION, evidence, classify_module))
     return found
 
 
@@ -49,9 +58,12 @@ def test_the_collection_finds_the_patterns_of_every_layer() -> None:
     names = " ".join(PATTERNS)
     for expected in (
         "signature ",
-        "masking._JSON_FIELD",
-        "masking._EMAIL",
-        "masking._SUBS",
+        "paste._JSON_FIELD",
+        "paste._SUBS",
+        "values.LOG_END",
+        "names._NAME_WORD",
+        "known._HEX_ESCAPE",
+        "anonymize._EMAIL",
         "evidence._WSC_MSG",
         "evidence._SCRIPT",
         "classify._HTTP_LOGIN_URL",
@@ -114,7 +126,7 @@ SECRETS = ("CanaryPassw0rd", "CanaryTok3n0123456789ABC", "CanaryConsumerSecret00
 def test_every_stage_is_fast_on_every_hostile_text(stage: str) -> None:
     kb = load()
     run = {
-        "redact": redact.redact,
+        "redact": redact,
         "redactor": Redactor(SECRETS),
         "anonymize": Redactor(SECRETS, anonymize=True),
         "clues_from_text": lambda t: clues_from_text(t, kb.api_codes),
@@ -140,9 +152,9 @@ def test_explain_is_fast_on_hostile_pastes_of_any_size(text: str) -> None:
 
 
 REPORTED = {
-    "JSON field, 60 backslashes": (redact.redact, '"password":"' + "\\" * 60),
-    "URL password": (redact.redact, "a." * 40000 + " ://@"),
-    "JWT": (redact.redact, "eyJ-" * 50000),
+    "JSON field, 60 backslashes": (redact, '"password":"' + "\\" * 60),
+    "URL password": (redact, "a." * 40000 + " ://@"),
+    "JWT": (redact, "eyJ-" * 50000),
     "exceptionMessage": (
         clues_from_text,
         "exceptionCode='X' " + "exceptionMessage='" * 18000 + "x",
@@ -202,7 +214,9 @@ def test_a_secret_split_by_the_cut_never_shows() -> None:
 # --- every pattern is where the collection can see it ---------------------------------------
 
 
-@pytest.mark.parametrize("module", [redact, evidence, classify_module])
+@pytest.mark.parametrize(
+    "module", [*REDACTION, evidence, classify_module], ids=lambda m: m.__name__
+)
 def test_no_pattern_is_written_inline(module) -> None:
     """A pattern written as a literal inside a function (``re.sub(r"...", ...)``) escapes the
     collection above: patterns live at module level."""

@@ -45,7 +45,8 @@ from sfdoctor.output import (
 from sfdoctor.output import files as output
 from sfdoctor.output.banner import Banner
 from sfdoctor.output.console import printable, to_string
-from sfdoctor.output.files import ReportFormat, ReportSource
+from sfdoctor.output.files import ReportSource
+from sfdoctor.output.paths import ReportFormat
 from sfdoctor.status import ExitStatus
 from tests.commands import conftest as commands_conftest
 from tests.render import samples

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from sfdoctor.output import files as output
+from sfdoctor.output import files, paths, temps
 from sfdoctor.status import ExitStatus, UsageError
 from tests.commands import conftest as commands_conftest
 from tests.commands.test_check import Org
@@ -100,21 +100,21 @@ def test_a_name_up_to_the_limit_is_written_by_explain_and_triage(run, tmp_path, 
 
 def test_temporary_names_are_short_whatever_the_report_name(tmp_path, monkeypatch) -> None:
     made: list[str] = []
-    real = output._new_temp
+    real = temps.new_temp
 
     def spy(directory: Path) -> tuple[int, str]:
         fd, name = real(directory)
         made.append(Path(name).name)
         return fd, name
 
-    monkeypatch.setattr(output, "_new_temp", spy)
+    monkeypatch.setattr(temps, "new_temp", spy)
     from sfdoctor.redaction import Redactor
     from tests.test_output import source
 
-    targets = output.prepare([str(tmp_path / long_name(255, f.value)) for f in output.ReportFormat])
-    output.write(targets, source(), Redactor())
+    targets = paths.prepare([str(tmp_path / long_name(255, f.value)) for f in paths.ReportFormat])
+    files.write(targets, source(), Redactor())
     assert len(made) == 2 * len(targets), "a probe per report, then one per report"
-    assert all(len(name) <= 40 and output._TEMP.fullmatch(name) for name in made), made
+    assert all(len(name) <= 40 and temps._TEMP.fullmatch(name) for name in made), made
 
 
 # --- refused before any login, exit 2 -----------------------------------------------------
@@ -163,10 +163,10 @@ def test_explain_and_triage_refuse_a_bad_path_before_reading(
 
 def test_the_limits_are_said_in_words(tmp_path) -> None:
     with pytest.raises(UsageError) as name:
-        output.prepare([str(tmp_path / long_name(300))])
+        paths.prepare([str(tmp_path / long_name(300))])
     assert "a name in the path is 300 bytes long; the file system allows 255" in str(name.value)
     with pytest.raises(UsageError) as path:
-        output.prepare([over_path_max(tmp_path)])
+        paths.prepare([over_path_max(tmp_path)])
     assert "the path is" in str(path.value) and "the system allows" in str(path.value)
 
 
@@ -194,7 +194,7 @@ def fake_stat(mode: int, uid: int) -> os.stat_result:
     ids=["others-in-tmp", "mine-in-tmp", "my-sticky-dir", "not-sticky", "root"],
 )
 def test_sticky_rule(directory, file, euid, refused) -> None:
-    assert output.sticky_refuses(directory, file, euid) is refused
+    assert paths.sticky_refuses(directory, file, euid) is refused
 
 
 @pytest.fixture
@@ -281,16 +281,16 @@ def test_a_write_killed_midway_is_cleaned_on_the_next_run(run, tmp_path) -> None
     script = (
         "import os, signal, sys\n"
         "from pathlib import Path\n"
-        "from sfdoctor.output import files as output\n"
-        "fd, name = output._new_temp(Path(sys.argv[1]))\n"
+        "from sfdoctor.output import temps\n"
+        "fd, name = temps.new_temp(Path(sys.argv[1]))\n"
         "os.write(fd, b'half a report')\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )
     killed = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=ROOT, check=False)
     assert killed.returncode == -signal.SIGKILL
     (left,) = tmp_path.iterdir()
-    assert output._TEMP.fullmatch(left.name)
-    past = time.time() - output.DEAD_WRITER_GRACE - 5
+    assert temps._TEMP.fullmatch(left.name)
+    past = time.time() - temps.DEAD_WRITER_GRACE - 5
     os.utime(left, (past, past))
 
     r = run("explain", PASTE, "--report", str(tmp_path / "r.md"))
@@ -300,7 +300,7 @@ def test_a_write_killed_midway_is_cleaned_on_the_next_run(run, tmp_path) -> None
 
 def test_only_stale_temporaries_of_sfdoctor_are_removed(tmp_path) -> None:
     mine, gone = os.getpid(), dead_pid()
-    hour = output.STALE_AFTER
+    hour = temps.STALE_AFTER
     removed = {
         leave(tmp_path, f".sfdoctor-{gone}-abcd_123.tmp", age=120),  # dead writer
         leave(tmp_path, f".sfdoctor-{mine}-zzzzzzzz.tmp", age=hour + 60),  # older than an hour
@@ -322,7 +322,7 @@ def test_only_stale_temporaries_of_sfdoctor_are_removed(tmp_path) -> None:
     folder.mkdir()
     os.utime(folder, (time.time() - hour * 2,) * 2)
 
-    output.prepare([str(tmp_path / "r.json")])
+    paths.prepare([str(tmp_path / "r.json")])
     left = set(tmp_path.iterdir())
     assert not removed & left
     assert kept | {link, folder} <= left
@@ -331,11 +331,11 @@ def test_only_stale_temporaries_of_sfdoctor_are_removed(tmp_path) -> None:
 def test_another_users_temporaries_are_left_alone(tmp_path) -> None:
     if os.name != "posix" or os.geteuid() != 0:
         pytest.skip("needs root to give a file to another user")
-    theirs = leave(tmp_path, f".sfdoctor-{dead_pid()}-theirs01.tmp", age=output.STALE_AFTER * 2)
+    theirs = leave(tmp_path, f".sfdoctor-{dead_pid()}-theirs01.tmp", age=temps.STALE_AFTER * 2)
     os.chown(theirs, 4243, 4243)
-    assert output.clean_stale(tmp_path, ["r.json"]) == []
+    assert temps.clean_stale(tmp_path, ["r.json"]) == []
     assert theirs.exists()
 
 
 def test_an_unreadable_directory_is_no_error_for_the_cleaner(tmp_path) -> None:
-    assert output.clean_stale(tmp_path / "missing") == []
+    assert temps.clean_stale(tmp_path / "missing") == []

@@ -22,7 +22,7 @@ class CheckOptions(NamedTuple):
     strict: bool = False
     verbose: bool = False
     reports: tuple[str, ...] = ()
-    """``--report`` paths; the extension chooses the format (:mod:`sfdoctor.output.files`)."""
+    """``--report`` paths; the extension chooses the format (:mod:`sfdoctor.output.paths`)."""
     anonymize: bool = False
     flow: str = Flow.PASSWORD
     """``--flow``: a :class:`~sfdoctor.models.Flow` value."""

@@ -1,4 +1,5 @@
-"""One module per subcommand; each exposes a function returning an exit status.
+"""One module per subcommand, each exposing a function that returns an exit status, and
+``arguments`` (each subcommand's flags, built only for the command that runs).
 
 Thin: they wire the stages together. May import every package of sfdoctor; nothing but
 ``cli`` imports them.

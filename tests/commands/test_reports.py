@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sfdoctor.output.files import ReportFormat
+from sfdoctor.output.paths import ReportFormat
 from sfdoctor.status import ExitStatus
 from tests.commands.test_check import (
     CLIENT_SECRET,

@@ -1,0 +1,251 @@
+"""Each subcommand's arguments: flags, help text, defaults. Only ``sfdoctor.cli`` imports this.
+
+:func:`sfdoctor.cli.build_parser` makes the top-level parser and calls :data:`ADDERS` for the
+command being run (the others get only their :data:`SUMMARIES` line). Nothing here runs a
+command or imports one; enums are imported where the choices are listed.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+# Each command's one-line help, in the order `sfdoctor --help` lists them.
+SUMMARIES = {
+    "explain": "classify a pasted Salesforce error (offline)",
+    "check": "log in the way the integration does; diagnose",
+    "demo": "run check against a built-in simulated org",
+    "simulate": "serve a simulated org until Ctrl-C",
+    "triage": "summarise a Login History or Event Log File CSV export (offline)",
+}
+
+
+def add_explain(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from sfdoctor.models import OutputFormat
+
+    explain = sub.add_parser(
+        "explain",
+        parents=[common],
+        help=SUMMARIES["explain"],
+        description="Name the cause of a Salesforce authentication error and how to fix it. "
+        "Accepts what people paste: JSON bodies, SOAP faults, library exceptions, stack "
+        "traces, Login History statuses, Event Log File codes. Nothing is sent anywhere; "
+        "secrets in the text are redacted from the output.",
+        epilog="examples:\n"
+        "  sfdoctor explain 'invalid_grant: authentication failure'\n"
+        "  pbpaste | sfdoctor explain - --format json\n"
+        "  sfdoctor explain --cause security_token_required\n"
+        "  sfdoctor explain --list",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    explain.add_argument(
+        "text", nargs="?", metavar="TEXT", help="the error text, or - to read standard input"
+    )
+    explain.add_argument(
+        "--format",
+        choices=[f.value for f in OutputFormat],
+        default="console",
+        help="output format (default: console)",
+    )
+    which = explain.add_mutually_exclusive_group()
+    which.add_argument("--cause", metavar="ID", help="show one knowledge-base entry")
+    which.add_argument("--list", action="store_true", help="list every cause id")
+    _add_report_options(explain)
+
+
+def add_check(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from sfdoctor.models import Flow
+
+    check = sub.add_parser(
+        "check",
+        parents=[common],
+        help=SUMMARIES["check"],
+        description="Log in to Salesforce the way the integration does (--flow: the OAuth "
+        "username-password flow by default, SOAP login(), JWT bearer or client credentials), "
+        "for the password flows with and without the security token, verify the session with "
+        "real REST calls, name the cause of any failure, and say what the configuration leans "
+        "on that Salesforce is retiring. Secrets come from the environment (SF_USERNAME, "
+        "SF_PASSWORD, SF_SECURITY_TOKEN, SF_CLIENT_ID, SF_CLIENT_SECRET, SF_JWT_KEY_FILE, "
+        "SF_LOGIN_URL; SALESFORCE_* names too), --env-file, or a prompt; never from flags.",
+        epilog="examples:\n"
+        "  sfdoctor check\n"
+        "  sfdoctor check --env-file .env.ci --strict --format json\n"
+        "  sfdoctor check --sandbox -v\n"
+        "  sfdoctor check --flow soap\n"
+        "  SF_JWT_KEY_FILE=server.key sfdoctor check --flow jwt\n"
+        "  sfdoctor check --flow client-credentials --login-url https://acme.my.salesforce.com\n"
+        "  sfdoctor check --report report.html --report junit.xml --anonymize",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument(
+        "--flow",
+        choices=[f.value for f in Flow],
+        default=Flow.PASSWORD.value,
+        help="how the integration logs in: password (OAuth username-password, the default), "
+        "soap (SOAP login() with password + token), jwt (JWT bearer: SF_CLIENT_ID, "
+        "SF_USERNAME, SF_JWT_KEY_FILE; needs pip install 'sfdoctor[jwt]'), "
+        "client-credentials (SF_CLIENT_ID, SF_CLIENT_SECRET at the My Domain)",
+    )
+    where = check.add_mutually_exclusive_group()
+    where.add_argument(
+        "--login-url",
+        metavar="URL",
+        help="login host (default: https://login.salesforce.com or SF_LOGIN_URL)",
+    )
+    where.add_argument("--sandbox", action="store_true", help="use https://test.salesforce.com")
+    check.add_argument("--env-file", metavar="PATH", help="read the SF_* variables from a file")
+    check.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="seconds to wait for each request (default: 10)",
+    )
+    check.add_argument(
+        "--max-attempts",
+        type=int,
+        default=2,
+        metavar="N",
+        help="most login requests to send (default: 2); each failed one counts "
+        "toward the user's lockout",
+    )
+    check.add_argument(
+        "--api-version",
+        metavar="NN.0",
+        help="REST API version to verify with (default: the newest offered); SOAP login() "
+        "is called at it when it is 64.0 or older, else at 64.0",
+    )
+    check.add_argument(
+        "--query", metavar="SOQL", help="SOQL query to run (default: one row from Organization)"
+    )
+    _add_run_output_options(check)
+
+
+def add_demo(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    demo = sub.add_parser(
+        "demo",
+        parents=[common],
+        help=SUMMARIES["demo"],
+        description="Start a simulated Salesforce org on this machine, run the real `check` "
+        "against it with the scenario's fake credentials, and print the report. Nothing "
+        "leaves the machine.",
+        epilog="examples:\n  sfdoctor demo\n  sfdoctor demo stale-token\n"
+        "  sfdoctor demo --list\n  sfdoctor demo --all",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    demo.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help="what to simulate (default: trusted-no-token; see --list)",
+    )
+    which = demo.add_mutually_exclusive_group()
+    which.add_argument("--list", action="store_true", help="list the scenarios")
+    which.add_argument(
+        "--all", action="store_true", help="run every scenario and print a table of the diagnoses"
+    )
+    _add_run_output_options(demo)
+
+
+def add_simulate(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    simulate = sub.add_parser(
+        "simulate",
+        parents=[common],
+        help=SUMMARIES["simulate"],
+        description="Serve a simulated Salesforce org on 127.0.0.1 in the foreground and print "
+        "its login URL and (fake) credentials, so any client can be pointed at it.",
+    )
+    simulate.add_argument(
+        "--scenario",
+        default="healthy",
+        help="what to simulate (default: healthy; see --list)",
+    )
+    simulate.add_argument(
+        "--port", type=int, default=0, help="TCP port on 127.0.0.1 (default: any free port)"
+    )
+    simulate.add_argument("--list", action="store_true", help="list the scenarios by flow")
+
+
+def add_triage(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from sfdoctor.models import OutputFormat
+
+    triage = sub.add_parser(
+        "triage",
+        parents=[common],
+        help=SUMMARIES["triage"],
+        description="Read a Login History export and say what is failing, for whom, from "
+        "where, since when, and what to do: the Setup > Login History download, a "
+        "LoginHistory query export, or an Event Log File of type Login (.csv or .csv.gz). "
+        "Statuses are classified with the same knowledge base as `explain`; nothing is sent "
+        "anywhere.",
+        epilog="examples:\n"
+        "  sfdoctor triage LoginHistory.csv\n"
+        "  sfdoctor triage Login.csv.gz --format json > triage.json\n"
+        "  zcat LoginHistory.csv.gz | sfdoctor triage - --top 10\n\n"
+        "exit codes: 0 no failed login, 1 failures with a known cause, 2 nothing usable "
+        "in the file, 3 only statuses sfdoctor does not know",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    triage.add_argument(
+        "file", metavar="FILE", help="the export (.csv or .csv.gz), or - to read standard input"
+    )
+    triage.add_argument(
+        "--format",
+        choices=[f.value for f in OutputFormat],
+        default="console",
+        help="output format (default: console)",
+    )
+    triage.add_argument(
+        "--top",
+        type=int,
+        metavar="N",
+        help="rows in each top table (default: 5 in the console, 20 in JSON)",
+    )
+    _add_report_options(triage)
+
+
+def _add_run_output_options(parser: argparse.ArgumentParser) -> None:
+    """What ``check`` and ``demo`` print and write: --format, --strict, -v, --report."""
+    from sfdoctor.models import OutputFormat
+
+    parser.add_argument(
+        "--format",
+        choices=[f.value for f in OutputFormat],
+        default="console",
+        help="output format (default: console)",
+    )
+    parser.add_argument("--strict", action="store_true", help="warnings fail the run (exit 1)")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print a redacted trace of every HTTP exchange on stderr",
+    )
+    _add_report_options(parser)
+
+
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    """``--report PATH`` (repeatable) and ``--anonymize``: one call per subcommand; the
+    command passes ``args.report`` to :func:`sfdoctor.output.paths.prepare`."""
+    parser.add_argument(
+        "--report",
+        action="append",
+        metavar="PATH",
+        help="also write the report to PATH (repeatable); the extension chooses the format: "
+        ".json .txt .md .html .svg .xml (JUnit). Written atomically, mode 0600",
+    )
+    parser.add_argument(
+        "--anonymize",
+        action="store_true",
+        help="also replace usernames, org/user ids, instance and My Domain names and IP "
+        "addresses with placeholders, in every output",
+    )
+
+
+# The command name -> the function that gives it its arguments (and its subparser).
+ADDERS = {
+    "explain": add_explain,
+    "check": add_check,
+    "demo": add_demo,
+    "simulate": add_simulate,
+    "triage": add_triage,
+}

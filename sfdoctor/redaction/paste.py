@@ -1,0 +1,205 @@
+"""Secrets in pasted text: :func:`redact` masks what sfdoctor was never told about.
+
+Session ids (``00D...!...``, also URL-encoded), ``Authorization`` and ``X-SFDC-Session``
+headers, the value of every secret-named field (``password``, ``client_secret``,
+``clientSecret``, ``SF_PASSWORD``, ``refreshToken``, ...; see :mod:`.names`) in forms, env
+lines, YAML, logs, JSON (also JSON inside a JSON string), XML elements and command-line flags,
+``curl -u user:password``, passwords in URLs (``https://user@acme.com:pw@host``), PEM private
+keys, JWTs.
+
+Every pattern here runs in time linear in the text: no nested or overlapping quantifiers, and
+field values are scanned by hand (:mod:`.values`) rather than by backtracking, so a hostile
+paste or server answer cannot stall a run (tests/test_security_patterns.py holds every pattern
+to that).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from sfdoctor.lazyre import LazyPattern
+from sfdoctor.redaction.names import FIELD_WORDS, secret_name
+from sfdoctor.redaction.values import (
+    FORM_END,
+    LOG_END,
+    MASK,
+    NUMBER,
+    line_end,
+    mask_spans,
+    quoted,
+    until,
+    value_span,
+)
+
+_PEM_MASK = "-----BEGIN PRIVATE KEY----- " + MASK + " -----END PRIVATE KEY-----"
+
+# JSON and Python-dict fields: "password": "x", 'clientSecret': 'x', "password": 1234, and
+# the same inside a JSON string: {\"password\":\"x\"}.
+_JSON_FIELD = LazyPattern(
+    r"(?<!\\)(\\{0,7})([\"'])([A-Za-z_$][\w.$-]{0,63})\1\2[ \t\r\n]*:[ \t\r\n]*"
+)
+
+
+def _json_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
+    if not secret_name(m.group(3)):
+        return None
+    number = NUMBER.match(text, m.end())
+    if number is not None:
+        return m.end(), int(number.end())
+    span = quoted(text, m.end())
+    if span is None:
+        return None
+    return value_span(text, m.end(), m.group(3), end=None)
+
+
+# XML elements: <password>x</password>, <sf:sessionId>x</sf:sessionId>,
+# <password xsi:type="xsd:string">x</password>, and their HTML-escaped form (&lt;password&gt;).
+_XML_OPEN = LazyPattern(
+    r"(<|&lt;)(?:[\w.-]{1,40}:)?([A-Za-z_][\w.-]{0,63})(?:[ \t\r\n][^<>&]{0,1024})?(>|&gt;)"
+)
+
+
+def _xml_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
+    if not secret_name(m.group(2)) or m.group(0).endswith(("/>", "/&gt;")):
+        return None
+    begin = m.end()
+    if text.startswith("<![CDATA[", begin):
+        cdata = text.find("]]>", begin)
+        return begin, len(text) if cdata < 0 else cdata + 3
+    # The value runs to the closing tag. With no tag left on the line (a trace line cut in
+    # the value), to the end of the line, unless it reads as prose ("the <password> element").
+    lt = text.find(m.group(1), begin)
+    line = line_end(text, begin)
+    if 0 <= lt <= line:
+        if not text.startswith(m.group(1) + "/", lt):
+            return None  # an element holding elements, or prose
+        stop = lt
+    elif text[begin : begin + 1].isspace():
+        return None
+    else:
+        # NOTE: nor past a double quote: the line may be JSON holding the cut-off XML.
+        quote = text.find('"', begin, line)
+        stop = line if quote < 0 else quote
+        while stop > begin and text[stop - 1] == "\\":
+            stop -= 1
+    if stop <= begin or text[begin:stop] == MASK:
+        return None
+    return begin, stop
+
+
+# Forms, query strings, env lines, YAML and log lines, Java toString: password=x,
+# SF_PASSWORD="x", --client-secret=x, password: x, clientSecret: 'x', X-SFDC-Session: x.
+# On a line of its own (env file, YAML, headers) the value is the rest of the line. A colon
+# must be followed by a space or a quote: force:user:password:generate is a command.
+_FIELD = LazyPattern(
+    r"(?m)(^[ \t]*(?:(?:-|export|set)[ \t]+)?)?(?<![\w.$-])(?:--?)?"
+    r"([A-Za-z_][\w.-]{0,63})[ \t]*(==?|:(?=[ \t\"']))[ \t]*"
+)
+
+
+def _field_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
+    name, op = m.group(2), m.group(3)
+    log = op == ":"
+    if not secret_name(name, log=log) or text.startswith("//", m.end()):
+        return None
+    end: LazyPattern | None = LOG_END if log else FORM_END
+    if m.group(1) is not None and (log or m.group(1).strip() or name.isupper()):
+        # A line of its own: a header or YAML (name: value), an env line (SF_PASSWORD=x,
+        # export/set name=x). The value is the rest of the line: SF_PASSWORD=abc,def;ghi.
+        # A form body starting a line (password=x&username=y) keeps its fields apart.
+        end = None
+    return value_span(text, m.end(), name, end=end, log=log)
+
+
+# Command-line flags with the value as the next word: --password x, --client-secret x.
+_FLAG = LazyPattern(r"(?<![\w-])--([A-Za-z][\w-]{0,63})[ \t]+(?=[^\s-])")
+
+
+def _flag_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
+    if not secret_name(m.group(1)):
+        return None
+    return value_span(text, m.end(), m.group(1), end=LOG_END)
+
+
+# curl -u user:password, --user user:password, --proxy-user, -U (the username may hold @).
+_USER_FLAG = LazyPattern(r"(?<!\S)(?:-[uU][ \t]*|--(?:proxy-)?user(?:[ \t]+|=))(?=\S)")
+_USER_END = LazyPattern(r"[\s:\"'\\]")
+
+
+def _user_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
+    inside = quoted(text, m.end())  # -u 'user:password': the password ends at the quote
+    name = m.end() if inside is None else inside[0]
+    colon = _USER_END.search(text, name, name + 257)
+    if colon is None or text[colon.start()] != ":":
+        return None
+    begin = int(colon.start()) + 1
+    stop = until(text, begin, LOG_END) if inside is None else inside[1]
+    return (begin, stop) if stop > begin and text[begin:stop] != MASK else None
+
+
+# (needles, pattern, replacement): a pattern runs only when, for every group of needles, one
+# of them occurs in the lower-cased text: most texts need few of the patterns, and a pattern
+# is compiled only when it first runs (start-up budget).
+_Needles = tuple[tuple[str, ...], ...]
+_SUBS: tuple[tuple[_Needles, LazyPattern, str], ...] = (
+    # PEM blocks (private keys), whole; one cut off, to the end of the text or of the JSON
+    # string that holds it (a key's base64 holds no quote).
+    (
+        (("private key",),),
+        LazyPattern(
+            r"-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[^\"]*?"
+            r"(?:-----END [A-Z ]{0,40}PRIVATE KEY-----|(?=\\?\"|\Z))",
+            re.S,
+        ),
+        _PEM_MASK,
+    ),
+    # Salesforce session ids / access tokens: 15- or 18-char org id, "!", then the secret;
+    # also URL-encoded (%21) and encoded twice (%2521).
+    (
+        (("00d",), ("!", "%21", "%2521")),
+        LazyPattern(r"\b(00D[A-Za-z0-9]{9,20})(!|%21|%2521)[A-Za-z0-9._%-]+"),
+        r"\1\2" + MASK,
+    ),
+    ((("bearer",),), LazyPattern(r"(?i)\b(bearer[ \t]+)[A-Za-z0-9._~+/=!%-]{16,}"), r"\1" + MASK),
+    # JWTs (header.payload.signature, base64url): assertions, id tokens. Only at the start
+    # of a run of base64url characters, so a long run is scanned once.
+    (
+        (("eyj",),),
+        LazyPattern(
+            r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}+\.[A-Za-z0-9_-]{8,}+\.[A-Za-z0-9_-]*+"
+        ),
+        MASK,
+    ),
+    # Passwords in URLs (proxy URLs above all): http://user:secret@proxy:3128, and a
+    # Salesforce username in userinfo (https://ci@acme.com:secret@host: the last @ ends the
+    # password). The placeholder of documentation (http://user:password@host) is kept.
+    (
+        (("://",), ("@",)),
+        LazyPattern(r"(://[^\s/?#:\"<>\\]*:)(?!(?i:password)@)[^\s/?#\"<>\\]*@"),
+        r"\1" + MASK + "@",
+    ),
+)
+_FIELD_PASSES: tuple[
+    tuple[_Needles, LazyPattern, Callable[[str, re.Match[str]], tuple[int, int] | None]], ...
+] = (
+    (((":",), FIELD_WORDS), _JSON_FIELD, _json_span),
+    ((("<", "&lt;"), FIELD_WORDS), _XML_OPEN, _xml_span),
+    ((("=", ":"), FIELD_WORDS), _FIELD, _field_span),
+    ((("--",), FIELD_WORDS), _FLAG, _flag_span),
+    ((("-u", "--proxy-user"),), _USER_FLAG, _user_span),
+)
+
+
+def redact(text: str) -> str:
+    """Mask every secret-looking value in ``text`` (no known values needed)."""
+    low = text.lower()
+    # NOTE: `low` is not recomputed after a pass: masking only removes needles, so a stale
+    # copy at worst runs a pass for nothing.
+    for needles, pattern, repl in _SUBS:
+        if all(any(n in low for n in group) for group in needles):
+            text = pattern.sub(repl, text)
+    for needles, finder, span in _FIELD_PASSES:
+        if all(any(n in low for n in group) for group in needles):
+            text = mask_spans(text, finder, span)
+    return text
