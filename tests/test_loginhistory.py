@@ -7,17 +7,12 @@ import io
 import pytest
 
 from sfdoctor.diagnosis.knowledge import load
-from sfdoctor.loginhistory.reader import (
-    SUCCESS,
-    Clock,
-    InputError,
-    Kind,
-    layout_of,
-    normalize_header,
-    open_source,
-    read_header,
-    status_cause,
-)
+from sfdoctor.loginhistory.clock import Clock
+from sfdoctor.loginhistory.errors import InputError
+from sfdoctor.loginhistory.header import read_header
+from sfdoctor.loginhistory.layouts import Kind, layout_of, normalize_header
+from sfdoctor.loginhistory.source import open_source
+from sfdoctor.loginhistory.statuses import SUCCESS, status_cause
 from tests.conftest import FIXTURES, load_fixture
 
 SETUP = [

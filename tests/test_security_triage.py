@@ -1,14 +1,14 @@
 """Hostile Login History exports (issue 18, item 3).
 
 - A one-line gzip bomb (a few MB compressed, gigabytes of one line without a newline) took
-  ``triage`` past 2 GB: a line is read at most :data:`~sfdoctor.loginhistory.reader.MAX_LINE`
+  ``triage`` past 2 GB: a line is read at most :data:`~sfdoctor.loginhistory.rows.MAX_LINE`
   characters at a time and a longer one is skipped, counted with a reason. Memory stays
   flat: checked with tracemalloc on a generated line of tens of MB.
 - UTF-16 exports without a byte-order mark were refused as binary: they are told by their
   NUL bytes and read.
 - Ten distinct 40 KB statuses made triage crawl (each classified and redacted whole): a
   status is cut before it is classified, classified once per distinct status, and a value
-  is redacted no further than :data:`~sfdoctor.loginhistory.triage.REDACT_WINDOW`.
+  is redacted no further than :data:`~sfdoctor.loginhistory.display.REDACT_WINDOW`.
 """
 
 from __future__ import annotations
@@ -23,9 +23,11 @@ from pathlib import Path
 import pytest
 
 from sfdoctor.commands.triage import triage_file
-from sfdoctor.loginhistory.reader import MAX_LINE, InputError, bomless_utf16
+from sfdoctor.loginhistory.decoding import bomless_utf16
+from sfdoctor.loginhistory.display import REDACT_WINDOW
+from sfdoctor.loginhistory.errors import InputError
+from sfdoctor.loginhistory.rows import MAX_LINE
 from sfdoctor.loginhistory.tally import MAX_STATUS_CHARS
-from sfdoctor.loginhistory.triage import REDACT_WINDOW
 from sfdoctor.status import ExitStatus
 from tests.commands.test_triage import EXPECTED, MIX, mixed
 from tests.hostile_patterns import deadline
@@ -187,12 +189,11 @@ def long_statuses(distinct: int = 10, size: int = 40_000, rows: int = 200) -> st
 def test_ten_distinct_40kb_statuses_are_classified_once_each_and_quickly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sfdoctor.loginhistory import tally
-    from sfdoctor.loginhistory import triage as triage_report
+    from sfdoctor.loginhistory import display, tally
 
     classified: list[int] = []
     redacted: list[int] = []
-    real_cause, real_redact = tally.status_cause, triage_report.redact
+    real_cause, real_redact = tally.status_cause, display.redact
 
     def cause(status, kb):  # type: ignore[no-untyped-def]
         classified.append(len(status))
@@ -203,7 +204,7 @@ def test_ten_distinct_40kb_statuses_are_classified_once_each_and_quickly(
         return real_redact(text)
 
     monkeypatch.setattr(tally, "status_cause", cause)
-    monkeypatch.setattr(triage_report, "redact", redact)
+    monkeypatch.setattr(display, "redact", redact)
     path = tmp_path / "Login.csv"
     path.write_text(long_statuses(), encoding="utf-8", newline="")
 

@@ -6,9 +6,11 @@ import tracemalloc
 from collections.abc import Iterator
 
 from sfdoctor.diagnosis.knowledge import load
-from sfdoctor.loginhistory.reader import layout_of
+from sfdoctor.loginhistory.fixes import FIXES, fix_line
+from sfdoctor.loginhistory.layouts import layout_of
+from sfdoctor.loginhistory.summarize import summarize
+from sfdoctor.loginhistory.summary import Day
 from sfdoctor.loginhistory.tally import MAX_STATUSES, Tally
-from sfdoctor.loginhistory.triage import FIXES, Day, fix_line, summarize
 from sfdoctor.models import Family
 from sfdoctor.output.triage_console import bar, chart_rows
 

@@ -16,15 +16,14 @@ import time
 from typing import TYPE_CHECKING, Any, TextIO
 
 from sfdoctor.diagnosis.knowledge import load
-from sfdoctor.loginhistory.reader import (
-    InputError,
-    decoding_fallbacks,
-    open_source,
-    read_header,
-    rows,
-)
+from sfdoctor.loginhistory.decoding import decoding_fallbacks
+from sfdoctor.loginhistory.errors import InputError
+from sfdoctor.loginhistory.header import read_header
+from sfdoctor.loginhistory.rows import rows
+from sfdoctor.loginhistory.source import open_source
+from sfdoctor.loginhistory.summarize import summarize
+from sfdoctor.loginhistory.summary import TriageSummary
 from sfdoctor.loginhistory.tally import Tally
-from sfdoctor.loginhistory.triage import TriageSummary, summarize
 from sfdoctor.redaction import redact
 
 if TYPE_CHECKING:
@@ -160,9 +159,9 @@ def run(
     stderr = stderr or sys.stderr
     targets: tuple[Any, ...] = ()
     if reports:
-        from sfdoctor.output import files as output
+        from sfdoctor.output import paths
 
-        targets = output.prepare(reports)
+        targets = paths.prepare(reports)
     show_progress = fmt != "json" and stderr.isatty()
     summary = triage_file(
         path,

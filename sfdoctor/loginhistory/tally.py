@@ -4,12 +4,12 @@ The loop is the hot path of ``sfdoctor triage`` (a million rows should cost at m
 bare ``csv.reader`` pass), so it is written for speed: columns by index, no dict per row,
 each distinct status classified once (a success is then a set lookup; a failure status maps
 to the counters of its :class:`StatusTally`), times compared as text (ISO timestamps sort
-as text; others go through a cached :class:`~sfdoctor.loginhistory.reader.Clock`).
+as text; others go through a cached :class:`~sfdoctor.loginhistory.clock.Clock`).
 
 Memory is bounded by the data's variety, not its length: per distinct status, counters per
 user, address, application and hour. A status is cut to :data:`MAX_STATUS_CHARS` before it is
-classified or kept, and a line is read at most :data:`~sfdoctor.loginhistory.reader.MAX_LINE`
-characters at a time (:func:`~sfdoctor.loginhistory.reader.rows`), so neither a 40 KB status nor a
+classified or kept, and a line is read at most :data:`~sfdoctor.loginhistory.rows.MAX_LINE`
+characters at a time (:func:`~sfdoctor.loginhistory.rows.rows`), so neither a 40 KB status nor a
 gigabyte line without a newline costs more than its first part.
 """
 
@@ -21,7 +21,10 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 
 from sfdoctor.diagnosis.knowledge import KnowledgeBase
-from sfdoctor.loginhistory.reader import MAX_LINE, SUCCESS, Clock, Layout, is_iso, status_cause
+from sfdoctor.loginhistory.clock import Clock, is_iso
+from sfdoctor.loginhistory.layouts import Layout
+from sfdoctor.loginhistory.rows import MAX_LINE
+from sfdoctor.loginhistory.statuses import SUCCESS, status_cause
 
 MAX_ADDRESSES = 20
 """Distinct source addresses remembered per user and status ("from 20+ addresses")."""
@@ -100,7 +103,7 @@ class Tally:
         return self.rows - sum(self.skipped.values()) - self.failures
 
     def long_line(self) -> None:
-        """Count a line too long to be a row (``reader.rows`` calls it)."""
+        """Count a line too long to be a row (``rows.rows`` calls it)."""
         self.long_lines += 1
         self.skipped[LONG_LINE] += 1
 

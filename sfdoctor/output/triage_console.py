@@ -1,7 +1,7 @@
 """The console report of ``triage``: totals, causes, top tables, failures per day, findings.
 
 Everything that came from the file enters rich as plain ``Text`` (never markup), already
-redacted by :mod:`sfdoctor.loginhistory.triage`.
+redacted by :mod:`sfdoctor.loginhistory.display`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from itertools import zip_longest
 from typing import Any
 
-from sfdoctor.loginhistory.triage import Count, Day, TriageSummary
+from sfdoctor.loginhistory.summary import Count, Day, TriageSummary
 from sfdoctor.models import Finding
 from sfdoctor.output.console import MARK, STYLE, Unwrapped, listing, para, to_string
 from sfdoctor.status import ExitStatus

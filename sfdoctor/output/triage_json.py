@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sfdoctor.loginhistory.triage import SCHEMA, Count, TriageSummary
+from sfdoctor.loginhistory.summary import SCHEMA, Count, TriageSummary
 from sfdoctor.models import Finding
 from sfdoctor.output.check_json import finding_document as check_finding
 
