@@ -14,7 +14,8 @@ How an answer is scored:
 
 - a cause-labelled entry is *right* when the top match's cause equals the label; when the
   answer is ``ambiguous_auth_failure`` and its candidates contain the label it is counted
-  apart as *ambiguous-containing* (not right, not a plain miss);
+  apart as *ambiguous-containing* (not right, not a plain miss); so is a medium- or
+  low-confidence answer that lists candidates, the label among them;
 - an ``ambiguous_auth_failure`` entry is right when the answer is ambiguous_auth_failure, or
   when the answer's candidates include the first of the entry's candidates;
 - an ``unknown`` entry is right when nothing matched (or the top match is ``unknown``).
@@ -55,8 +56,8 @@ def load(path: str = CORPUS) -> list[dict[str, Any]]:
 def answer(text: str) -> dict[str, Any]:
     """What sfdoctor says of ``text``: top cause, its confidence, and the candidate causes.
 
-    The candidates are those the top cause lists (an ambiguity's ranked causes) followed by
-    the causes of the other matches.
+    The candidates are those the top match lists (its signature's ranked causes, such as
+    SOAP INVALID_LOGIN's, else its cause entry's) followed by the causes of the other matches.
     """
     import sfdoctor
     from sfdoctor.diagnosis.knowledge import load as load_kb
@@ -66,11 +67,7 @@ def answer(text: str) -> dict[str, Any]:
         return {"cause": UNKNOWN, "confidence": None, "candidates": []}
     top = result.matches[0]
     kb = load_kb()
-    cands: list[str] = []
-    try:
-        cands = [c.cause for c in kb.cause(top.cause).candidates]
-    except KeyError:
-        pass
+    cands = [c.cause for c in kb.candidates(top.cause, top.signature)]
     for m in result.matches[1:]:
         if m.cause not in cands and m.cause != top.cause:
             cands.append(m.cause)
@@ -90,7 +87,8 @@ def score(entry: dict[str, Any], got: dict[str, Any]) -> str:
         return "wrong"
     if cause == label:
         return "right"
-    if cause == AMBIGUOUS and label in got["candidates"]:
+    honest = cause == AMBIGUOUS or (got["confidence"] != "high" and got["candidates"])
+    if honest and label in got["candidates"]:
         return "ambiguous-containing"
     return "wrong"
 

@@ -17,7 +17,8 @@ from sfdoctor.models import Explanation
 from sfdoctor.status import ExitStatus, UsageError
 
 if TYPE_CHECKING:
-    from sfdoctor.output.files import ReportSource, ReportTarget
+    from sfdoctor.output.files import ReportSource
+    from sfdoctor.output.paths import ReportTarget
 
 
 def _read_input(text: str | None, stdin: TextIO) -> str:
@@ -68,9 +69,9 @@ def run(
         )
     targets: tuple[ReportTarget, ...] = ()
     if reports:
-        from sfdoctor.output import files as output
+        from sfdoctor.output import paths
 
-        targets = output.prepare(reports)
+        targets = paths.prepare(reports)
     kb = load()
     if list_all or cause:
         if cause:

@@ -46,7 +46,12 @@ _OAUTH_INLINE = LazyPattern(
     r"(?<![\w/])(" + "|".join(OAUTH_ERRORS) + r")\b"
     r"(?:\s*(?:::|:|\s-\s|-)\s*([^\n]*))?"
 )
-_API_CODE = LazyPattern(r"(?<![\w'])([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+)\b(?:\s*:\s*([^\n]*))?")
+# NOTE: a code may be glued to what precedes it (`ConstructorINVALID_LOGIN`, `sf:CODE`,
+# `Error:CODE`): only an upper-case letter, digit or underscore before it means it is the
+# tail of a longer word. Each run of such characters is scanned from its start only.
+_API_CODE = LazyPattern(
+    r"(?<![A-Z0-9_'])([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+)(?![a-z0-9_])(?:\s*:\s*([^\n]*))?"
+)
 _SSF_NEW = LazyPattern(r"Authentication failed \(code: ([^)\n]{1,100})\):\s*([^\n]*)")
 _WSC_CODE = LazyPattern(r"exceptionCode='([A-Za-z_]+)'")
 _WSC_MSG_START = "exceptionMessage='"
@@ -59,7 +64,7 @@ _XML_CODE = LazyPattern(r"<(?:\w+:)?exceptionCode>\s*([^<\s]+)\s*</")
 _XML_MSG = LazyPattern(r"<(?:\w+:)?exceptionMessage>([^<]*)</")
 _XML_FAULTCODE = LazyPattern(r"<faultcode>(?:[\w.]+:)?([^<]+)</faultcode>")
 _XML_FAULTSTRING = LazyPattern(r"<faultstring>([^<]*)</faultstring>")
-_FORM_ERROR = LazyPattern(r"[?#&]?error=([a-z_]+)&error_description=([^&\s\"']*)")
+_FORM_ERROR = LazyPattern(r"[?#&]?error=([a-z_]+)&(?:[a-z]+_)?error_description=([^&\s\"']*)")
 _SOAP_CODE_PREFIX = LazyPattern(r"^[A-Z_]+:\s*")
 # JSON values embedded in text start like this: an object with a key, or an array of them.
 _JSON_START = LazyPattern(r"\{\s*\"|\[\s*\{")
@@ -85,8 +90,54 @@ _MOJIBAKE = (
 _LONE_MOJIBAKE = LazyPattern(r"(?<=[a-z])\u00e2(?=s\b)")  # companyâs -> company’s
 
 
+# What wraps an error as it travels: a JSON string (`\"`, `\n`, `\u00e9`), an HTML page
+# (`&quot;`, `&#39;`), a URL (`%20`, `+`), a Markdown page (`UNSUPPORTED\_API\_VERSION`).
+_JSON_ESCAPE = LazyPattern(r"\\(?:u([0-9a-fA-F]{4})|([\"/\\nrt]))")
+_JSON_SIMPLE = {'"': '"', "/": "/", "\\": "\\", "n": "\n", "r": "\n", "t": "\t"}
+_HTML_ENTITY = LazyPattern(r"&(?:#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
+_PERCENT = LazyPattern(r"%[0-9A-Fa-f]{2}")
+_MD_ESCAPE = LazyPattern(r"\\([_*`])")
+
+
+def _json_unescape(m: re.Match[str]) -> str:
+    if m.group(1):
+        return chr(int(m.group(1), 16))
+    return _JSON_SIMPLE[m.group(2)]
+
+
+def decode(text: str) -> str:
+    """Undo the escaping an error picks up on its way to a paste, so codes and messages read
+    as Salesforce wrote them: Markdown escapes, JSON string escapes, HTML entities, URL
+    encoding, full-width punctuation (NFKC). Each step runs only when its marks are present.
+    Redact before and after (:func:`normalize`).
+    """
+    if "\\" in text:
+        text = _MD_ESCAPE.sub(r"\1", text)
+        if '\\"' in text or "\\n" in text or "\\u" in text:
+            text = _JSON_ESCAPE.sub(_json_unescape, text)
+    if "&" in text and _HTML_ENTITY.search(text):
+        import html
+
+        text = html.unescape(text)
+    if "%" in text and len(_PERCENT.findall(text, 0, 4096)) >= 2:
+        from urllib.parse import unquote, unquote_plus
+
+        # `+` is a space only in a query string: a text with spaces is not one.
+        text = unquote(text) if " " in text.strip() else unquote_plus(text)
+    if not text.isascii():
+        import unicodedata
+
+        text = unicodedata.normalize("NFKC", text)
+    return text
+
+
 def normalize(text: str) -> str:
-    """Repair common mojibake and unify quotes and line ends, so patterns see one form."""
+    """Repair common mojibake and unify quotes and line ends, so patterns see one form.
+
+    Escaping is undone apart (:func:`decode`), between two redactions: a secret is masked in
+    the form it was pasted in (an escaped quote inside a JSON value is still the value) and
+    again in the form decoding reveals (a URL-encoded one).
+    """
     for bad, good in _MOJIBAKE:
         text = text.replace(bad, good)
     if "\u00e2" in text:
@@ -108,7 +159,7 @@ def _json_values(text: str) -> Iterator[object]:
     a text of nothing but braces costs no more than a short one. Nesting too deep for the
     decoder is not JSON to sfdoctor (the text is still classified as text).
     """
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(strict=False)  # a decoded paste may hold raw newlines
     pos, seen, tries = 0, 0, 0
     while seen < 50 and tries < _MAX_JSON_TRIES:
         m = _JSON_START.search(text, pos)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from sfdoctor.diagnosis.classify import classify
-from sfdoctor.diagnosis.evidence import MAX_SCAN, clues_from_text, normalize
+from sfdoctor.diagnosis.evidence import MAX_SCAN, clues_from_text, decode, normalize
 from sfdoctor.diagnosis.knowledge import load
 from sfdoctor.models import Cause, Explanation, Match
 from sfdoctor.redaction import redact
@@ -44,7 +44,14 @@ def cause_document(entry: Cause) -> dict[str, Any]:
 
 def match_document(match: Match) -> dict[str, Any]:
     """One ranked match: the cause entry plus how sure and why."""
-    doc = cause_document(load().cause(match.cause))
+    kb = load()
+    doc = cause_document(kb.cause(match.cause))
+    candidates = kb.candidates(match.cause, match.signature)
+    if candidates:
+        doc["candidates"] = [
+            {"cause": c.cause, "title": kb.causes[c.cause].title, "confirm": c.confirm}
+            for c in candidates
+        ]
     return {
         "cause": doc.pop("cause"),
         "confidence": str(match.confidence),
@@ -62,10 +69,37 @@ def match_document(match: Match) -> dict[str, Any]:
 def explanation_document(explanation: Explanation) -> dict[str, Any]:
     """The whole result: family of the best match and every match, best first."""
     family = explanation.family
-    return {
+    doc: dict[str, Any] = {
         "schema": SCHEMA,
         "family": str(family) if family else None,
         "matches": [match_document(m) for m in explanation.matches],
+    }
+    if not explanation.matches:
+        doc.update(dead_end_document(explanation.text))
+    return doc
+
+
+def dead_end_document(text: str) -> dict[str, Any]:
+    """When nothing matched: the closest known texts (low confidence) and what to collect.
+
+    NOTE: the index is read here only, so a paste that matches never pays for it.
+    """
+    from sfdoctor.diagnosis.nearest import NEXT_STEPS, nearest
+
+    kb = load()
+    return {
+        "nearest": [
+            {
+                "cause": n.cause,
+                "title": kb.causes[n.cause].title if n.cause in kb.causes else n.cause,
+                "confidence": "low",
+                "similarity": n.score,
+                "text": n.text,
+                "source": n.source,
+            }
+            for n in nearest(text)
+        ],
+        "next_steps": list(NEXT_STEPS),
     }
 
 
@@ -155,4 +189,8 @@ def explain_text(text: str) -> Explained:
     """
     kb = load()
     clean = redact(normalize(cut(text)[0]))
-    return Explained(classify(clues_from_text(clean, kb.api_codes), kb), text=clean)
+    # NOTE: the decoded text is classified; the text shown back is the paste as it came.
+    searched = decode(clean)
+    if searched != clean:
+        searched = redact(searched.replace("\r\n", "\n").replace("\r", "\n"))
+    return Explained(classify(clues_from_text(searched, kb.api_codes), kb), text=clean)

@@ -38,4 +38,11 @@ def finding(
 def from_match(match: Match, *, prefix: str = "") -> Finding:
     """A finding for a classifier match, its evidence prefixed with where it was seen."""
     evidence = tuple(f"{prefix}{line}" for line in match.evidence)
-    return finding(match.cause, evidence, confidence=str(match.confidence))
+    found = finding(match.cause, evidence, confidence=str(match.confidence))
+    kb = load()
+    candidates = kb.candidates(match.cause, match.signature)
+    if candidates and candidates != kb.cause(match.cause).candidates:
+        found = found._replace(
+            candidates=tuple((c.cause, kb.causes[c.cause].title, c.confirm) for c in candidates)
+        )
+    return found

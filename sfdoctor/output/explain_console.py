@@ -34,16 +34,17 @@ def _cause_block(entry: Cause, match: Match | None) -> list[Any]:
             out.append(para(Text.assemble(("Evidence: ", "dim"), line), 2))
     out.append(para(Text.assemble(("What it means: ", "bold"), entry.meaning), 2))
     out.append(para(Text.assemble(("Why: ", "bold"), entry.why), 2))
-    if entry.candidates:
+    candidates = kb.candidates(entry.id, match.signature if match is not None else None)
+    if candidates:
         out.append(para(Text("Candidates, most likely first:", style="bold"), 2))
         rows = [
             Text.assemble(
                 f"{kb.causes[c.cause].title} ",
                 (f"({c.cause})", "dim"),
-                ("\nconfirm: ", "dim"),
+                ("\nLogin History: ", "dim"),
                 c.confirm,
             )
-            for c in entry.candidates
+            for c in candidates
         ]
         out.append(listing(rows, 4))
     out.append(para(Text("What to do:", style="bold"), 2))
@@ -66,14 +67,7 @@ def renderables(explanation: Explanation) -> list[Any]:
 
     kb = load()
     if not explanation.matches:
-        return [
-            Text("? No known Salesforce signature in this text.", style="yellow"),
-            Text(
-                "  sfdoctor knows the OAuth, SOAP, REST, Login History and Event Log File "
-                "errors listed by `sfdoctor explain --list`. If this is a Salesforce error, "
-                "check Setup > Login History for the attempt, and report the (redacted) text."
-            ),
-        ]
+        return _dead_end(explanation.text)
     best, *rest = explanation.matches
     parts = _cause_block(kb.cause(best.cause), best)
     if rest:
@@ -88,6 +82,39 @@ def renderables(explanation: Explanation) -> list[Any]:
             for line in m.evidence:
                 parts.append(Text.assemble(("    Evidence: ", "dim"), line))
     return parts
+
+
+def _dead_end(text: str) -> list[Any]:
+    """No signature matched: the closest known texts, at low confidence, and what to collect."""
+    from rich.text import Text
+
+    from sfdoctor.diagnosis.explain import dead_end_document
+
+    doc = dead_end_document(text)
+    out: list[Any] = [
+        Text("? No known Salesforce signature in this text.", style="yellow"),
+        Text(
+            "  sfdoctor knows the OAuth, SOAP, REST, Login History and Event Log File "
+            "errors listed by `sfdoctor explain --list`."
+        ),
+    ]
+    if doc["nearest"]:
+        out.append(
+            Text("Closest known texts (low confidence: shared words, not a match):", style="bold")
+        )
+        for n in doc["nearest"]:
+            out.append(
+                Text.assemble(
+                    f"  \u2022 {n['title']} ",
+                    (f"[{n['cause']} \u00b7 similarity {n['similarity']:.2f}]", "dim"),
+                )
+            )
+            out.append(Text.assemble(("    seen: ", "dim"), n["text"]))
+            out.append(Text.assemble(("    source: ", "dim"), n["source"]))
+    out.append(Text("Collect next:", style="bold"))
+    out.append(listing([Text(step) for step in doc["next_steps"]], 2))
+    out.append(Text("  If this is a Salesforce error, report the (redacted) text."))
+    return out
 
 
 def input_block(excerpt: str) -> list[Any]:

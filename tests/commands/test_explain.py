@@ -105,7 +105,10 @@ def test_garbage_is_inconclusive_not_a_traceback(run) -> None:
 def test_garbage_json_has_empty_matches(run) -> None:
     r = run("explain", "KeyError: 'foo'", "--format", "json")
     assert r.status == ExitStatus.INCONCLUSIVE
-    assert json.loads(r.out) == {"schema": "sfdoctor.explain/1", "family": None, "matches": []}
+    doc = json.loads(r.out)
+    assert (doc["schema"], doc["family"], doc["matches"]) == ("sfdoctor.explain/1", None, [])
+    # Never a dead end: what to collect next, and (none here) the closest known texts.
+    assert doc["nearest"] == [] and doc["next_steps"]
 
 
 @pytest.mark.parametrize("stdin", ["", "   \n\t"])

@@ -50,10 +50,6 @@ _INVALID_LOGIN = (
     "user_inactive); the INVALID_LOGIN text itself names 'user not active, or user locked out'"
 )
 WEAK_EXPLAIN = {
-    ("stale-token", SOAP): _INVALID_LOGIN,
-    ("soap-stale-token", SOAP): _INVALID_LOGIN,
-    ("locked-out", SOAP): _INVALID_LOGIN,
-    ("inactive-user", SOAP): _INVALID_LOGIN,
     ("client-credentials-login-host", OAUTH): "simple-salesforce refuses the client credentials "
     "flow at domain login/test before sending anything ('INVALID AUTH: You must submit either a "
     "security token or organizationId'); explain has no signature for that client-side text, "

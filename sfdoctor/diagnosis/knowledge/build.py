@@ -3,13 +3,61 @@
 Run it after editing causes.toml or signatures.toml (the tests fail until you do). The
 file is the TOML's data as JSON, which the standard library parses an order of magnitude
 faster than TOML; it carries the TOML's checksum so a stale copy is never used.
+
+It also writes nearest.json, the index of known texts :mod:`sfdoctor.diagnosis.nearest`
+names when no signature matches: the fixtures and the corpus's **dev** set only (a held-out
+text never enters it), redacted. Run it after adding fixtures or corpus entries too.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 
-from sfdoctor.diagnosis.knowledge.loader import COMPILED, check_patterns, load, read_raw
+from sfdoctor.diagnosis.knowledge.loader import COMPILED, HERE, check_patterns, load, read_raw
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+HELDOUT_BELOW = 38
+"""Same split as bench/accuracy.py: a source whose URL's SHA-256 starts below this byte is
+held out, and stays out of every shipped file."""
+
+
+def _heldout(url: str) -> bool:
+    return hashlib.sha256(url.encode("utf-8")).digest()[0] < HELDOUT_BELOW
+
+
+def known_texts() -> list[tuple[str, str, str]]:
+    """``(cause, text, source)`` of every fixture and dev corpus entry that names a cause."""
+    from sfdoctor.redaction import redact
+
+    docs: list[tuple[str, str, str]] = []
+    fixtures = os.path.join(ROOT, "fixtures")
+    for folder in sorted(os.listdir(fixtures)) if os.path.isdir(fixtures) else ():
+        for name in sorted(os.listdir(os.path.join(fixtures, folder))):
+            if not name.endswith(".json"):
+                continue
+            with open(os.path.join(fixtures, folder, name), encoding="utf-8") as f:
+                fx = json.load(f)
+            text = fx.get("text") or (fx.get("http") or {}).get("body") or ""
+            text = text or (fx.get("transport") or {}).get("message", "")
+            if fx.get("cause") not in (None, "unknown") and text and fx.get("source"):
+                docs.append((fx["cause"], redact(text), fx["source"]))
+    corpus = os.path.join(ROOT, "corpus", "texts.jsonl")
+    if os.path.exists(corpus):
+        with open(corpus, encoding="utf-8") as f:
+            for line in f:
+                e = json.loads(line) if line.strip() else None
+                if e and e["label"] != "unknown" and not _heldout(e["source"]):
+                    docs.append((e["label"], redact(e["text"]), e["source"]))
+    return docs
+
+
+def nearest_text() -> str:
+    """The nearest.json text for the current fixtures and dev corpus."""
+    from sfdoctor.diagnosis.nearest import build
+
+    return json.dumps(build(known_texts()), ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def compiled_text() -> str:
@@ -25,6 +73,12 @@ def main() -> int:
     with open(COMPILED, "w", encoding="utf-8") as f:
         f.write(compiled_text())
     print(f"wrote {COMPILED}")
+    from sfdoctor.diagnosis.nearest import INDEX
+
+    if os.path.isdir(os.path.join(ROOT, "fixtures")):
+        with open(INDEX, "w", encoding="utf-8") as f:
+            f.write(nearest_text())
+        print(f"wrote {INDEX}")
     return 0
 
 

@@ -61,6 +61,7 @@ _SIGNATURE_KEYS = frozenset(
         "when",
         "example",
         "note",
+        "candidates",
     }
 )
 # Families a signature may be written for (TEXT and FAULT are clue families only).
@@ -74,11 +75,17 @@ class KnowledgeBaseError(Exception):
 class KnowledgeBase:
     """Every cause entry and every signature, in precedence order (highest priority first)."""
 
-    __slots__ = ("api_codes", "causes", "signatures")
+    __slots__ = ("api_codes", "causes", "signatures", "_candidates")
 
-    def __init__(self, causes: dict[str, Cause], signatures: tuple[Signature, ...]) -> None:
+    def __init__(
+        self,
+        causes: dict[str, Cause],
+        signatures: tuple[Signature, ...],
+        candidates: dict[str, tuple[Candidate, ...]] | None = None,
+    ) -> None:
         self.causes = causes
         self.signatures = signatures
+        self._candidates = candidates or {}
         self.api_codes: frozenset[str] = frozenset(
             s.code for s in signatures if s.code and s.code.isupper()
         )
@@ -86,6 +93,17 @@ class KnowledgeBase:
 
         Free text is searched for these; an upper-case word not in this set is not a code.
         """
+
+    def candidates(self, cause_id: str, signature_id: str | None = None) -> tuple[Candidate, ...]:
+        """The causes a match may really be, most likely first, each with the Login History
+        status that confirms it: the signature's own list when it has one (a text that is
+        ambiguous in itself, such as SOAP ``INVALID_LOGIN``), else the cause entry's."""
+        if signature_id is not None and signature_id in self._candidates:
+            return self._candidates[signature_id]
+        try:
+            return self.cause(cause_id).candidates
+        except KeyError:
+            return ()
 
     def cause(self, cause_id: str) -> Cause:
         """The entry for ``cause_id`` or one of its aliases; KeyError if unknown."""
@@ -261,10 +279,27 @@ def load() -> KnowledgeBase:
                 f"candidate {cand.cause!r} is not a cause",
             )
     signatures = [_signature(raw, causes) for raw in raw_sigs]
+    candidates = {raw["id"]: _candidates(raw, causes) for raw in raw_sigs if raw.get("candidates")}
     ids = [s.id for s in signatures]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     _require(not dupes, "signatures.toml", f"duplicate ids {dupes}")
     # NOTE: a stable sort keeps file order among equal priorities, so the file reads as
     # the precedence it encodes.
     signatures.sort(key=lambda s: -s.priority)
-    return KnowledgeBase(causes=causes, signatures=tuple(signatures))
+    return KnowledgeBase(causes=causes, signatures=tuple(signatures), candidates=candidates)
+
+
+def _candidates(raw: dict[str, Any], causes: dict[str, Cause]) -> tuple[Candidate, ...]:
+    where = f"signatures.toml [[signature]] id={raw.get('id')!r}"
+    try:
+        found = tuple(Candidate(c["cause"], c["confirm"]) for c in raw["candidates"])
+    except (KeyError, TypeError) as exc:
+        raise KnowledgeBaseError(f"{where}: candidates: {exc!r}") from None
+    for cand in found:
+        _require(cand.cause in causes, where, f"candidate {cand.cause!r} is not a cause")
+    _require(
+        found[0].cause == raw["cause"],
+        where,
+        "the first candidate is the signature's own cause (the most likely one)",
+    )
+    return found
