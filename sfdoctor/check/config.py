@@ -61,6 +61,16 @@ REQUIRED_BY_FLOW: dict[str, tuple[str, ...]] = {
 values; the security token is never required: trusted networks need none)."""
 
 
+def _prompted(flow: str) -> tuple[str, ...]:
+    """What a terminal is asked for, in order: what ``flow`` requires and, for the password
+    flows, the security token right after the password (never required: Enter for none)."""
+    required = REQUIRED_BY_FLOW[flow]
+    if "password" not in required:
+        return required
+    at = required.index("password") + 1
+    return (*required[:at], "security_token", *required[at:])
+
+
 class Settings(NamedTuple):
     """Every setting ``check`` needs, each with its provenance."""
 
@@ -203,12 +213,18 @@ def load_settings(
     elif found["login_url"].value is None:
         found["login_url"] = Setting(PRODUCTION_URL, "default")
     if prompt is not None:
-        for name in REQUIRED_BY_FLOW[str(flow)]:
-            if found[name].value is None:
-                secret = name in SECRET_FIELDS
-                answer = prompt(name.replace("_", " "), secret)
-                if answer:
-                    found[name] = Setting(Secret(answer) if secret else answer, "prompt")
+        for name in _prompted(str(flow)):
+            if found[name].value is not None:
+                continue
+            if name == "security_token" and found["password"].source != "prompt":
+                continue  # a password from the environment or a file: its token is there too
+            secret = name in SECRET_FIELDS
+            label = name.replace("_", " ")
+            if name == "security_token":
+                label += " (Enter for none: a trusted network needs none)"
+            answer = prompt(label, secret)
+            if answer:
+                found[name] = Setting(Secret(answer) if secret else answer, "prompt")
     for name, setting in found.items():
         _require_text(name, setting)
     return Settings(**found)

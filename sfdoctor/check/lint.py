@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from sfdoctor import hosts
 from sfdoctor.check.config import REQUIRED_BY_FLOW, Settings
+from sfdoctor.check.radar import RETIRED_THROUGH
 from sfdoctor.diagnosis.findings import finding
 from sfdoctor.models import Finding, Severity
 
@@ -21,6 +22,8 @@ PRODUCTION_HOSTS = {hosts.PRODUCTION_LOGIN}
 # is refused there (research O18).
 GENERIC_LOGIN_HOSTS = frozenset({hosts.PRODUCTION_LOGIN, hosts.SANDBOX_LOGIN})
 TOKEN_LENGTH = 24  # third-party guides agree; not in Salesforce's docs, so only a warning
+TOKEN_LENGTHS = (24, 25)
+"""Security tokens seen in the wild: 24 characters, some 25."""
 
 
 class LintResult(NamedTuple):
@@ -48,16 +51,48 @@ _SENT_BY_FLOW = {
 }
 
 
-def lint(settings: Settings, flow: str = "password") -> LintResult:
+def token_like_tail(password: str) -> int | None:
+    """The length of the security token ``password`` may end with, or None.
+
+    simple-salesforce, Data Loader and many ``.env`` files keep the token inside the
+    password (``SF_PASSWORD=mypasswordXXXXXXXXXXXXXXXXXXXXXXXX``). A tail of 24 letters
+    and digits after something else looks like one (a 25-character token ends with 24 such
+    characters too); a guess, never proof.
+    """
+    tail = password[-TOKEN_LENGTH:]
+    if len(password) > TOKEN_LENGTH and tail.isascii() and tail.isalnum():
+        return TOKEN_LENGTH
+    return None
+
+
+def lint(settings: Settings, flow: str = "password", api_version: str | None = None) -> LintResult:
     """Every configuration problem sfdoctor can see without sending anything, for ``flow``
-    (a :class:`~sfdoctor.models.Flow` value)."""
+    (a :class:`~sfdoctor.models.Flow` value) and ``api_version`` (``--api-version``)."""
     flow = str(flow)
     out: list[Finding] = []
     blocking = False
     missing = [name for name in REQUIRED_BY_FLOW[flow] if not getattr(settings, name).text]
     if missing:
         names = ", ".join(_var(n) for n in missing)
-        out.append(finding("config_missing", [f"not set: {names}"]))
+        absent = finding("config_missing", [f"not set: {names}"])
+        steps = absent.remediation  # setting the value first; then the flows that need none
+        out.append(
+            absent._replace(remediation=(*steps[:1], *_other_ways(flow, missing), *steps[1:]))
+        )
+        blocking = True
+
+    if flow == "soap" and api_version and _retired(api_version):
+        out.append(
+            finding(
+                "api_version_retired",
+                [
+                    f"--api-version {api_version}: SOAP login() at a version up to "
+                    f"{RETIRED_THROUGH:.1f} is refused (HTTP 500 UNSUPPORTED_API_VERSION): "
+                    "7.0 to 20.0 were retired in Summer '22, 21.0 to 30.0 in Summer '25",
+                    "nothing was sent: the login was not attempted",
+                ],
+            )
+        )
         blocking = True
 
     url = settings.login_url.text
@@ -112,18 +147,17 @@ def lint(settings: Settings, flow: str = "password") -> LintResult:
             )
         )
         blocking = True
-    elif token and len(token.strip()) != TOKEN_LENGTH:
-        out.append(
-            finding(
-                "security_token_invalid",
-                [
-                    f"SF_SECURITY_TOKEN has {len(token.strip())} characters; "
-                    f"Salesforce security tokens usually have {TOKEN_LENGTH}"
-                ],
-                severity=Severity.WARNING,
-                confidence="low",
-            )
+    elif token and len(token.strip()) not in TOKEN_LENGTHS:
+        odd = finding(
+            "security_token_invalid",
+            [
+                f"SF_SECURITY_TOKEN has {len(token.strip())} characters; "
+                f"Salesforce security tokens usually have {TOKEN_LENGTH} (some 25)"
+            ],
+            severity=Severity.WARNING,
+            confidence="low",
         )
+        out.append(odd._replace(title="The security token has an unusual length"))
 
     client_id = settings.client_id.text.strip() if flow != "soap" else ""
     if client_id and (not client_id.startswith("3MVG") or len(client_id) < 40):
@@ -155,6 +189,27 @@ def lint(settings: Settings, flow: str = "password") -> LintResult:
             )
         )
     return LintResult(tuple(out), blocking)
+
+
+def _retired(version: str) -> bool:
+    try:
+        return float(version) <= RETIRED_THROUGH
+    except ValueError:
+        return False
+
+
+def _other_ways(flow: str, missing: list[str]) -> tuple[str, ...]:
+    """First-run guidance: the flows that do without what is missing."""
+    if flow != "password" or not {"client_id", "client_secret"} & set(missing):
+        return ()
+    return (
+        "No connected app at hand? sfdoctor check --flow soap logs in with SOAP API login() "
+        "and needs only SF_USERNAME, SF_PASSWORD (and SF_SECURITY_TOKEN): the way "
+        "simple-salesforce and Data Loader log in, until login() is retired in Summer '27.",
+        "For a lasting setup, the JWT bearer flow needs no password and no token: a "
+        "connected app with a certificate, then SF_CLIENT_ID, SF_USERNAME and "
+        "SF_JWT_KEY_FILE, checked with sfdoctor check --flow jwt.",
+    )
 
 
 def _key_file_problem(path: str) -> str | None:

@@ -9,7 +9,10 @@ the login worked today:
 - SOAP API ``login()``: not offered from API 65.0, disabled by default in orgs created in
   Winter '26 or later, retired in Summer '27 (``soap_login_disabled``, info);
 - an API version older than every version the login host offers (``api_version_retired``,
-  warning: calls at it fail today).
+  warning: calls at it fail today), when the session checks did not judge it already
+  (:func:`judge_version`, which runs before any call uses the version);
+- API 31.0 to 40.0: unsupported from Summer '27, retired in Summer '28
+  (``api_version_retired``, warning).
 
 Each note carries the way out: a concrete recipe for the JWT bearer flow, ending with the
 ``sfdoctor check --flow jwt`` that proves it works before the integration switches.
@@ -24,8 +27,10 @@ from sfdoctor.diagnosis.findings import finding
 from sfdoctor.models import Check, Finding, Mark, Severity
 
 RETIRED_THROUGH = 30.0
-"""Versions up to 30.0 are retired (7.0-20.0 in Summer '22, 21.0-30.0 in Summer '25); used
-only when the login host did not list its versions."""
+"""Versions up to 30.0 are retired (7.0-20.0 in Summer '22, 21.0-30.0 in Summer '25)."""
+DEPRECATED_THROUGH = 40.0
+"""Versions 31.0-40.0 are unsupported from Summer '27 and retired in Summer '28."""
+GONE = "REST answers HTTP 410 GONE at it, SOAP HTTP 500 UNSUPPORTED_API_VERSION"
 
 PRODUCTION_URL = "https://login.salesforce.com"
 SANDBOX_URL = "https://test.salesforce.com"
@@ -97,6 +102,56 @@ def retired(version: str, offered: Any) -> str | None:
     return None
 
 
+def judge_version(version: str, offered: Any) -> tuple[str, str] | None:
+    """Whether the org can answer at API ``version``, before any call uses it: None when it
+    can (or when nothing says otherwise), else the cause (``api_version_retired``,
+    ``api_version_unsupported``) and the evidence. ``offered`` is a ``/services/data/``
+    answer (the instance's, or the login host's while the instance has not said)."""
+    try:
+        asked = float(version)
+    except ValueError:
+        return "api_version_unsupported", f"API v{version} is not a version number"
+    listed = _versions(offered)
+    span = f"v{listed[0]:.1f} to v{listed[-1]:.1f}" if listed else ""
+    if asked <= RETIRED_THROUGH:
+        return "api_version_retired", (
+            f"API v{version} is retired: versions up to {RETIRED_THROUGH:.1f} are (7.0 to 20.0 "
+            f"since Summer '22, 21.0 to 30.0 since Summer '25); {GONE}"
+            + (f" (this org offers {span})" if span else "")
+        )
+    if not listed:
+        return None
+    if asked > listed[-1]:
+        return "api_version_unsupported", (
+            f"API v{version} is newer than every version this org offers ({span}): "
+            f"the newest it answers at is v{listed[-1]:.1f}"
+        )
+    if asked < listed[0]:
+        return "api_version_retired", (
+            f"API v{version} is older than every version this org offers ({span}): it is "
+            f"retired; {GONE}"
+        )
+    if asked not in listed:
+        return "api_version_unsupported", (
+            f"API v{version} is not in this org's list of versions ({span})"
+        )
+    return None
+
+
+def scheduled(version: str) -> str | None:
+    """The retirement ahead of API ``version`` (evidence), or None."""
+    try:
+        asked = float(version)
+    except ValueError:
+        return None
+    if RETIRED_THROUGH < asked <= DEPRECATED_THROUGH:
+        return (
+            f"API v{version} is unsupported from Summer '27 and retired in Summer '28 "
+            f"(31.0 to 40.0 are): from then on {GONE}"
+        )
+    return None
+
+
 def scan(
     flow: str,
     *,
@@ -104,11 +159,13 @@ def scan(
     api_version: str | None = None,
     soap_version: str | None = None,
     offered: Any = None,
+    judged: bool = False,
 ) -> tuple[list[Check], list[Finding]]:
     """The radar's report lines and findings for one ``check`` run.
 
     ``api_version`` is ``--api-version`` (if given); ``soap_version`` the version SOAP
-    ``login()`` was called at; ``offered`` the login host's ``/services/data/`` answer.
+    ``login()`` was called at; ``offered`` the login host's ``/services/data/`` answer;
+    ``judged``: the session checks already found the version retired or not offered.
     """
     checks: list[Check] = []
     findings: list[Finding] = []
@@ -194,9 +251,14 @@ def scan(
         )
 
     for version in dict.fromkeys(v for v in (api_version, soap_version) if v):
-        why = retired(version, offered)
+        why = None if judged else retired(version, offered)
+        title = ""
+        if why is None:
+            why = scheduled(version)
+            title = f"API v{version} is on its way out: unsupported from Summer '27"
         if why is not None:
             checks.append(Check("radar", "API version", Mark.WARN, why, "api_version_retired"))
-            findings.append(finding("api_version_retired", [why], severity=Severity.WARNING))
+            found = finding("api_version_retired", [why], severity=Severity.WARNING)
+            findings.append(found._replace(title=title) if title else found)
             break
     return checks, findings

@@ -93,19 +93,21 @@ def execute(
     *,
     trace: Callable[[str], None] | None = None,
     redactor: Redactor | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Report:
     """Run every stage for ``settings`` and return the report (no output, no exit status).
 
     ``redactor`` (default: one for the settings' secrets) scrubs the ``trace``; it learns
-    the secrets met on the way (access tokens, the JWT private key).
+    the secrets met on the way (access tokens, the JWT private key). ``progress`` is told
+    what the run waits for next (a terminal's status line).
     """
     from sfdoctor.probes.http import Transport
 
     flow = Flow(opts.flow)
     kb = load()
     generated = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    login_url = settings.login_url.text.strip().rstrip("/").removesuffix("/services/oauth2/token")
-    linted = lint(settings, flow)
+    login_url = _login_url(settings)
+    linted = lint(settings, flow, api_version=opts.api_version)
     checks: list[Check] = [
         Check(
             "configuration",
@@ -146,6 +148,8 @@ def execute(
     for secret in network.proxy_secrets():
         redactor.add(secret)
     scrubbed = (lambda line: trace(redactor(line))) if trace is not None else None
+    say = progress or (lambda step: None)
+    say(f"checking the connection to {login_url}")
     net = network.preflight(login_url, timeout=opts.timeout, trace=scrubbed)
     checks.extend(net.checks)
     findings.extend(net.findings)
@@ -162,7 +166,9 @@ def execute(
         proxy_for=network.proxy_for,
         verify=network.ca_bundle()[0] or True,
     )
-    run = Run(opts, settings, login_url, transport, kb, checks, findings, attempts, linted.findings)
+    run = Run(
+        opts, settings, login_url, transport, kb, checks, findings, attempts, linted.findings, say
+    )
     seen: Seen | None
     match flow:
         case Flow.PASSWORD:
@@ -177,19 +183,26 @@ def execute(
             assert_never(flow)
     if seen is None:  # stopped before sending anything (a key that cannot sign)
         return report()
-
     from sfdoctor.check import radar
+    from sfdoctor.check.reconcile import reconcile
 
+    checks[:], findings[:] = reconcile(checks, findings, linted.findings, attempts, flow)
     radar_checks, radar_findings = radar.scan(
         flow,
         login_url=login_url,
         api_version=opts.api_version,
         soap_version=seen.soap_version,
         offered=seen.offered,
+        judged=seen.version_judged,
     )
     checks.extend(radar_checks)
     findings.extend(radar_findings)
     return report()
+
+
+def _login_url(settings: Settings) -> str:
+    """The login URL as the run uses it (no trailing slash or token path)."""
+    return settings.login_url.text.strip().rstrip("/").removesuffix("/services/oauth2/token")
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -220,6 +233,7 @@ def run(
     written once the run has finished.
     """
     from sfdoctor.output import files as output
+    from sfdoctor.output import paths
 
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -232,7 +246,7 @@ def run(
         from sfdoctor.probes.jwt import require_extra
 
         require_extra()
-    targets = output.prepare(opts.reports)
+    targets = paths.prepare(opts.reports)
     settings = load_settings(
         login_url_flag=opts.login_url,
         sandbox=opts.sandbox,
@@ -249,7 +263,12 @@ def run(
     def trace(line: str) -> None:
         print(line, file=stderr)
 
-    report = execute(opts, settings, trace=trace if opts.verbose else None, redactor=redactor)
+    verbose = trace if opts.verbose else None
+    terminal = opts.fmt != "json" and stdout.isatty()
+    if terminal:
+        report = _on_terminal(opts, settings, stdout, redactor, verbose, banner)
+    else:
+        report = execute(opts, settings, trace=verbose, redactor=redactor)
     report = redactor.deep(report)
     if opts.fmt == "json":
         from sfdoctor.output.check_json import render as render_json
@@ -259,10 +278,36 @@ def run(
         from sfdoctor.output.check_console import render as render_console
 
         color = stdout.isatty() if color is None else color
-        stdout.write(redactor(render_console(report, color=color, banner=banner)))
+        text = render_console(report, color=color, banner=banner, heading=not terminal)
+        stdout.write(redactor(text))
     if targets:
         output.write(targets, report_source(report, opts), redactor)
     return report.exit_status(strict=opts.strict)
+
+
+def _on_terminal(
+    opts: CheckOptions,
+    settings: Settings,
+    stdout: TextIO,
+    redactor: Redactor,
+    trace: Callable[[str], None] | None,
+    banner: str,
+) -> Report:
+    """:func:`execute` with a person watching: the heading first, then a status line
+    (rich's spinner) saying what the run waits for and for how long, until the report."""
+    from sfdoctor.output.check_console import Waiting, heading, terminal
+    from sfdoctor.output.console import to_string
+
+    lines = heading(_shown_url(_login_url(settings)), str(opts.flow), banner=banner)
+    stdout.write(redactor(to_string(lines, color=True)))
+    stdout.flush()
+    if trace is not None:  # -v: the trace on stderr tells what happens, line by line
+        return execute(opts, settings, trace=trace, redactor=redactor)
+    waiting = Waiting(redactor)
+    # NOTE: the status line is transient: gone before the report is written. Ctrl-C ends
+    # it like any other moment (the line is cleared on the way out).
+    with terminal(stdout).status(waiting, spinner="dots"):
+        return execute(opts, settings, redactor=redactor, progress=waiting.step)
 
 
 def report_source(report: Report, opts: CheckOptions) -> ReportSource:

@@ -36,9 +36,11 @@ def _finding(f: Finding, n: int) -> list[Any]:
     for line in f.evidence:
         out.append(para(Text.assemble(("Evidence: ", "dim"), line), 3))
     if f.candidates:
+        # Candidates that include the finding's own cause are the answer, ranked; others
+        # are what the cause could also be.
         heading = (
             "Candidates, most likely first:"
-            if f.cause == "ambiguous_auth_failure"
+            if f.cause == "ambiguous_auth_failure" or f.cause in (c[0] for c in f.candidates)
             else "Could also be, most likely first:"
         )
         out.append(para(Text(heading, style="bold"), 3))
@@ -81,19 +83,27 @@ def inputs_table(report: Report) -> Any:
     return para(table, 2)
 
 
-def renderables(report: Report, *, banner: str = "", inputs: bool = False) -> list[Any]:
-    """The rich renderables of the whole report (shared with the file exports); with
-    ``inputs``, the provenance of every input after the heading."""
+def heading(login_url: str, flow: str, *, banner: str = "") -> list[Any]:
+    """The first lines: the demo's banner, if any, then what is checked where."""
     from rich.text import Text
 
-    out: list[Any] = []
-    if banner:
-        out.append(Text(banner, style="bold cyan"))
+    out: list[Any] = [Text(banner, style="bold cyan")] if banner else []
     out.append(
-        Text.assemble(
-            ("sfdoctor check", "bold"), f"  {report.login_url}", (f"  (flow: {report.flow})", "dim")
-        )
+        Text.assemble(("sfdoctor check", "bold"), f"  {login_url}", (f"  (flow: {flow})", "dim"))
     )
+    return out
+
+
+def renderables(
+    report: Report, *, banner: str = "", inputs: bool = False, with_heading: bool = True
+) -> list[Any]:
+    """The rich renderables of the whole report (shared with the file exports); with
+    ``inputs``, the provenance of every input after the heading (the console shows it in
+    the configuration section when a value is missing or wrong); ``with_heading=False``
+    when the heading is on screen already (a terminal, :func:`heading`)."""
+    from rich.text import Text
+
+    out: list[Any] = heading(report.login_url, report.flow, banner=banner) if with_heading else []
     if inputs and report.inputs:
         out.append(Text("Inputs", style="bold underline"))
         out.append(inputs_table(report))
@@ -103,6 +113,10 @@ def renderables(report: Report, *, banner: str = "", inputs: bool = False) -> li
         if c.stage != stage:
             stage = c.stage
             out.append(Text(_STAGES.get(stage, stage.title()), style="bold underline"))
+            if stage == "configuration" and not inputs and _config_problem(report):
+                # The remediation points at "the configuration section": where each
+                # value came from, masked.
+                out.append(inputs_table(report))
         kind = _MARKS[c.mark]
         mark = "-" if c.mark is Mark.SKIP else MARK[kind]
         out.append(
@@ -118,6 +132,43 @@ def renderables(report: Report, *, banner: str = "", inputs: bool = False) -> li
     return out
 
 
-def render(report: Report, *, color: bool = False, banner: str = "") -> str:
-    """The console text."""
-    return to_string(renderables(report, banner=banner), color=color)
+def _config_problem(report: Report) -> bool:
+    return any(
+        c.stage == "configuration" and c.mark in (Mark.FAIL, Mark.WARN) for c in report.checks
+    )
+
+
+def render(report: Report, *, color: bool = False, banner: str = "", heading: bool = True) -> str:
+    """The console text (``heading=False``: without the lines :func:`heading` printed)."""
+    return to_string(renderables(report, banner=banner, with_heading=heading), color=color)
+
+
+class Waiting:
+    """The status line of a run in a terminal: the step it waits for, and for how long
+    ("logging in to https://... (waiting 3 s)"), rendered afresh at each refresh."""
+
+    def __init__(self, redactor: Any) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._redactor = redactor
+        self._step = "starting"
+        self._since = self._clock()
+
+    def step(self, text: str) -> None:
+        """Now waiting for ``text``."""
+        self._step, self._since = text, self._clock()
+
+    def __rich__(self) -> Any:
+        from rich.text import Text
+
+        waited = int(self._clock() - self._since)
+        return Text(self._redactor(f"{self._step} (waiting {waited} s)"), style="dim")
+
+
+def terminal(stream: Any) -> Any:
+    """A rich console on the terminal ``stream``, for the status line: no markup, no
+    emoji, no highlighting (the belts of :func:`sfdoctor.output.console.to_string`)."""
+    from rich.console import Console
+
+    return Console(file=stream, force_terminal=True, highlight=False, markup=False, emoji=False)

@@ -776,8 +776,12 @@ def test_radar_names_a_retired_api_version(run, password_env, httpserver) -> Non
     httpserver.expect_request("/services/data/v20.0/query").respond_with_data("", status=410)
     _, doc = check_json(run, "--api-version", "20.0")
     assert "api_version_retired" in diagnosis(doc)
-    line = next(c for c in doc["checks"] if c["name"] == "API version")
-    assert line["stage"] == "radar" and "oldest v60.0" in line["summary"]
+    # judged against the org's list before any call at it: the session says so, not the radar
+    line = next(c for c in doc["checks"] if c["name"] == "API versions")
+    assert line["stage"] == "session" and line["status"] == "fail"
+    assert "retired" in line["summary"] and "v60.0 to v62.0" in line["summary"]
+    assert not any(c["name"] == "API version" for c in doc["checks"])
+    assert not any("/v20.0/" in req.path for req, _ in httpserver.log)
 
 
 def test_radar_scan_is_pure() -> None:

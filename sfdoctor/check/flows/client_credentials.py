@@ -37,11 +37,18 @@ def client_credentials_flow(run: Run) -> Seen:
     name = "login with client credentials"
     if first.token is not None:
         checks.append(Check("login", name, Mark.OK, view.summary))
-        verify_session(
-            run.opts, run.transport, first.token, checks, run.findings, None, early_version=early
+        _, judged = verify_session(
+            run.opts,
+            run.transport,
+            first.token,
+            checks,
+            run.findings,
+            None,
+            early_version=early,
+            early_offered=offered,
         )
         signature_check(pw.signature_valid(first.token, client_secret), checks, run.findings)
-        return Seen(offered)
+        return Seen(offered, version_judged=judged)
     found = once_findings(view)
     extra = {
         "wrong_login_host": "the client credentials flow is served only at the org's My "

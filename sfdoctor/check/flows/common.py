@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from sfdoctor.check.config import Settings
 from sfdoctor.check.differential import LoginView
@@ -17,6 +17,44 @@ if TYPE_CHECKING:
     from sfdoctor.check.options import CheckOptions
     from sfdoctor.probes.http import Transport
     from sfdoctor.probes.password import Login
+
+
+T = TypeVar("T")
+
+
+def _quiet(step: str) -> None:
+    pass
+
+
+class Pending(Generic[T]):
+    """``fn(*args)`` running in a daemon thread; :meth:`result` waits for it.
+
+    NOTE: not a ThreadPoolExecutor: its workers are joined when its block ends and again
+    when the interpreter exits, so Ctrl-C against a server that never answers waited for
+    every worker's ``--timeout``. A daemon thread holds nothing up: an interrupted run
+    ends at once, and the request still in flight ends with the process.
+    """
+
+    def __init__(self, fn: Callable[..., T], *args: Any) -> None:
+        self._box: list[tuple[bool, Any]] = []
+
+        def work() -> None:
+            try:
+                self._box.append((True, fn(*args)))
+            except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+                self._box.append((False, exc))
+
+        self._thread = threading.Thread(target=work, name="sfdoctor-check", daemon=True)
+        self._thread.start()
+
+    def result(self) -> T:
+        """The value ``fn`` returned (its exception raised here). Ctrl-C interrupts the wait."""
+        self._thread.join()
+        ok, value = self._box[0]
+        if not ok:
+            raise value
+        result: T = value
+        return result
 
 
 class Run(NamedTuple):
@@ -32,6 +70,8 @@ class Run(NamedTuple):
     attempts: list[Attempt]
     linted: tuple[Finding, ...]
     """The configuration's findings (a warning among them may explain a refusal)."""
+    progress: Callable[[str], None] = _quiet
+    """Told what the run waits for next ("logging in to ..."): the terminal's status line."""
 
 
 class Seen(NamedTuple):
@@ -41,6 +81,8 @@ class Seen(NamedTuple):
     """The login host's ``/services/data/`` answer (its API versions)."""
     soap_version: str | None = None
     """The version SOAP ``login()`` was called at."""
+    version_judged: bool = False
+    """The session checks found ``--api-version`` retired or not offered."""
 
 
 def attempt_summary(login: Login, issued: str = "access token issued") -> str:
@@ -107,10 +149,10 @@ def first_login(run: Run, login: Callable[[], Login]) -> tuple[Login, str | None
     from sfdoctor.probes import session
     from sfdoctor.probes.http import HttpAnswer
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        early_versions = pool.submit(session.login_host_versions, run.transport, run.login_url)
-        first = login()
-        offered = early_versions.result().data
+    run.progress(f"logging in to {run.login_url}")
+    early_versions = Pending(session.login_host_versions, run.transport, run.login_url)
+    first = login()
+    offered = early_versions.result().data
     if isinstance(first.outcome, HttpAnswer):
         clock = clock_check(first.outcome.headers)
         run.checks.extend(clock.checks)

@@ -88,10 +88,17 @@ def jwt_flow(run: Run) -> Seen | None:
     name = "login with JWT bearer assertion"
     if first.token is not None:
         checks.append(Check("login", name, Mark.OK, view.summary))
-        verify_session(
-            run.opts, run.transport, first.token, checks, run.findings, None, early_version=early
+        _, judged = verify_session(
+            run.opts,
+            run.transport,
+            first.token,
+            checks,
+            run.findings,
+            None,
+            early_version=early,
+            early_offered=offered,
         )
-        return Seen(offered)
+        return Seen(offered, version_judged=judged)
     from sfdoctor.probes.http import HttpAnswer
 
     skew = (

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from sfdoctor.check.differential import GENERIC, SOAP_GENERIC, decides, diagnose
 from sfdoctor.check.flows.common import Run, Seen, attempt_record, first_login, linked, login_view
 from sfdoctor.check.flows.verify import signature_check, verify_session
+from sfdoctor.check.lint import token_like_tail
 from sfdoctor.diagnosis.findings import finding
-from sfdoctor.models import Check, Mark, Secret
+from sfdoctor.models import Attempt, Check, Mark, Secret
 
 if TYPE_CHECKING:
     from sfdoctor.probes.password import Login, Token
@@ -125,9 +126,13 @@ def with_and_without_token(
     )
 
     second: Login | None = None
+    judged = False
     if first.token is not None:
         identity = on_first(first) if on_first is not None else None
-        second = verify_session(
+        run.progress(
+            "checking the session" + (" and logging in without the token" if second_login else "")
+        )
+        second, judged = verify_session(
             opts,
             run.transport,
             first.token,
@@ -135,11 +140,13 @@ def with_and_without_token(
             findings,
             second_login,
             early_version=early,
+            early_offered=offered,
             identity=identity,
         )
         if after_verify is not None:
             after_verify(first.token)
     elif second_login is not None:
+        run.progress(f"logging in to {run.login_url} without the token")
         second = second_login()
     if second is not None:
         run.attempts.append(attempt_record("password only", False, second))
@@ -151,20 +158,48 @@ def with_and_without_token(
         token_given=token_given,
         host_warning=host_warning,
         generic=generic,
+        password_tail=None if token_given else token_like_tail(password),
+        password_length=len(password),
     )
     if host_warning is not None and any(f.cause == host_warning.cause for f in login_findings):
         findings.remove(host_warning)  # promoted to the error that explains the refusal
     checks.extend(linked(login_checks, login_findings))
     findings.extend(login_findings)
-    refused = sum(a.outcome != "ok" for a in run.attempts)
+    lockout = lockout_line(run.attempts)
+    if lockout is not None:
+        checks.append(lockout)
+    return Seen(offered, version_judged=judged)
+
+
+def _maybe_sent(a: Attempt) -> bool:
+    """True for a login that got no answer but may have reached Salesforce: a timeout, an
+    answer cut short, a connection dropped; not one that never connected (DNS, refused)."""
+    if a.outcome != "error" or a.status is not None:
+        return False
+    if a.error in ("timeout", "truncated"):
+        return True
+    never = ("refused", "Failed to establish", "NewConnectionError")
+    return a.error == "connection" and not any(n in (a.error_description or "") for n in never)
+
+
+def lockout_line(attempts: list[Attempt]) -> Check | None:
+    """What the attempts cost toward the user's lockout: the refusals Salesforce answered,
+    and the logins that got no answer but may still have counted."""
+    refused = sum(a.outcome == "auth_failure" for a in attempts)
+    unanswered = sum(_maybe_sent(a) for a in attempts)
+    parts = []
     if refused:
-        checks.append(
-            Check(
-                "login",
-                "lockout",
-                Mark.INFO,
-                f"{refused} refused login(s); each counts toward the user's "
-                "lockout threshold (as low as 3)",
-            )
+        parts.append(
+            f"{refused} refused login{'' if refused == 1 else 's'}: "
+            f"{'it counts' if refused == 1 else 'each counts'} toward the user's lockout "
+            "threshold (as low as 3)"
         )
-    return Seen(offered)
+    if unanswered:
+        parts.append(
+            f"no answer to {unanswered} login{'' if unanswered == 1 else 's'}: "
+            f"{'it' if unanswered == 1 else 'they'} may still have reached Salesforce and "
+            "counted toward the lockout threshold (as low as 3); Login History shows whether"
+        )
+    if not parts:
+        return None
+    return Check("login", "lockout", Mark.INFO, "; ".join(parts))

@@ -4,10 +4,11 @@ login without the token: identity, versions, limits, a query, the token signatur
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from sfdoctor.check.flows.common import Pending
 from sfdoctor.check.lint import login_url_problem
+from sfdoctor.check.radar import judge_version
 from sfdoctor.diagnosis.classify import classify
 from sfdoctor.diagnosis.findings import finding, from_match
 from sfdoctor.diagnosis.knowledge import load
@@ -32,44 +33,70 @@ def verify_session(
     second_login: Callable[[], Login] | None,
     *,
     early_version: str | None = None,
+    early_offered: Any = None,
     identity: Mapping[str, str] | None = None,
-) -> Login | None:
+) -> tuple[Login | None, bool]:
     """The without-token login and the session checks, concurrently: one round trip.
 
     Limits and the query run on ``--api-version``, else on the newest version the login
-    host listed; only when the instance turns out not to offer it (or the login host did
-    not say) do they wait for the instance's own list, a round trip later. ``identity``:
-    who logged in, when the login itself said so (SOAP ``login()``: no identity URL).
+    host listed (``early_offered``); a version is used only once a list offers it: never
+    one the org does not (:func:`~sfdoctor.check.radar.judge_version`). When the instance
+    turns out not to offer it (another release than the login host), or the login host did
+    not say, they wait for the instance's own list, a round trip later. ``identity``: who
+    logged in, when the login itself said so (SOAP ``login()``: no identity URL).
+
+    Returns the second login (or None) and whether the API version was found retired or
+    not offered (the radar then says nothing more of it).
     """
     from sfdoctor.probes import session
 
     problem = login_url_problem(token.instance_url) or (
         login_url_problem(token.id) if token.id else None
     )
-    with ThreadPoolExecutor(max_workers=5) as pool:
-        pending: Future[Login] | None = pool.submit(second_login) if second_login else None
-        calls: dict[str, Future[Call]] = {}
-        version = opts.api_version or early_version
-        soql = opts.query or session.DEFAULT_QUERY
+    pending = Pending(second_login) if second_login else None
+    calls: dict[str, Pending[Call]] = {}
+    asked = opts.api_version
+    soql = opts.query or session.DEFAULT_QUERY
+    refused: tuple[str, str] | None = None
+    version = None
+    offered: Any = None
 
-        def use(v: str) -> None:
-            calls["limits"] = pool.submit(session.limits, transport, token, v)
-            calls["query"] = pool.submit(session.query, transport, token, v, soql)
+    def use(v: str) -> str:
+        calls["limits"] = Pending(session.limits, transport, token, v)
+        calls["query"] = Pending(session.query, transport, token, v, soql)
+        return v
 
-        if not problem:
-            if identity is None:
-                calls["identity"] = pool.submit(session.identity, transport, token)
-            calls["versions"] = pool.submit(session.versions, transport, token)
+    if not problem:
+        if identity is None:
+            calls["identity"] = Pending(session.identity, transport, token)
+        calls["versions"] = Pending(session.versions, transport, token)
+        if asked:
+            # NOTE: judged against the login host's list first, so the checks can start
+            # now; the instance's own list has the last word below.
+            if session.offers(early_offered, asked):
+                version = use(asked)
+        elif early_version:
+            version = use(early_version)
+        offered = calls["versions"].result().data
+        if not session.newest_version(offered):
+            offered = early_offered  # the instance did not list: the login host's list
+        if asked:
+            refused = judge_version(asked, offered)
+            if refused is not None:
+                version = None
+                calls.pop("limits", None)
+                calls.pop("query", None)
+            elif version is None:
+                version = use(asked)
+        elif not session.offers(offered, version or ""):
+            # The instance is on another release than the login host: follow it.
+            version = session.newest_version(offered)
+            calls.pop("limits", None)
+            calls.pop("query", None)
             if version:
                 use(version)
-            offered = calls["versions"].result().data
-            if not opts.api_version and not session.offers(offered, version or ""):
-                # The instance is on another release than the login host: follow it.
-                version = session.newest_version(offered)
-                if version:
-                    use(version)
-        results = {name: f.result() for name, f in calls.items()}
-        second = pending.result() if pending is not None else None
+    results = {name: p.result() for name, p in calls.items()}
+    second = pending.result() if pending is not None else None
 
     if problem:
         checks.append(Check("session", "instance URL", Mark.FAIL, problem, "unexpected_response"))
@@ -82,7 +109,7 @@ def verify_session(
                 ],
             )
         )
-        return second
+        return second, False
     kb = load()
     if identity is not None:
         checks.append(session_check("identity", identity, ""))
@@ -90,10 +117,27 @@ def verify_session(
         if name == "identity" and identity is not None:
             continue
         call = results.get(name)
-        if call is None:
-            checks.append(Check("session", name, Mark.SKIP, "not run: no API version to use"))
+        if name == "versions" and refused is not None:
+            cause, why = refused
+            checks.append(
+                Check("session", "API versions", Mark.FAIL, why.removeprefix("API "), cause)
+            )
+            newest = session.newest_version(offered)
+            fix = (
+                (
+                    f"Use a version the org offers: --api-version {newest} (its newest), "
+                    "or leave --api-version out and sfdoctor uses the newest; then pin the "
+                    "integration's client to it.",
+                )
+                if newest
+                else ()
+            )
+            findings.append(finding(cause, [why], extra_remediation=fix))
+        elif call is None:
+            why = f"the org does not offer v{asked}" if refused else "no API version to use"
+            checks.append(Check("session", _NAMES[name], Mark.SKIP, f"not run: {why}"))
         elif call.ok:
-            checks.append(session_check(name, call.data, version or ""))
+            checks.append(session_check(name, call.data, version or "", asked=bool(asked)))
         else:
             matches = classify(call.clues, kb)
             if matches:
@@ -105,10 +149,19 @@ def verify_session(
                 )
                 summary = "unrecognised answer"
             checks.append(Check("session", name, Mark.FAIL, summary, findings[-1].cause))
-    return second
+    return second, refused is not None
 
 
-def session_check(name: str, data: object, version: str) -> Check:
+# The report's name for each session check.
+_NAMES = {
+    "identity": "identity",
+    "versions": "API versions",
+    "limits": "API limits",
+    "query": "SOQL query",
+}
+
+
+def session_check(name: str, data: object, version: str, *, asked: bool = False) -> Check:
     d = data if isinstance(data, dict) else {}
     if name == "identity":
         return Check(
@@ -119,7 +172,13 @@ def session_check(name: str, data: object, version: str) -> Check:
             f"org {d.get('organization_id', '?')})",
         )
     if name == "versions":
-        return Check("session", "API versions", Mark.OK, f"using v{version}")
+        from sfdoctor.probes.session import newest_version, offers
+
+        newest = newest_version(data)
+        if not newest or not offers(data, version):
+            return Check("session", "API versions", Mark.OK, f"using v{version}")
+        how = f"as asked; the org offers up to v{newest}" if asked else "the newest the org offers"
+        return Check("session", "API versions", Mark.OK, f"using v{version} ({how})")
     if name == "limits":
         daily = d.get("DailyApiRequests") or {}
         try:
