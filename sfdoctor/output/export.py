@@ -3,6 +3,13 @@
 Pure: renderables in, a string out. rich records what it would print
 (``Console(record=True)``) and exports it; the templates below keep the files
 self-contained: no web fonts, scripts or style sheets fetched from anywhere.
+
+The report files use them as follows (:func:`sfdoctor.output.files.render`): the text report
+is the whole console report; the SVG report is the summary screen
+(:func:`sfdoctor.output.summary.renderables`); the HTML report is
+:mod:`sfdoctor.output.html_report`, which embeds :func:`to_html_code` for the commands whose
+page is the card and the console report. :func:`to_html` (the console report as a page) is
+the page of a report no summary is known for.
 """
 
 from __future__ import annotations
@@ -53,10 +60,10 @@ a {{{{ color: inherit; }}}}
 </html>
 """
 
-# A link to Salesforce's documentation in the page rich escaped: https only, one of these
+# A link to Salesforce's documentation in text already escaped for HTML: https only, one of these
 # hosts, then URL characters, with "&" only as the "&amp;" rich wrote. A quote, "<", ">" or
 # any other entity ends the URL, so the href (quoted) can hold nothing but the URL itself.
-_DOC_LINK = re.compile(
+DOC_LINK = re.compile(
     r"https://(?:help|developer|trailhead|status|trust|security)\.salesforce\.com/"
     r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$()*+,;=%]|&amp;)*"
 )
@@ -121,7 +128,17 @@ def to_html(renderables: list[Any], *, title: str) -> str:
     )
     # NOTE: rich escaped the text (and wrote no link: print_all drops them); the only links
     # are these, to Salesforce's documentation, their href quoted and already escaped.
-    return _DOC_LINK.sub(lambda m: f'<a href="{m[0]}">{m[0]}</a>', page)
+    return DOC_LINK.sub(lambda m: f'<a href="{m[0]}">{m[0]}</a>', page)
+
+
+def to_html_code(renderables: list[Any]) -> str:
+    """The console report as the inside of an HTML ``<pre>`` (styles inline): what
+    :mod:`sfdoctor.output.html_report` puts under the summary card of ``explain`` and
+    ``triage``. Links as in :func:`to_html`."""
+    code: str = _record(renderables).export_html(
+        theme=_theme_light(), code_format="{code}", inline_styles=True
+    )
+    return DOC_LINK.sub(lambda m: f'<a href="{m[0]}">{m[0]}</a>', code)
 
 
 def to_svg(renderables: list[Any], *, title: str) -> str:

@@ -27,9 +27,12 @@ Giving a command ``--report`` (how ``check`` and ``explain`` do it; ``triage`` t
     result = redactor.deep(result)
     files.write(targets, files.ReportSource(banner, document=..., renderables=...), redactor)
 
-A :class:`ReportSource` needs a JSON document and rich renderables (text, HTML and SVG come
-from those); Markdown and JUnit renderers are optional: without them the Markdown report is
-the text report in a code block and the JUnit report one test case carrying it.
+A :class:`ReportSource` needs a JSON document and rich renderables. The text report is the
+renderables; the HTML report (:mod:`sfdoctor.output.html_report`) and the SVG summary screen
+(:mod:`sfdoctor.output.summary`) open with a summary card read from the document, then show
+``check``'s sections or the renderables. Markdown and JUnit renderers are optional: without
+them the Markdown report is the text report in a code block and the JUnit report one test
+case carrying it.
 """
 
 from __future__ import annotations
@@ -63,7 +66,8 @@ class ReportSource(NamedTuple):
     document: Callable[[], dict[str, Any]]
     """The ``--format json`` document (the banner is added as its ``report`` object)."""
     renderables: Callable[[], list[Any]]
-    """The console report as rich renderables (the banner is put before them)."""
+    """The console report as rich renderables (the banner is put before them): the text
+    report, and the body of the HTML report of a command other than ``check``."""
     markdown: Callable[[], str] | None = None
     junit: Callable[[], str] | None = None
     failed: bool = False
@@ -85,11 +89,14 @@ def render(fmt: ReportFormat, source: ReportSource) -> str:
                 return source.markdown()
             return _markdown_fallback(source)
         case ReportFormat.HTML:
-            return export.to_html(
-                [*banner.renderables(), *source.renderables()], title=banner.title
-            )
+            from sfdoctor.output import html_report
+
+            return html_report.render(source.document(), banner, source.renderables)
         case ReportFormat.SVG:
-            return export.to_svg([*banner.renderables(), *source.renderables()], title=banner.title)
+            from sfdoctor.output import summary
+
+            screen = summary.screen(source.document(), banner, source.renderables)
+            return export.to_svg(screen, title=banner.title)
         case ReportFormat.JUNIT:
             if source.junit is not None:
                 return source.junit()

@@ -44,3 +44,12 @@ def test_svg_parses_and_loads_nothing() -> None:
     assert "https://cdnjs" not in svg and "@font-face" not in svg
     texts = "".join(root.itertext()).replace("\u00a0", " ")
     assert "Security token required" in texts and "sfdoctor check report" in texts
+
+
+def test_html_code_is_the_inside_of_a_pre_with_inline_styles() -> None:
+    code = export.to_html_code(renderables())
+    assert not code.lstrip().startswith("<") or code.lstrip().startswith("<span")
+    assert "<pre" not in code and "<html" not in code and "<style" not in code
+    assert "Security token required" in code and 'style="' in code
+    assert '<a href="https://help.salesforce.com/' in code
+    assert "<script>alert" not in code and "&lt;script&gt;" in code

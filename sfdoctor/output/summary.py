@@ -1,0 +1,368 @@
+"""The answer first: what a report says in its first ten seconds.
+
+One :class:`Summary` per report: the verdict, the cause (title and id), the fix (the first
+remediation step), where and when, and the few lines that back it (the key checks, the
+evidence, the causes by failures). It is read from the command's JSON document, the same
+redacted data every report format renders, so the HTML summary card, the SVG summary screen
+and the JSON report cannot disagree. Pure: a document in, a record (or rich renderables) out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from sfdoctor.hosts import host_of, is_loopback
+
+if TYPE_CHECKING:
+    from sfdoctor.output.banner import Banner
+
+EXIT_MEANING = {
+    0: "OK",
+    1: "a problem was diagnosed",
+    2: "usage or configuration error: nothing was attempted",
+    3: "inconclusive",
+    4: "internal error",
+}
+"""The exit codes of the README, in a few words (:class:`sfdoctor.status.ExitStatus`)."""
+
+KEY_LINES = 12
+"""Key checks a summary shows (every failure and warning, then the rest up to this many)."""
+EVIDENCE_LINES = 20
+"""Evidence lines an ``explain`` summary shows."""
+ALSO = 5
+"""Other findings a summary names, one line each."""
+
+SIMULATED = "simulated org (loopback): nothing left this machine"
+
+
+class Line(NamedTuple):
+    """One line under the card: a mark (``ok``, ``warn``, ``fail``, ``info``, ``skip``), a
+    name and what it says."""
+
+    mark: str
+    name: str
+    text: str
+
+
+class Candidate(NamedTuple):
+    """One possible cause of an ambiguous failure, and the Login History status that
+    confirms it."""
+
+    cause: str
+    title: str
+    confirm: str
+
+
+class Summary(NamedTuple):
+    """The card at the top of a report."""
+
+    verdict: str
+    """``ok``, ``warn``, ``fail`` or ``inconclusive``: the card's colour."""
+    label: str
+    """The verdict as shown: ``FAIL``, ``OK``, ``NOT RECOGNISED``..."""
+    headline: str
+    """The cause's title, or what the run found when no cause was named."""
+    cause: str = ""
+    detail: str = ""
+    """Severity and confidence (``error · medium confidence``)."""
+    fix: str = ""
+    """The first remediation step."""
+    fix_label: str = "Fix"
+    facts: tuple[tuple[str, str], ...] = ()
+    """(name, value): where, who, how, when, the exit status."""
+    simulated: bool = False
+    key_title: str = ""
+    key: tuple[Line, ...] = ()
+    more: int = 0
+    """Key lines left out of :attr:`key` (the full report has them)."""
+    also: tuple[Line, ...] = ()
+    """The other findings (or causes): severity, cause id, title."""
+    also_title: str = "Also found"
+    candidates: tuple[Candidate, ...] = ()
+    """For an ambiguous failure: the possible causes, most likely first."""
+    closing: str = ""
+
+
+def summarize(document: dict[str, Any], banner: Banner) -> Summary | None:
+    """The summary of a command's JSON document, or None for a document it does not know."""
+    schema = str(document.get("schema", ""))
+    if schema.startswith("sfdoctor.check/"):
+        return _check(document, banner)
+    if schema.startswith("sfdoctor.explain/"):
+        return _explain(document, banner)
+    if schema.startswith("sfdoctor.triage/"):
+        return _triage(document, banner)
+    return None
+
+
+def _when(banner: Banner) -> tuple[str, str]:
+    return ("When", f"{banner.generated_at} (UTC)")
+
+
+def _exit(code: Any) -> tuple[str, str]:
+    return ("Exit status", f"{code}: {EXIT_MEANING.get(code, 'see the README')}")
+
+
+def _mark(severity: str) -> str:
+    return {"error": "fail", "warning": "warn"}.get(severity, "info")
+
+
+def _also(findings: list[dict[str, Any]]) -> tuple[Line, ...]:
+    return tuple(
+        Line(_mark(str(f.get("severity", ""))), str(f.get("cause", "")), str(f.get("title", "")))
+        for f in findings[:ALSO]
+    )
+
+
+def _candidates(top: dict[str, Any] | None) -> tuple[Candidate, ...]:
+    return tuple(
+        Candidate(str(c.get("cause", "")), str(c.get("title", "")), str(c.get("confirm", "")))
+        for c in (top or {}).get("candidates", [])[:ALSO]
+    )
+
+
+def _first(steps: Any) -> str:
+    return str(steps[0]) if steps else ""
+
+
+def _check(doc: dict[str, Any], banner: Banner) -> Summary:
+    verdict = str(doc.get("verdict", "fail"))
+    findings: list[dict[str, Any]] = list(doc.get("findings", []))
+    checks: list[dict[str, Any]] = list(doc.get("checks", []))
+    inputs = {str(i.get("name")): str(i.get("value", "")) for i in doc.get("inputs", [])}
+    login_url = str(doc.get("login_url", ""))
+    simulated = is_loopback(host_of(login_url))
+    facts = [("Where", f"{login_url} \u2014 {SIMULATED}" if simulated else login_url)]
+    if inputs.get("username") and inputs["username"] != "(not set)":
+        facts.append(("User", inputs["username"]))
+    identity = next(
+        (c for c in checks if c.get("name") == "identity" and c.get("status") == "ok"), None
+    )
+    if identity is not None:
+        facts.append(("Identity", str(identity.get("summary", ""))))
+    facts += [("Flow", str(doc.get("flow", ""))), _when(banner), _exit(doc.get("exit_code"))]
+    named = [f for f in findings if f.get("severity") != "info"]
+    top = named[0] if named else None
+    if top is not None:
+        headline, cause = str(top.get("title", "")), str(top.get("cause", ""))
+        detail = f"{top.get('severity')} \u00b7 {top.get('confidence', 'high')} confidence"
+        fix = _first(top.get("remediation"))
+    else:
+        worked = any(a.get("outcome") == "ok" for a in doc.get("attempts", []))
+        headline = "No problem found" + (": the login works from here" if worked else "")
+        cause = detail = fix = ""
+    key = _key_checks(checks)
+    others = [f for f in findings if f is not top]
+    return Summary(
+        verdict=verdict,
+        label=verdict.upper(),
+        headline=headline,
+        cause=cause,
+        detail=detail,
+        fix=fix,
+        facts=tuple(facts),
+        simulated=simulated,
+        key_title="Key checks",
+        key=key,
+        more=len(checks) - len(key),
+        also=_also(others),
+        also_title="Also found" if any(f.get("severity") != "info" for f in others) else "Notes",
+        candidates=_candidates(top),
+        closing=f"{verdict.upper()}: {doc.get('summary', '')}",
+    )
+
+
+def _key_checks(checks: list[dict[str, Any]]) -> tuple[Line, ...]:
+    """Every failed or warning check, then the others in report order, up to
+    :data:`KEY_LINES` (failures and warnings are never left out)."""
+    bad = [i for i, c in enumerate(checks) if c.get("status") in ("fail", "warn")]
+    room = max(0, KEY_LINES - len(bad))
+    rest = [i for i, c in enumerate(checks) if i not in bad][:room]
+    keep = sorted(bad + rest)
+    return tuple(
+        Line(str(checks[i].get("status", "info")), str(checks[i].get("name", "")),
+             str(checks[i].get("summary", "")))
+        for i in keep
+    )  # fmt: skip
+
+
+def _explain(doc: dict[str, Any], banner: Banner) -> Summary:
+    matches: list[dict[str, Any]] = list(doc.get("matches", []))
+    facts = [("Where", "offline: the pasted text (nothing was sent anywhere)"), _when(banner)]
+    if not matches:
+        nearest = list(doc.get("nearest", []))
+        return Summary(
+            verdict="inconclusive",
+            label="NOT RECOGNISED",
+            headline="No known Salesforce error in this text",
+            fix=_first(doc.get("next_steps")),
+            fix_label="Collect next",
+            facts=(*facts, _exit(3)),
+            key_title="Closest known texts (low confidence)" if nearest else "",
+            key=tuple(
+                Line("info", str(n.get("cause", "")), str(n.get("text", "")))
+                for n in nearest[:ALSO]
+            ),
+            closing="Nothing recognised: collect the Login History status or the raw answer.",
+        )
+    top = matches[0]
+    cause = str(top.get("cause", ""))
+    if top.get("confirm"):
+        facts.append(("Confirm", str(top["confirm"])))
+    evidence = [str(e) for e in top.get("evidence", [])]
+    return Summary(
+        verdict=_mark(str(top.get("severity", "error"))) if top.get("severity") != "info" else "ok",
+        label="CAUSE FOUND",
+        headline=str(top.get("title", "")),
+        cause=cause,
+        detail=f"{top.get('severity', 'error')} \u00b7 {top.get('confidence')} confidence",
+        fix=_first(top.get("remediation")),
+        facts=(*facts, _exit(0)),
+        key_title="Evidence",
+        key=tuple(Line("info", "", e) for e in evidence[:EVIDENCE_LINES]),
+        more=max(0, len(evidence) - EVIDENCE_LINES),
+        also=_also(matches[1:]),
+        also_title="Could also be",
+        candidates=_candidates(top),
+        closing=f"Every step, with the reasons: sfdoctor explain --cause {cause}",
+    )
+
+
+def _triage(doc: dict[str, Any], banner: Banner) -> Summary:
+    code = doc.get("exit_code")
+    verdict = {0: "ok", 1: "fail"}.get(code, "inconclusive") if isinstance(code, int) else "fail"
+    findings: list[dict[str, Any]] = list(doc.get("findings", []))
+    causes: list[dict[str, Any]] = list(doc.get("causes", []))
+    named = [f for f in findings if f.get("severity") != "info"]
+    top = named[0] if named else None
+    facts = [("Source", f"{doc.get('source', '')} ({_kind(str(doc.get('kind', '')))})")]
+    if doc.get("first_failure"):
+        facts.append(("Failures", f"from {doc['first_failure']} to {doc.get('last_failure')}"))
+    facts += [_when(banner), _exit(code)]
+    if top is not None:
+        headline, cause = str(top.get("title", "")), str(top.get("cause", ""))
+        failed = top.get("failures")
+        detail = f"{top.get('severity')} \u00b7 {top.get('confidence', 'high')} confidence" + (
+            f" \u00b7 {failed} failed" if failed is not None else ""
+        )
+        fix = _first(top.get("remediation"))
+    else:
+        headline = "No failed login in this export" if verdict == "ok" else "Failed logins"
+        cause = detail = fix = ""
+    key = tuple(
+        Line(_mark(str(c.get("severity", ""))), str(c.get("cause", "")),
+             f"{c.get('failures')} failed \u00b7 {c.get('title', '')}")
+        for c in causes[:KEY_LINES]
+    )  # fmt: skip
+    return Summary(
+        verdict=verdict,
+        label=verdict.upper(),
+        headline=headline,
+        cause=cause,
+        detail=detail,
+        fix=fix,
+        facts=tuple(facts),
+        key_title="Failures by cause" if key else "",
+        key=key,
+        more=max(0, len(causes) - KEY_LINES),
+        also=_also([f for f in findings if f is not top]),
+        closing=str(doc.get("summary", "")),
+    )
+
+
+def _kind(kind: str) -> str:
+    from sfdoctor.loginhistory.layouts import Kind
+
+    try:
+        return Kind(kind).label
+    except ValueError:
+        return kind
+
+
+# --- the summary screen (the SVG report) -----------------------------------------------------
+
+
+def screen(document: dict[str, Any], banner: Banner, console: Callable[[], list[Any]]) -> list[Any]:
+    """What the SVG report shows: for ``check`` (and ``demo``), the summary screen
+    (:func:`renderables`), not the whole log.
+
+    ``explain`` and ``triage`` get the card, then their console report (``console()``),
+    which is short already (one cause explained; the summary of an export: totals, causes,
+    the users, addresses and applications behind them). A document with no known summary
+    gets the console report under the banner, as before.
+    """
+    s = summarize(document, banner)
+    if s is None:
+        return [*banner.renderables(), *console()]
+    if str(document.get("schema", "")).startswith("sfdoctor.check/"):
+        return renderables(s, banner)
+    from rich.rule import Rule
+
+    return [*renderables(s, banner, card_only=True), Rule(style="dim"), *console()]
+
+
+_STYLE = {"ok": "green", "warn": "yellow", "fail": "red", "inconclusive": "magenta"}
+
+
+def renderables(s: Summary, banner: Banner, *, card_only: bool = False) -> list[Any]:
+    """The summary as rich renderables: the banner, the card, then (unless ``card_only``)
+    the key lines, the other findings and the closing line: about 40 lines at most, at 100
+    columns."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from sfdoctor.output.console import MARK, STYLE, para
+
+    colour = _STYLE.get(s.verdict, "red")
+    card = Table.grid(padding=(0, 2))
+    card.add_column(no_wrap=True, style="bold")
+    card.add_column()
+    head = Text(s.headline, style="bold")
+    if s.simulated:
+        head.append("  (simulated org)", style="cyan")
+    card.add_row(Text(f" {s.label} ", style=f"bold reverse {colour}"), head)
+    if s.cause or s.detail:
+        card.add_row("", Text(" \u00b7 ".join(p for p in (s.cause, s.detail) if p), style="dim"))
+    if s.fix:
+        card.add_row(Text(s.fix_label, style=f"bold {colour}"), Text(s.fix))
+    if s.candidates:
+        ranked = Text("most likely first: ", style="dim")
+        for n, c in enumerate(s.candidates):
+            ranked.append(", " if n else "")
+            ranked.append(c.cause)
+        card.add_row(Text("Candidates", style="dim"), ranked)
+    for name, value in s.facts:
+        card.add_row(Text(name, style="dim"), Text(value))
+    out: list[Any] = [*banner.renderables(), card]
+    if card_only:
+        return out
+    out.append(Text(""))
+    if s.key:
+        out.append(Text(s.key_title, style="bold underline"))
+        for line in s.key:
+            mark = "-" if line.mark == "skip" else MARK.get(line.mark, MARK["info"])
+            body = Text.assemble((f"{mark} ", STYLE.get(line.mark, "cyan")))
+            if line.name:
+                body.append(line.name, style="bold")
+                body.append("  ")
+            body.append(line.text)
+            out.append(para(body, 2))
+        if s.more:
+            out.append(para(Text(f"\u2026 and {s.more} more in the full report", style="dim"), 2))
+    if s.also:
+        out += [Text(""), Text(s.also_title, style="bold underline")]
+        for line in s.also:
+            out.append(
+                para(
+                    Text.assemble(
+                        (f"{MARK.get(line.mark, MARK['info'])} ", STYLE.get(line.mark, "cyan")),
+                        line.text,
+                        (f"  ({line.name})", "dim"),
+                    ),
+                    2,
+                )
+            )
+    if s.closing:
+        out += [Text(""), Text(s.closing, style=f"bold {colour}")]
+    return out
