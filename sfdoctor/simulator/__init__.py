@@ -9,7 +9,8 @@ second copy of them. The server (:mod:`~sfdoctor.simulator.server`, with
 :mod:`~sfdoctor.simulator.wire` reading bodies, chunked ones included) speaks HTTP on
 127.0.0.1 with the standard library only. :mod:`~sfdoctor.simulator.scenarios` names the
 situations the demo and the tests set up, and :mod:`~sfdoctor.simulator.expect` says what a
-client of each should expect.
+client of each should expect. :mod:`~sfdoctor.simulator.admin` adds an administrator whose
+session reads User, UserLogin, LoginHistory and Event Log Files (``check --admin-org``).
 
 May import the standard library, records and its own modules only: never the diagnosis
 core, the probes or the check (it must not know how sfdoctor judges, or it proves nothing).

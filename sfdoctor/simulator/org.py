@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import ipaddress
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 SECURITY_TOKEN_LENGTH = 24
 """Tokens Salesforce issues are 24 characters (third-party guides; research §6.1)."""
@@ -125,6 +127,9 @@ class User:
     can start with the hourly login limit already used up)."""
     login_times: list[float] = field(default_factory=list)
     """When each login attempt since the simulation began was made (the org's clock)."""
+    permissions: frozenset[str] = frozenset()
+    """System permissions beyond a plain user's (``ViewSetup``, ``ManageUsers``...): what
+    an administrator's session may read (:mod:`~sfdoctor.simulator.admin`)."""
 
     @property
     def user_id(self) -> str:
@@ -164,6 +169,11 @@ class LoginHistoryEntry:
     source_ip: str
     login_type: str
     status: str
+    login_sub_type: str = ""
+    application: str = ""
+    api_type: str = ""
+    api_version: str = ""
+    login_url: str = ""
 
 
 @dataclass
@@ -215,6 +225,10 @@ class Org:
     login_history: list[LoginHistoryEntry] = field(default_factory=list)
     sessions: dict[str, str] = field(default_factory=dict)
     """Access token (session id) -> username."""
+    cursors: dict[str, tuple[str, list[Any], int]] = field(default_factory=dict)
+    """Query locator -> (username, the query's records, batch size): ``nextRecordsUrl``."""
+    query_timeout: bool = False
+    """LoginHistory queries answer QUERY_TIMEOUT (an admin-side failure to simulate)."""
 
     @property
     def org_id(self) -> str:
@@ -257,9 +271,15 @@ class Org:
         return limit is not None and self.logins_this_hour(user, now) >= limit
 
     def apply(
-        self, outcome: LoginOutcome, login_type: LoginType, *, now: float | None = None
+        self,
+        outcome: LoginOutcome,
+        login_type: LoginType,
+        *,
+        now: float | None = None,
+        detail: Mapping[str, str] | None = None,
     ) -> None:
-        """Record ``outcome``: lockout counter, lockout, hourly login count, Login History."""
+        """Record ``outcome``: lockout counter, lockout, hourly login count, Login History
+        (``detail``: its other columns, such as ``login_sub_type``)."""
         user = self.user(outcome.username) if outcome.username else None
         if user is None:
             return  # an unknown username leaves no trace (research O1)
@@ -281,12 +301,13 @@ class Org:
         if outcome.login_history is not None:
             self.login_history.append(
                 LoginHistoryEntry(
-                    time=datetime.now(UTC),
+                    time=datetime.fromtimestamp(now, UTC),  # Salesforce's clock
                     username=user.username,
                     user_id=user.user_id,
                     source_ip=self.client_ip,
                     login_type=str(login_type),
                     status=str(outcome.login_history),
+                    **dict(detail or {}),
                 )
             )
 

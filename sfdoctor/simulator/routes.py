@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote_plus
 
-from sfdoctor.simulator import bodies
+from sfdoctor.simulator import admin, bodies
 from sfdoctor.simulator import responses as R
 from sfdoctor.simulator.bearer import (
     JWT_GRANT,
@@ -164,7 +164,8 @@ def _token(org: Org, base_url: str, request: Request) -> Routed:
             params.get("password", ""),
             now=now,
         )
-    org.apply(outcome, LoginType.OAUTH, now=now)
+    detail = admin.login_detail(org, grant or "", params.get("client_id", ""))
+    org.apply(outcome, LoginType.OAUTH, now=now, detail=detail)
     user = org.user(outcome.username or "")
     if not outcome.ok or user is None:
         return Routed(load(outcome.answer or R.OAUTH_AUTH_FAILURE), "oauth.token", log, True)
@@ -216,7 +217,7 @@ def _soap(org: Org, base_url: str, request: Request, version: str, login_path: b
     log = masked({"username": username, "password": password, "api_version": version})
     now = org.now()
     outcome = decide_soap_login(org, username, password, float(version), now=now)
-    org.apply(outcome, LoginType.SOAP, now=now)
+    org.apply(outcome, LoginType.SOAP, now=now, detail=admin.soap_detail(version))
     user = org.user(outcome.username or "")
     if not outcome.ok or user is None:
         return Routed(load(outcome.answer or R.SOAP_INVALID_LOGIN), "soap.login", log, True)
@@ -267,6 +268,9 @@ def _data(org: Org, request: Request, version_part: str, rest: str) -> Routed:
     resource = rest.strip("/")
     if request.method not in ("GET", "HEAD"):
         return Routed(load(R.REST_NOT_FOUND), "rest", log)
+    read = admin.answer(org, user, version, resource, request.query, request.headers)
+    if read is not None:  # an administrator's query (User, LoginHistory...) or its pages
+        return Routed(read, "rest.admin", log)
     if resource == "":
         return Routed(bodies.version_root(version), "rest", log)
     if resource == "limits":
