@@ -156,6 +156,8 @@ class Cause(NamedTuple):
     references: tuple[str, ...] = ()
     candidates: tuple[Candidate, ...] = ()
     aliases: tuple[str, ...] = ()
+    action: str = ""
+    """The one recommended action, in one line: what a console report closes with."""
 
     def remediation_lines(self) -> list[str]:
         """Remediation as shown to users: recommended steps first, discouraged ones last."""

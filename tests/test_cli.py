@@ -109,3 +109,78 @@ def test_every_command_has_its_arguments() -> None:
     from sfdoctor.commands.arguments import ADDERS, SUMMARIES
 
     assert list(ADDERS) == list(SUMMARIES)
+
+
+# --- consistency (issue 13) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["check", "demo", "simulate", "explain", "triage"])
+def test_help_wraps_to_the_terminal(run, monkeypatch, command: str) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    r = run(command, "--help")
+    assert r.status == ExitStatus.OK
+    # every line fits but the usage (argparse cuts it between options only) and the examples,
+    # kept as they are to be copied
+    after_usage = r.out.split("\n\n", 1)[1]
+    long = [line for line in after_usage.splitlines() if len(line) > 60]
+    assert all(line.startswith("  sfdoctor ") for line in long), long
+
+
+@pytest.mark.parametrize("command", ["check", "demo", "explain"])
+def test_report_to_a_directory_says_so(run, tmp_path, command: str) -> None:
+    for path in (f"{tmp_path}/", f"{tmp_path}/not-yet/"):
+        argv = [command, "--report", path] + (["x"] if command == "explain" else [])
+        r = run(*argv)
+        assert r.status == ExitStatus.USAGE
+        assert r.err.startswith(f"sfdoctor: error: --report {path}: is a directory"), r.err
+        assert "report.html" in r.err
+
+
+@pytest.mark.parametrize(
+    ("given", "read"),
+    [
+        ("login.salesforce.com", "https://login.salesforce.com"),
+        ("  login.salesforce.com  ", "https://login.salesforce.com"),
+        ("acme.my.salesforce.com/", "https://acme.my.salesforce.com/"),
+        (" https://test.salesforce.com\n", "https://test.salesforce.com"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+    ],
+)
+def test_a_bare_host_is_an_https_url_wherever_it_comes_from(given: str, read: str) -> None:
+    from sfdoctor.check.config import load_settings
+
+    flag = load_settings(login_url_flag=given, environ={})
+    env = load_settings(environ={"SF_LOGIN_URL": given})
+    assert flag.login_url.text == env.login_url.text == read
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "evil.example\\@login.salesforce.com",
+        "user:pw@login.salesforce.com",
+        "login.salesforce.com @evil.example",
+        "evil.example",
+    ],
+)
+def test_a_bare_host_still_passes_the_strict_checks(given: str) -> None:
+    from sfdoctor.check.config import load_settings
+    from sfdoctor.check.lint import login_url_problem
+
+    url = load_settings(login_url_flag=given, environ={}).login_url.text
+    assert url.startswith("https://") and login_url_problem(url) is not None
+
+
+def test_bare_host_on_the_command_line(run, monkeypatch) -> None:
+    import json
+    import os
+
+    for key in list(os.environ):
+        if key.startswith(("SF_", "SALESFORCE_")):
+            monkeypatch.delenv(key)
+    # nothing set: the configuration stops the run before anything is sent
+    r = run("check", "--login-url", " login.salesforce.com ", "--format", "json")
+    assert r.status == ExitStatus.USAGE
+    doc = json.loads(r.out)
+    assert doc["login_url"] == "https://login.salesforce.com"
+    assert "login_url_invalid" not in [f["cause"] for f in doc["findings"]]

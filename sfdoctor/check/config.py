@@ -172,11 +172,22 @@ def parse_env_file(path: str) -> dict[str, str]:
     return values
 
 
-def _login_url_from(name: str, raw: str) -> str:
-    # restforce's SALESFORCE_HOST is a host name, not a URL.
-    if name == "SALESFORCE_HOST" and "://" not in raw:
-        return f"https://{raw}"
-    return raw
+_HOST_START = re.compile(r"[A-Za-z0-9\[]")
+
+
+def login_url_text(raw: str) -> str:
+    """A login URL as given (a flag, ``SF_LOGIN_URL``, restforce's ``SALESFORCE_HOST``...),
+    read the same way wherever it comes from: surrounding whitespace trimmed, and a bare
+    host (``login.salesforce.com``, ``acme.my.salesforce.com``) made ``https://`` + host.
+
+    NOTE: nothing is judged here: the result goes through the strict checks of
+    :func:`sfdoctor.hosts.parse_url` like any URL (``https://`` is put in front first, so a
+    host that is not a plain host name, or carries ``user@``, is refused there).
+    """
+    text = raw.strip()
+    if text and "://" not in text and _HOST_START.match(text):
+        return f"https://{text}"
+    return text
 
 
 def load_settings(
@@ -201,13 +212,13 @@ def load_settings(
             if var is not None:
                 raw = mapping[var]
                 if name == "login_url":
-                    raw = _login_url_from(var, raw)
+                    raw = login_url_text(raw)
                 origin = f"{var} in {env_file}" if source == "env-file" else var
                 setting = Setting(Secret(raw) if secret else raw, source, origin)
                 break
         found[name] = setting
     if login_url_flag:
-        found["login_url"] = Setting(login_url_flag, "flag", "--login-url")
+        found["login_url"] = Setting(login_url_text(login_url_flag), "flag", "--login-url")
     elif sandbox:
         found["login_url"] = Setting(SANDBOX_URL, "flag", "--sandbox")
     elif found["login_url"].value is None:

@@ -26,3 +26,6 @@ class CheckOptions(NamedTuple):
     anonymize: bool = False
     flow: str = Flow.PASSWORD
     """``--flow``: a :class:`~sfdoctor.models.Flow` value."""
+    details: bool = False
+    """``--details``: the console shows every step, candidate status, reference and recipe
+    (report files always do)."""

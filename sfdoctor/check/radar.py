@@ -15,15 +15,20 @@ the login worked today:
   (``api_version_retired``, warning).
 
 Each note carries the way out: a concrete recipe for the JWT bearer flow, ending with the
-``sfdoctor check --flow jwt`` that proves it works before the integration switches.
+``sfdoctor check --flow jwt`` that proves it works before the integration switches. A note
+is about a flow that works today: its title says when the flow goes (the dates of
+:mod:`sfdoctor.diagnosis.retirements`), never that it is disabled, though its ``cause`` is the
+knowledge-base entry for the day it is (the JSON ``finding.cause`` contract: ids of CAUSES.md).
 Sources: research §6.6 and §8 (items 5 and 6).
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sfdoctor.diagnosis.findings import finding
+from sfdoctor.diagnosis.retirements import BY_ID, Retirement
 from sfdoctor.models import Check, Finding, Mark, Severity
 
 RETIRED_THROUGH = 30.0
@@ -65,6 +70,24 @@ def jwt_recipe(login_url: str) -> tuple[str, ...]:
         f"sfdoctor check --flow jwt{_where(login_url)} (the same SF_CLIENT_ID and "
         "SF_USERNAME; no password, token or consumer secret needed).",
     )
+
+
+PASSWORD_FLOW = BY_ID["oauth_username_password_flow"]
+SOAP_LOGIN = BY_ID["soap_login"]
+
+
+def countdown(retirement: Retirement, today: date) -> str:
+    """When ``retirement`` happens, counted from ``today``: ``2027-02-20 (82 days)``;
+    ``Summer '27, about 2027-06-12 (194 days)``; ``2027-02-20 (passed 3 days ago)``."""
+    when = (
+        f"{retirement.release}, about {retirement.date}"
+        if retirement.release
+        else (retirement.date)
+    )
+    days = retirement.days_left(today)
+    if days < 0:
+        return f"{when} (passed {-days} day{'' if days == -1 else 's'} ago)"
+    return f"{when} ({days} day{'' if days == 1 else 's'})"
 
 
 def _note(cause: str, title: str, evidence: list[str], remediation: tuple[str, ...]) -> Finding:
@@ -160,13 +183,19 @@ def scan(
     soap_version: str | None = None,
     offered: Any = None,
     judged: bool = False,
+    today: date | None = None,
 ) -> tuple[list[Check], list[Finding]]:
     """The radar's report lines and findings for one ``check`` run.
 
     ``api_version`` is ``--api-version`` (if given); ``soap_version`` the version SOAP
     ``login()`` was called at; ``offered`` the login host's ``/services/data/`` answer;
-    ``judged``: the session checks already found the version retired or not offered.
+    ``judged``: the session checks already found the version retired or not offered;
+    ``today``: the day the days left are counted from (default: today, UTC).
     """
+    if today is None:
+        from datetime import UTC, datetime
+
+        today = datetime.now(UTC).date()
     checks: list[Check] = []
     findings: list[Finding] = []
     flow = str(flow)
@@ -176,18 +205,19 @@ def scan(
                 "radar",
                 "username-password flow",
                 Mark.INFO,
-                "blocked by default in orgs created since Summer '23 and unsupported by "
-                "External Client Apps: plan the move to the JWT bearer flow",
+                f"stops working {countdown(PASSWORD_FLOW, today)}: move to the JWT bearer flow",
                 "password_flow_disabled",
             )
         )
         findings.append(
             _note(
                 "password_flow_disabled",
-                "Username-password flow in use: plan the move to the JWT bearer flow",
+                f"Username-password flow retires {PASSWORD_FLOW.date}: plan the move to the "
+                "JWT bearer flow",
                 [
                     "this configuration logs in with the OAuth 2.0 username-password flow "
-                    "(grant_type=password), which Salesforce is phasing out",
+                    "(grant_type=password), which works today; Salesforce retires it for "
+                    f"connected apps on {countdown(PASSWORD_FLOW, today)}",
                     "orgs created in Summer '23 or later block it by default ('Allow OAuth "
                     "Username-Password Flows' off); External Client Apps never support it, "
                     "and from Spring '26 new connected apps are restricted, so a new app "
@@ -208,8 +238,7 @@ def scan(
                 "radar",
                 "SOAP login()",
                 Mark.INFO,
-                "not offered from API 65.0, off by default in orgs created since Winter '26, "
-                "retired in Summer '27: plan the move to the JWT bearer flow",
+                f"retires in {countdown(SOAP_LOGIN, today)}: move to the JWT bearer flow",
                 "soap_login_disabled",
             )
         )
@@ -218,7 +247,7 @@ def scan(
             "simple-salesforce, Data Loader and older jsforce setups make with a password "
             "and security token",
             "login() is not offered from API 65.0, is disabled by default in orgs created "
-            "in Winter '26 or later, and is retired in Summer '27",
+            f"in Winter '26 or later, and is retired in {countdown(SOAP_LOGIN, today)}",
         ]
         if api_version and version != api_version:
             evidence.append(
@@ -227,7 +256,8 @@ def scan(
         findings.append(
             _note(
                 "soap_login_disabled",
-                "SOAP API login() in use: plan the move to the JWT bearer flow",
+                f"SOAP API login() retires in {SOAP_LOGIN.release} (about {SOAP_LOGIN.date}): "
+                "plan the move to the JWT bearer flow",
                 evidence,
                 (
                     *jwt_recipe(login_url),

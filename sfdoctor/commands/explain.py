@@ -31,6 +31,12 @@ def _read_input(text: str | None, stdin: TextIO) -> str:
             )
         text = "-"
     if text == "-":
+        if stdin.isatty():  # a person at the terminal: say how to end the paste
+            print(
+                "paste the error, then Ctrl-D on a line of its own (Ctrl-Z, Enter on Windows)",
+                file=sys.stderr,
+                flush=True,
+            )
         try:
             text = stdin.read()
         except UnicodeDecodeError:
@@ -78,9 +84,11 @@ def run(
             try:
                 entries = [kb.cause(cause)]
             except KeyError:
-                raise UsageError(
-                    f"no cause {cause!r}", hint="sfdoctor explain --list shows every cause id"
-                ) from None
+                from sfdoctor.commands.suggest import did_you_mean
+
+                known = list(kb.causes)
+                hint = did_you_mean(cause, known, "sfdoctor explain --list shows every cause id")
+                raise UsageError(f"no cause {cause!r}", hint=hint) from None
         else:
             entries = list(kb.causes.values())
         if fmt == "json":

@@ -1,15 +1,34 @@
-"""The console report of ``check``: a section per stage, findings, one summary line.
+"""The console report of ``check``: the answer, a section per stage, findings, the answer again.
 
-Server text enters rich only as plain ``Text`` (never markup). The same renderables will
-feed the text/HTML/SVG report files.
+Two sizes. By default (``details=False``) a report fits one 100 x 40 screen: each finding
+shows its title, its evidence line and its first step, the candidates by id, and the
+deprecation radar one line per item. ``details=True`` (``--details``, and every report file)
+adds every step, the Login History status that confirms each candidate, the references, and
+the radar's notes with their recipes. Either way the report ends with the closing block (the
+verdict, the cause, the one recommended action, where the details are), and a report that is
+printed whole (not streamed to a terminal) says the same in one line under its heading.
+
+Server text enters rich only as plain ``Text`` (never markup). The same renderables feed the
+text/HTML/SVG report files.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-from sfdoctor.models import Finding, Mark, Report, Verdict
-from sfdoctor.output.console import MARK, STYLE, Unwrapped, listing, para, to_string
+from sfdoctor.models import Finding, Mark, Report, Severity, Verdict
+from sfdoctor.output.console import (
+    MARK,
+    STYLE,
+    Unwrapped,
+    action_for,
+    answer_line,
+    closing_block,
+    listing,
+    para,
+    plural,
+    to_string,
+)
 
 _MARKS = {Mark.OK: "ok", Mark.WARN: "warn", Mark.FAIL: "fail", Mark.INFO: "info", Mark.SKIP: "info"}
 _STAGES = {
@@ -20,30 +39,57 @@ _STAGES = {
     "session": "Session",
     "radar": "Deprecation radar",
 }
+_VERDICT = {
+    Verdict.OK: ("ok", "green"),
+    Verdict.WARN: ("warn", "yellow"),
+    Verdict.FAIL: ("fail", "red"),
+}
+_AMBIGUOUS = "ambiguous_auth_failure"
 
 
-def _finding(f: Finding, n: int) -> list[Any]:
+def radar_notes(report: Report) -> frozenset[str]:
+    """The causes of the deprecation radar's notes: info findings about a flow that works
+    today, whose ``cause`` is the knowledge-base entry for the day it stops working."""
+    return frozenset(c.cause for c in report.checks if c.stage == "radar" and c.mark is Mark.INFO)
+
+
+def _is_note(f: Finding, notes: frozenset[str]) -> bool:
+    return f.severity is Severity.INFO and f.cause in notes
+
+
+def _candidates_heading(f: Finding) -> str:
+    # Candidates that include the finding's own cause are the answer, ranked; others are
+    # what the cause could also be.
+    if f.cause == _AMBIGUOUS or f.cause in (c[0] for c in f.candidates):
+        return "Candidates, most likely first:"
+    return "Could also be, most likely first:"
+
+
+def _others(f: Finding) -> int:
+    """The candidates besides the finding's own cause."""
+    return sum(1 for c in f.candidates if c[0] != f.cause)
+
+
+def _finding(f: Finding, n: int, *, details: bool, note: bool) -> list[Any]:
     from rich.table import Table
     from rich.text import Text
 
     kind = {"error": "fail", "warning": "warn", "info": "info"}[str(f.severity)]
+    # NOTE: a radar note is about a flow that works: its id (the entry for the day the flow
+    # is disabled) is named as the place to read more, never as a diagnosis.
+    about = (
+        f"deprecation radar note: the flow works today \u00b7 sfdoctor explain --cause {f.cause}"
+        if note
+        else f"{f.cause} \u00b7 {f.severity} \u00b7 {f.confidence} confidence"
+    )
     out: list[Any] = [
         Text.assemble((f"{MARK[kind]} ", STYLE[kind]), (f"{n}. {f.title}", "bold")),
-        para(
-            Text(f"{f.cause} \u00b7 {f.severity} \u00b7 {f.confidence} confidence", style="dim"), 3
-        ),
+        para(Text(about, style="dim"), 3),
     ]
-    for line in f.evidence:
+    for line in f.evidence if details else f.evidence[:1]:
         out.append(para(Text.assemble(("Evidence: ", "dim"), line), 3))
-    if f.candidates:
-        # Candidates that include the finding's own cause are the answer, ranked; others
-        # are what the cause could also be.
-        heading = (
-            "Candidates, most likely first:"
-            if f.cause == "ambiguous_auth_failure" or f.cause in (c[0] for c in f.candidates)
-            else "Could also be, most likely first:"
-        )
-        out.append(para(Text(heading, style="bold"), 3))
+    if f.candidates and details:
+        out.append(para(Text(_candidates_heading(f), style="bold"), 3))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
         grid.add_column()
@@ -55,17 +101,24 @@ def _finding(f: Finding, n: int) -> list[Any]:
                 ),
             )
         out.append(para(grid, 5))
-    out.append(para(Text("What to do:", style="bold"), 3))
-    out.append(
-        listing(
-            [
-                Text(step, style="yellow" if step.startswith("Not recommended:") else "")
-                for step in f.remediation
-            ],
-            5,
-        )
-    )
-    out.extend(Unwrapped(Text("     " + ref, style="blue")) for ref in f.references[:3])
+    elif f.candidates:
+        # One line each, the id first: a title cut short still leaves the id to look up.
+        out.append(para(Text(_candidates_heading(f), style="bold"), 3))
+        for cause, title, _ in f.candidates:
+            row = Text.assemble("\u2022 ", (cause, "dim"), "  ", title)
+            row.no_wrap, row.overflow = True, "ellipsis"
+            out.append(para(row, 5))
+    if details:
+        out.append(para(Text("What to do:", style="bold"), 3))
+        steps = [
+            Text(step, style="yellow" if step.startswith("Not recommended:") else "")
+            for step in f.remediation
+        ]
+        out.append(listing(steps, 5))
+        out.extend(Unwrapped(Text("     " + ref, style="blue")) for ref in f.references[:3])
+        return out
+    if f.remediation:
+        out.append(para(Text.assemble(("What to do: ", "bold"), f.remediation[0]), 3))
     return out
 
 
@@ -94,41 +147,126 @@ def heading(login_url: str, flow: str, *, banner: str = "") -> list[Any]:
     return out
 
 
+class Answer(NamedTuple):
+    """What a run comes to, as its header line and closing block say it."""
+
+    verdict: Verdict
+    headline: str
+    """The cause's title, or what the run found when it named none."""
+    cause: str
+    action: str
+    """The one recommended action, one line."""
+    where: str
+    """Where the details are."""
+
+
+def answer(report: Report, *, details: bool = False) -> Answer:
+    """The answer of ``report``: its first finding that is not a note (the summary card of
+    the HTML and SVG reports names the same, :func:`sfdoctor.output.summary.summarize`)."""
+    from sfdoctor.output.banner import Banner
+    from sfdoctor.output.check_json import document
+    from sfdoctor.output.summary import summarize
+
+    card = summarize(document(report), Banner("check", report.generated_at, report.version))
+    assert card is not None  # a check document always has a summary
+    notes = radar_notes(report)
+    shown = [f for f in report.findings if not _is_note(f, notes)]
+    top = next((f for f in shown if f.severity is not Severity.INFO), None)
+    where: list[str] = []
+    if top is None:
+        action = "nothing to fix" if report.verdict is Verdict.OK else ""
+        radar = [c for c in report.checks if c.stage == "radar" and c.mark is Mark.INFO]
+        if radar:
+            action += f"; but the {radar[0].name} {radar[0].summary}" if action else ""
+            where.append(
+                "the move, step by step: in the radar note above"
+                if details
+                else "the move, step by step: --details"
+            )
+        headline = (
+            card.headline
+            if report.verdict is Verdict.OK
+            else ("No cause named: see the checks marked above")
+        )
+        return Answer(report.verdict, headline, "", action, " \u00b7 ".join(where))
+    others = _others(top)
+    if others:
+        where.append(f"{plural(others, 'other candidate')} above")
+    rest = len(shown) - 1
+    if rest:
+        where.append(f"{plural(rest, 'other finding')} above")
+    where.append("every step above" if details else "every step: --details")
+    return Answer(
+        report.verdict, top.title, top.cause, action_for(top.cause, top.remediation),
+        " \u00b7 ".join(where),
+    )  # fmt: skip
+
+
+def _answer_line(report: Report, a: Answer) -> Any:
+    label = str(report.verdict).upper()
+    return answer_line(label, _VERDICT[a.verdict][1], short(a.headline), a.cause, a.action)
+
+
+def short(title: str) -> str:
+    """A title without its explanation: ``Security token required: the login came from an
+    untrusted network`` -> ``Security token required``."""
+    head = title.split(": ", 1)[0]
+    return head if len(head) >= 12 else title
+
+
 def renderables(
-    report: Report, *, banner: str = "", inputs: bool = False, with_heading: bool = True
+    report: Report,
+    *,
+    banner: str = "",
+    inputs: bool = False,
+    with_heading: bool = True,
+    details: bool = True,
 ) -> list[Any]:
     """The rich renderables of the whole report (shared with the file exports); with
     ``inputs``, the provenance of every input after the heading (the console shows it in
     the configuration section when a value is missing or wrong); ``with_heading=False``
-    when the heading is on screen already (a terminal, :func:`heading`)."""
+    when the heading is on screen already (a terminal, :func:`heading`), which also leaves
+    out the answer under it (it was not known yet); ``details=False``: the one-screen
+    console report (see the module doc)."""
     from rich.text import Text
 
-    out: list[Any] = heading(report.login_url, report.flow, banner=banner) if with_heading else []
+    a = answer(report, details=details)
+    out: list[Any] = []
+    if with_heading:
+        out += heading(report.login_url, report.flow, banner=banner)
+        out.append(_answer_line(report, a))
     if inputs and report.inputs:
         out.append(Text("Inputs", style="bold underline"))
         out.append(inputs_table(report))
         out.append(Text(""))
+    notes = radar_notes(report)
+    noted = {f.cause for f in report.findings if _is_note(f, notes)}
     stage = None
     for c in report.checks:
         if c.stage != stage:
             stage = c.stage
-            out.append(Text(_STAGES.get(stage, stage.title()), style="bold underline"))
+            title = Text(_STAGES.get(stage, stage.title()), style="bold underline")
+            if stage == "radar" and noted and not details:
+                title.append("  (--details: the way out, step by step)", style="dim")
+            out.append(title)
             if stage == "configuration" and not inputs and _config_problem(report):
                 # The remediation points at "the configuration section": where each
                 # value came from, masked.
                 out.append(inputs_table(report))
         kind = _MARKS[c.mark]
         mark = "-" if c.mark is Mark.SKIP else MARK[kind]
-        out.append(
-            para(Text.assemble((f"{mark} ", STYLE[kind]), (c.name, "bold"), "  ", c.summary), 2)
-        )
-    if report.findings:
+        line = Text.assemble((f"{mark} ", STYLE[kind]), (c.name, "bold"), "  ", c.summary)
+        if not details:  # one line a check: the findings below have the whole evidence
+            line.no_wrap, line.overflow = True, "ellipsis"
+        out.append(para(line, 2))
+    shown = [f for f in report.findings if details or not _is_note(f, notes)]
+    if shown:
         out.append(Text("Findings", style="bold underline"))
-        for n, f in enumerate(report.findings, 1):
-            out.extend(_finding(f, n))
-    verdict = report.verdict
-    style = {Verdict.OK: "green", Verdict.WARN: "yellow", Verdict.FAIL: "red"}[verdict]
-    out.append(Text.assemble((f"{str(verdict).upper()}: ", f"bold {style}"), report.summary()))
+        for n, f in enumerate(shown, 1):
+            out.extend(_finding(f, n, details=details, note=_is_note(f, notes)))
+    kind, style = _VERDICT[a.verdict]
+    last = Text.assemble((f"{str(report.verdict).upper()}: ", f"bold {style}"), report.summary())
+    out += closing_block(kind, a.headline, a.cause, a.action, a.where, last)
     return out
 
 
@@ -138,9 +276,22 @@ def _config_problem(report: Report) -> bool:
     )
 
 
-def render(report: Report, *, color: bool = False, banner: str = "", heading: bool = True) -> str:
-    """The console text (``heading=False``: without the lines :func:`heading` printed)."""
-    return to_string(renderables(report, banner=banner, with_heading=heading), color=color)
+def render(
+    report: Report,
+    *,
+    color: bool = False,
+    banner: str = "",
+    heading: bool = True,
+    details: bool = True,
+    width: int | None = None,
+) -> str:
+    """The console text (``heading=False``: without the lines :func:`heading` printed;
+    ``details=False``: the one-screen report)."""
+    return to_string(
+        renderables(report, banner=banner, with_heading=heading, details=details),
+        color=color,
+        width=width,
+    )
 
 
 class Waiting:

@@ -98,12 +98,96 @@ class Unwrapped:
 
 
 def default_width(color: bool) -> int:
-    """The terminal's width when writing to one, else a fixed 100 columns (files, pipes)."""
+    """The terminal's width when writing to one; else ``COLUMNS`` when it holds a number (a
+    pipe has no width of its own: ``COLUMNS=120 sfdoctor demo | less``), else 100."""
+    import os
+
     if not color:
-        return 100
+        raw = os.environ.get("COLUMNS", "").strip()
+        return max(40, min(int(raw), 500)) if raw.isdigit() else 100
     import shutil
 
     return max(60, min(shutil.get_terminal_size((100, 24)).columns, 140))
+
+
+# --- the answer: the header line and the closing block every report ends with ---------------
+
+ARROW = "\u2192"
+ACTION_LIMIT = 94
+"""Characters of a one-line action (the knowledge base's ``action`` keys are this short)."""
+
+
+def one_line(text: str, limit: int = ACTION_LIMIT) -> str:
+    """``text`` as one line: its first sentence or clause when that fits in ``limit``
+    characters, else its start, cut between words."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text.rstrip(".")
+    for sep, least in ((". ", 24), (": ", 24), ("; ", 24), (", ", 40)):
+        head = text.split(sep, 1)[0]
+        if len(head) > limit:  # without its asides: "(this user, these attempts)"
+            head = re.sub(r" \([^()]*\)", "", head)
+        if least <= len(head) <= limit:
+            return head.rstrip(".")
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
+
+
+def action_for(cause: str, steps: tuple[str, ...] | list[str]) -> str:
+    """The one recommended action for a finding of ``cause`` whose steps are ``steps``: the
+    knowledge base's one-line ``action`` when the first step is the entry's own; else the
+    first step in one line (what the run learned comes first, and the entry's action may not
+    fit it)."""
+    from sfdoctor.diagnosis.knowledge import load
+
+    try:
+        entry = load().cause(cause)
+    except KeyError:
+        entry = None
+    first = steps[0] if steps else ""
+    if entry is not None and entry.action and (not first or first == entry.remediation[0]):
+        return entry.action
+    return one_line(first) if first else ""
+
+
+def answer_line(label: str, style: str, headline: str, cause: str, action: str) -> Any:
+    """The verdict in one line, for the top of a report: ``FAIL  title (cause) → action``,
+    cut to the width with an ellipsis (the closing block has it whole)."""
+    from rich.text import Text
+
+    line = Text.assemble((label, f"bold {style}"), "  ", (headline, "bold"))
+    if cause:
+        line.append(f" ({cause})", style="dim")
+    if action:
+        line.append(f" {ARROW} {action}")
+    line.no_wrap = True
+    line.overflow = "ellipsis"
+    return line
+
+
+def closing_block(
+    kind: str, headline: str, cause: str, action: str, where: str, last: Any = None
+) -> list[Any]:
+    """The end of every report: the answer (``kind`` is ``ok``, ``warn``, ``fail`` or
+    ``info``), the one recommended action, where the details are, then ``last`` (the
+    verdict with its counts, when the report has one)."""
+    from rich.text import Text
+
+    head = Text.assemble((f"{MARK[kind]} ", STYLE[kind]), (headline, f"bold {STYLE[kind]}"))
+    if cause:
+        head.append(f" ({cause})", style="dim")
+    out: list[Any] = [Text(""), head]
+    if action:
+        out.append(para(Text.assemble((f"{ARROW} ", "bold"), action), 2))
+    if where:
+        out.append(para(Text(where, style="dim"), 2))
+    if last is not None:
+        out.append(last)
+    return out
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """``1 candidate``, ``5 candidates``."""
+    return f"{n} {word if n == 1 else (words or word + 's')}"
 
 
 def to_string(renderables: list[Any], *, color: bool, width: int | None = None) -> str:

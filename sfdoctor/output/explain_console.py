@@ -9,7 +9,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sfdoctor.diagnosis.knowledge import load
-from sfdoctor.output.console import MARK, STYLE, link, listing, para, to_string
+from sfdoctor.output.console import (
+    MARK,
+    STYLE,
+    action_for,
+    closing_block,
+    link,
+    listing,
+    para,
+    plural,
+    to_string,
+)
 
 if TYPE_CHECKING:
     from sfdoctor.models import Cause, Explanation, Match
@@ -81,7 +91,17 @@ def renderables(explanation: Explanation) -> list[Any]:
             )
             for line in m.evidence:
                 parts.append(Text.assemble(("    Evidence: ", "dim"), line))
-    return parts
+    where = ["every step, the reasons and the references above"]
+    if rest:
+        where.insert(0, f"{plural(len(rest), 'other possible cause')} above")
+    return parts + _closing(kb.cause(best.cause), " \u00b7 ".join(where))
+
+
+def _closing(entry: Cause, where: str) -> list[Any]:
+    kind = {"error": "fail", "warning": "warn"}.get(str(entry.severity), "info")
+    return closing_block(
+        kind, entry.title, entry.id, action_for(entry.id, entry.remediation), where
+    )
 
 
 def _dead_end(text: str) -> list[Any]:
@@ -114,6 +134,16 @@ def _dead_end(text: str) -> list[Any]:
     out.append(Text("Collect next:", style="bold"))
     out.append(listing([Text(step) for step in doc["next_steps"]], 2))
     out.append(Text("  If this is a Salesforce error, report the (redacted) text."))
+    where = "what to collect above \u00b7 every known cause: sfdoctor explain --list"
+    if doc["nearest"]:
+        where = "the closest known texts and " + where
+    out += closing_block(
+        "warn",
+        "No known Salesforce error in this text",
+        "",
+        "Read this attempt's Status in Setup > Login History, then: sfdoctor explain 'STATUS'",
+        where,
+    )
     return out
 
 
@@ -137,7 +167,10 @@ def render(explanation: Explanation, *, color: bool = False, width: int | None =
 
 def render_cause(entry: Cause, *, color: bool = False, width: int | None = None) -> str:
     """``explain --cause ID``: one knowledge-base entry."""
-    return to_string(_cause_block(entry, None), color=color, width=width)
+    out = _cause_block(entry, None) + _closing(
+        entry, "every step, the reasons and the references above"
+    )
+    return to_string(out, color=color, width=width)
 
 
 def render_list(entries: list[Cause], *, color: bool = False, width: int | None = None) -> str:
@@ -151,4 +184,11 @@ def render_list(entries: list[Cause], *, color: bool = False, width: int | None 
     table.add_column("title")
     for e in entries:
         table.add_row(Text(e.id), Text(e.category), Text(e.title))
-    return to_string([table], color=color, width=width)
+    closing = closing_block(
+        "info",
+        f"{plural(len(entries), 'cause')} in the knowledge base",
+        "",
+        "",
+        "one in full: sfdoctor explain --cause ID (--format json: all of them, whole)",
+    )
+    return to_string([table, *closing], color=color, width=width)

@@ -50,7 +50,7 @@ class ReportFormat(StrEnum):
         """The format ``path``'s extension selects; a :class:`UsageError` for any other."""
         ext = Path(path).suffix.lower().lstrip(".")
         try:
-            return cls(ext)
+            return cls(_ALIASES.get(ext, ext))
         except ValueError:
             known = ", ".join(f".{f.value}" for f in cls)
             what = f"'.{printable(ext)}' is not a report format" if ext else "no extension"
@@ -58,6 +58,10 @@ class ReportFormat(StrEnum):
                 f"--report {printable(path)}: {what}",
                 hint=f"the extension chooses the format: {known}",
             ) from None
+
+
+_ALIASES = {"htm": "html"}
+"""Other extensions people give a format: ``report.htm`` is HTML."""
 
 
 class ReportTarget(NamedTuple):

@@ -8,11 +8,22 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from itertools import zip_longest
-from typing import Any
+from typing import Any, NamedTuple
 
 from sfdoctor.loginhistory.summary import Count, Day, TriageSummary
 from sfdoctor.models import Finding
-from sfdoctor.output.console import MARK, STYLE, Unwrapped, listing, para, to_string
+from sfdoctor.output.console import (
+    MARK,
+    STYLE,
+    Unwrapped,
+    action_for,
+    answer_line,
+    closing_block,
+    listing,
+    para,
+    plural,
+    to_string,
+)
 from sfdoctor.status import ExitStatus
 
 BAR_WIDTH = 40
@@ -244,6 +255,8 @@ def renderables(s: TriageSummary) -> list[Any]:
     ]
     cols = ", ".join(f"{_ROLES[r]} '{name}'" for r, name in s.columns.items())
     out.append(para(Text(f"columns: {cols}", style="dim"), 2))  # Text: headers are input
+    a = answer(s)
+    out.append(answer_line(a.label, a.style, a.headline.split(": ", 1)[0], a.cause, a.action))
     out += _totals(s)
     if s.causes:
         out += _causes(s)
@@ -258,14 +271,55 @@ def renderables(s: TriageSummary) -> list[Any]:
     if s.notes:
         out.append(_heading("Notes"))
         out += [para(Text(f"\u00b7 {note}", style="dim"), 2) for note in s.notes]
-    status = s.exit_status()
-    word, style = {
-        ExitStatus.OK: ("OK", "green"),
-        ExitStatus.PROBLEM: ("FAIL", "red"),
-        ExitStatus.INCONCLUSIVE: ("UNKNOWN", "yellow"),
-    }[status]
-    out.append(Text.assemble((f"{word}: ", f"bold {style}"), s.summary()))
+    last = Text.assemble((f"{a.label}: ", f"bold {a.style}"), s.summary())
+    out += closing_block(a.kind, a.headline, a.cause, a.action, a.where, last)
     return out
+
+
+class Answer(NamedTuple):
+    """What an export comes to, as the header line and the closing block say it."""
+
+    label: str
+    """``OK``, ``FAIL`` or ``UNKNOWN``."""
+    style: str
+    kind: str
+    headline: str
+    cause: str
+    action: str
+    where: str
+
+
+def answer(s: TriageSummary) -> Answer:
+    """The answer: the first finding that is not a note, with its one recommended action
+    (the HTML summary card names the same, :func:`sfdoctor.output.summary.summarize`)."""
+    from sfdoctor.output.banner import Banner
+    from sfdoctor.output.summary import summarize
+    from sfdoctor.output.triage_json import document
+
+    label, style, kind = {
+        ExitStatus.OK: ("OK", "green", "ok"),
+        ExitStatus.PROBLEM: ("FAIL", "red", "fail"),
+        ExitStatus.INCONCLUSIVE: ("UNKNOWN", "yellow", "warn"),
+    }[s.exit_status()]
+    card = summarize(document(s), Banner("triage", s.generated_at, s.version))
+    headline = card.headline if card is not None else ""
+    top = next((f for f in s.findings if str(f.severity) != "info"), None)
+    if top is None:
+        if s.unknown_statuses:
+            action = f"explain one: sfdoctor explain '{s.unknown_statuses[0].value}'"
+            return Answer(label, style, kind, headline, "", action, "the statuses above")
+        return Answer(label, style, kind, headline, "", "", "")
+    failed = s.by_cause.get(top.cause)
+    where = [plural(failed, "failed login")] if failed else []
+    others = len(s.causes) - 1
+    if others > 0:
+        where.append(f"{plural(others, 'other cause')} above")
+    where.append(f"every step: sfdoctor explain --cause {top.cause}")
+    headline = top.title
+    # NOTE: the fix the causes table showed for this cause, so the two say the same.
+    row = next((c for c in s.causes if c.cause == top.cause and c.fix), None)
+    action = row.fix[:1].upper() + row.fix[1:] if row else action_for(top.cause, top.remediation)
+    return Answer(label, style, kind, headline, top.cause, action, " \u00b7 ".join(where))
 
 
 def render(s: TriageSummary, *, color: bool = False, width: int | None = None) -> str:

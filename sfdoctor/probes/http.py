@@ -209,6 +209,14 @@ class Transport:
         self.proxy_for = proxy_for
         self.verify = verify
         self._lock = threading.Lock()
+        self._sent = 0
+        """Requests sent so far: each trace line ends with its request's number (``[#3]``),
+        so an answer is paired with its request when requests run side by side."""
+
+    def _number(self) -> str:
+        with self._lock:
+            self._sent += 1
+            return f"[#{self._sent}]"
 
     def _trace(self, lines: list[str]) -> None:
         if self.trace is not None:
@@ -233,15 +241,16 @@ class Transport:
         for a network problem. Returns within ``timeout`` (+ :data:`GRACE`) seconds."""
         from sfdoctor.hosts import credential_url_problem, is_loopback, parse_url, shown_url
 
+        number = self._number()
         problem = credential_url_problem(url)
         if problem is not None:
             message = self.redactor(problem)
-            self._trace([f"> {method} refused, nothing sent: {message}"])
+            self._trace([f"> {method} refused, nothing sent: {message}  {number}"])
             return TransportError(shown_url(url)[1:-1], "refused_url", message, 0)
         target = parse_url(url)
         url = target.url  # NOTE: only the rebuilt URL goes to requests, never the raw text
         proxy = None if is_loopback(target.host) else self.proxy_for(url)
-        sent = [f"> {method} {url}" + (" (through a proxy)" if proxy else "")]
+        sent = [f"> {method} {url}" + (" (through a proxy)" if proxy else "") + f"  {number}"]
         if isinstance(data, Mapping):
             from urllib.parse import urlencode
 
@@ -283,11 +292,13 @@ class Transport:
                 _ms(start),
             )
         if isinstance(result, TransportError):
-            self._trace([f"< {result.kind} error after {result.elapsed_ms} ms: {result.message}"])
+            self._trace(
+                [f"< {result.kind} error after {result.elapsed_ms} ms: {result.message}  {number}"]
+            )
         else:
             self._trace(
                 [
-                    f"< {result.status} {result.content_type} ({result.elapsed_ms} ms)",
+                    f"< {result.status} {result.content_type} ({result.elapsed_ms} ms)  {number}",
                     f"<   {result.body}",
                 ]
             )

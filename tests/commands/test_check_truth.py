@@ -398,7 +398,7 @@ def test_token_is_not_asked_when_the_password_comes_from_the_environment(env) ->
 
 def test_missing_connected_app_points_at_soap_and_jwt(run, env, httpserver) -> None:
     env(SF_SECURITY_TOKEN=None, SF_CLIENT_ID=None, SF_CLIENT_SECRET=None)
-    r = run("check")
+    r = run("check", "--details")  # the other ways in: every step
     assert r.status == ExitStatus.USAGE
     assert "--flow soap" in r.out and "--flow jwt" in r.out and "Summer '27" in r.out
     # the section the remediation points at is on screen: where each value came from

@@ -159,3 +159,77 @@ def test_all_without_the_jwt_extra_skips_the_jwt_scenarios(run, monkeypatch) -> 
     assert jwt_rows and all(rows[n]["verdict"] == "skip" for n in jwt_rows)
     r = run("demo", "jwt-healthy")
     assert r.status == ExitStatus.USAGE and "pip install 'sfdoctor[jwt]'" in r.err
+
+
+# --- the same options, the same way (issue 13) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("stale_token", "stale-token"), ("Stale-Token", "stale-token"), ("helthy", "healthy")],
+)
+def test_a_mistyped_scenario_gets_a_suggestion(run, typed: str, meant: str) -> None:
+    r = run("demo", typed)
+    assert r.status == ExitStatus.USAGE
+    assert f"did you mean {meant}" in r.err and "--list" in r.err
+
+
+def test_nothing_close_gets_the_list(run) -> None:
+    r = run("demo", "zzzz")
+    assert r.status == ExitStatus.USAGE and "did you mean" not in r.err and "--list" in r.err
+
+
+def test_list_as_json(run) -> None:
+    r = run("demo", "--list", "--format", "json")
+    assert r.status == ExitStatus.OK
+    doc = json.loads(r.out)
+    assert doc["schema"] == "sfdoctor.scenarios/1" and doc["default"] == "trusted-no-token"
+    assert [s["name"] for s in doc["scenarios"]] == NAMES
+    first = doc["scenarios"][0]
+    assert set(first) == {"name", "flow", "description", "expected_cause", "expected_attempts"}
+
+
+@pytest.mark.parametrize("argv", [["stale-token"], ["--scenario", "stale-token"]])
+def test_scenario_positional_or_option(run, argv: list[str]) -> None:
+    r = run("demo", *argv, "--format", "json")
+    assert r.status == ExitStatus.PROBLEM
+    assert json.loads(r.out)["findings"][0]["cause"] == "security_token_invalid"
+
+
+def test_two_different_scenarios_are_refused(run) -> None:
+    r = run("demo", "healthy", "--scenario", "stale-token")
+    assert r.status == ExitStatus.USAGE and "give one" in r.err
+
+
+@pytest.mark.parametrize(
+    "argv", [["simulate", "stale-token"], ["simulate", "--scenario", "stale-token"]]
+)
+def test_simulate_takes_the_scenario_the_same_way(argv: list[str]) -> None:
+    from sfdoctor.cli import _scenario, build_parser
+
+    args = build_parser("simulate").parse_args(argv)
+    assert _scenario(args) == "stale-token"
+    assert _scenario(build_parser("simulate").parse_args(["simulate"])) is None  # healthy
+
+
+def test_simulate_suggests_too() -> None:
+    from sfdoctor.commands.demo import simulate
+    from sfdoctor.status import UsageError
+
+    with pytest.raises(UsageError) as caught:
+        simulate("stale_token", 0)
+    assert "did you mean stale-token" in caught.value.hint
+
+
+def test_check_options_work_on_demo(run) -> None:
+    r = run("demo", "healthy", "--max-attempts", "1", "--timeout", "5", "--format", "json")
+    doc = json.loads(r.out)
+    assert doc["attempt_budget"] == 1 and doc["attempts_used"] == 1
+    r = run("demo", "healthy", "--api-version", "64", "--query", "SELECT Id FROM User LIMIT 1")
+    assert r.status == ExitStatus.OK and "v64.0" in r.out
+    assert run("demo", "healthy", "--max-attempts", "0").status == ExitStatus.USAGE
+
+
+def test_all_ends_with_its_verdict(run) -> None:
+    r = run("demo", "--all")
+    assert "Every scenario diagnosed as intended" in r.out.rstrip().splitlines()[-2]

@@ -166,3 +166,45 @@ def test_public_api_matches_the_command() -> None:
     result = sfdoctor.explain('{"error":"invalid_grant","error_description":"ip restricted"}')
     assert result.cause == "ip_restricted"
     assert result.to_dict()["matches"][0]["cause"] == "ip_restricted"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("security_token", "security_token_required"),
+        ("security-token-required", "security_token_required"),
+        ("ip_restrict", "ip_restricted"),
+        ("user_lockedout", "user_locked_out"),
+    ],
+)
+def test_a_mistyped_cause_gets_a_suggestion(run, typed: str, meant: str) -> None:
+    r = run("explain", "--cause", typed)
+    assert r.status == ExitStatus.USAGE
+    assert "did you mean" in r.err and meant in r.err
+
+
+class _Terminal:
+    """Standard input that is a terminal, holding what the user pastes."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def isatty(self) -> bool:
+        return True
+
+    def read(self) -> str:
+        return self.text
+
+
+def test_dash_on_a_terminal_says_how_to_end_the_paste(run, monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", _Terminal("invalid_grant: ip restricted"))
+    r = run("explain", "-")
+    assert r.status == ExitStatus.OK and "ip_restricted" in r.out
+    assert "paste the error, then Ctrl-D" in r.err
+
+
+def test_dash_from_a_pipe_says_nothing(run) -> None:
+    r = run("explain", "-", stdin="invalid_grant: ip restricted")
+    assert r.status == ExitStatus.OK and r.err == ""

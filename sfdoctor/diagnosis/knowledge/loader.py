@@ -35,6 +35,7 @@ CATEGORIES = frozenset(
 _CAUSE_KEYS = frozenset(
     {
         "title",
+        "action",
         "category",
         "severity",
         "meaning",
@@ -207,6 +208,7 @@ def _cause(cause_id: str, raw: dict[str, Any]) -> Cause:
         references=tuple(references),
         candidates=candidates,
         aliases=tuple(raw.get("aliases", [])),
+        action=" ".join(str(raw.get("action", "")).split()),
     )
 
 
