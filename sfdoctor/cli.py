@@ -36,7 +36,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """
     import argparse
 
-    from sfdoctor.commands.arguments import ADDERS, SUMMARIES
+    from sfdoctor.commands.arguments import ADDERS, SUMMARIES, HelpFormatter
 
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: a subcommand's default must not overwrite a --debug given before it.
@@ -52,7 +52,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         description="Diagnose Salesforce API authentication: security tokens, trusted "
         "networks, OAuth flows.",
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -71,6 +71,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from sfdoctor.status import UsageError
+
+    _refuse_directories(getattr(args, "report", None))
 
     if args.command == "explain":
         from sfdoctor.commands import explain
@@ -95,37 +97,62 @@ def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         return _run_demo(args)
     if args.command == "triage":
         return _run_triage(args, stdin, stdout)
+    if args.command == "audit":
+        return _run_audit(args, stdin, stdout)
     # No command: show what there is (on stderr: stdout may be a pipe expecting a report).
     build_parser().print_help(sys.stderr)
     raise UsageError("no command given", hint="start with: sfdoctor demo")
 
 
+def _scenario(args: argparse.Namespace) -> str | None:
+    """SCENARIO, given as ``demo NAME`` or ``demo --scenario NAME`` (not both, unless equal)."""
+    from sfdoctor.status import UsageError
+
+    given: str | None = args.scenario
+    option: str | None = args.scenario_option
+    if given and option and given != option:
+        raise UsageError(f"two scenarios given ({given!r} and --scenario {option!r}): give one")
+    return given or option
+
+
+def _refuse_directories(reports: list[str] | None) -> None:
+    """``--report somedir/`` names a directory: say so (before its missing extension is
+    complained about); every other check of the path is :func:`sfdoctor.output.paths.prepare`'s."""
+    import os
+
+    from sfdoctor.status import UsageError
+
+    for raw in reports or ():
+        if raw.strip() and (raw.endswith(("/", os.sep)) or os.path.isdir(os.path.expanduser(raw))):
+            from sfdoctor.output.console import printable
+
+            example = os.path.join(raw, "report.html")
+            raise UsageError(
+                f"--report {printable(raw)}: is a directory",
+                hint=f"name a file in it, such as {printable(example)}",
+            )
+
+
 def _run_demo(args: argparse.Namespace) -> int:
-    from sfdoctor.check.options import CheckOptions
     from sfdoctor.commands import demo
     from sfdoctor.status import UsageError
 
+    name = _scenario(args)
     if args.command == "simulate":
         if args.list:
             return demo.list_by_flow(sys.stdout)
-        return demo.simulate(args.scenario, args.port)
+        return demo.simulate(name, args.port)
     if args.list or args.all:
-        if args.scenario:
+        if name:
             raise UsageError("give either SCENARIO or --list/--all, not both")
         if args.list:
-            return demo.list_scenarios(sys.stdout)
-    opts = CheckOptions(
-        fmt=args.format,
-        strict=args.strict,
-        verbose=args.verbose,
-        reports=tuple(args.report or ()),
-        anonymize=args.anonymize,
-    )
+            return demo.list_scenarios(sys.stdout, fmt=args.format)
+    opts = _run_options(args)
     if args.all:
         if opts.reports:
             raise UsageError("--report works with one scenario, not with --all")
         return demo.demo_all(opts)
-    return demo.demo(args.scenario, opts)
+    return demo.demo(name, opts)
 
 
 def _run_triage(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
@@ -145,7 +172,26 @@ def _run_triage(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     )
 
 
-def _check_options(args: argparse.Namespace) -> CheckOptions:
+def _run_audit(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from sfdoctor.commands import audit
+    from sfdoctor.status import UsageError
+
+    if args.top is not None and args.top < 1:
+        raise UsageError(f"--top {args.top}: give a number of rows, 1 or more")
+    return audit.run(
+        args.files,
+        fmt=args.format,
+        as_of=audit.parse_as_of(args.as_of),
+        top=args.top,
+        stdin=stdin,
+        stdout=stdout,
+        reports=tuple(args.report or ()),
+        anonymize=args.anonymize,
+    )
+
+
+def _run_options(args: argparse.Namespace) -> CheckOptions:
+    """The options ``check`` and ``demo`` share (demo's org and flow are the scenario's)."""
     from sfdoctor.check.options import CheckOptions
     from sfdoctor.status import UsageError
 
@@ -155,9 +201,6 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
     if version and "." not in version:
         version += ".0"
     return CheckOptions(
-        login_url=args.login_url,
-        sandbox=args.sandbox,
-        env_file=args.env_file,
         timeout=args.timeout,
         max_attempts=args.max_attempts,
         api_version=version,
@@ -167,7 +210,13 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
         verbose=args.verbose,
         reports=tuple(args.report or ()),
         anonymize=args.anonymize,
-        flow=args.flow,
+        details=args.details,
+    )
+
+
+def _check_options(args: argparse.Namespace) -> CheckOptions:
+    return _run_options(args)._replace(
+        login_url=args.login_url, sandbox=args.sandbox, env_file=args.env_file, flow=args.flow
     )
 
 

@@ -9,6 +9,25 @@ from __future__ import annotations
 
 import argparse
 
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Prose wrapped to the terminal's width (``COLUMNS`` too, when output is piped);
+    indented lines (the examples) kept as they are."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap
+
+        lines = []
+        for line in text.splitlines():
+            if not line.strip() or line[0].isspace():
+                lines.append(indent + line)
+            else:
+                lines.append(
+                    textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent)
+                )
+        return "\n".join(lines)
+
+
 # Each command's one-line help, in the order `sfdoctor --help` lists them.
 SUMMARIES = {
     "explain": "classify a pasted Salesforce error (offline)",
@@ -16,6 +35,7 @@ SUMMARIES = {
     "demo": "run check against a built-in simulated org",
     "simulate": "serve a simulated org until Ctrl-C",
     "triage": "summarise a Login History or Event Log File CSV export (offline)",
+    "audit": "list the integrations the 2027 retirements break (offline)",
 }
 
 
@@ -35,7 +55,7 @@ def add_explain(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         "  pbpaste | sfdoctor explain - --format json\n"
         "  sfdoctor explain --cause security_token_required\n"
         "  sfdoctor explain --list",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     explain.add_argument(
         "text", nargs="?", metavar="TEXT", help="the error text, or - to read standard input"
@@ -74,7 +94,7 @@ def add_check(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) 
         "  SF_JWT_KEY_FILE=server.key sfdoctor check --flow jwt\n"
         "  sfdoctor check --flow client-credentials --login-url https://acme.my.salesforce.com\n"
         "  sfdoctor check --report report.html --report junit.xml --anonymize",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     check.add_argument(
         "--flow",
@@ -93,14 +113,21 @@ def add_check(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) 
     )
     where.add_argument("--sandbox", action="store_true", help="use https://test.salesforce.com")
     check.add_argument("--env-file", metavar="PATH", help="read the SF_* variables from a file")
-    check.add_argument(
+    _add_session_options(check)
+    _add_run_output_options(check)
+
+
+def _add_session_options(parser: argparse.ArgumentParser) -> None:
+    """What ``check`` and ``demo`` share about the run itself: --timeout, --max-attempts,
+    --api-version, --query."""
+    parser.add_argument(
         "--timeout",
         type=float,
         default=10.0,
         metavar="S",
         help="seconds to wait for each request (default: 10)",
     )
-    check.add_argument(
+    parser.add_argument(
         "--max-attempts",
         type=int,
         default=2,
@@ -108,16 +135,15 @@ def add_check(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) 
         help="most login requests to send (default: 2); each failed one counts "
         "toward the user's lockout",
     )
-    check.add_argument(
+    parser.add_argument(
         "--api-version",
         metavar="NN.0",
         help="REST API version to verify with (default: the newest offered); SOAP login() "
         "is called at it when it is 64.0 or older, else at 64.0",
     )
-    check.add_argument(
+    parser.add_argument(
         "--query", metavar="SOQL", help="SOQL query to run (default: one row from Organization)"
     )
-    _add_run_output_options(check)
 
 
 def add_demo(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -128,22 +154,35 @@ def add_demo(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         description="Start a simulated Salesforce org on this machine, run the real `check` "
         "against it with the scenario's fake credentials, and print the report. Nothing "
         "leaves the machine.",
-        epilog="examples:\n  sfdoctor demo\n  sfdoctor demo stale-token\n"
+        epilog="examples:\n  sfdoctor demo\n  sfdoctor demo stale-token --details\n"
         "  sfdoctor demo --list\n  sfdoctor demo --all",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
-    demo.add_argument(
-        "scenario",
-        nargs="?",
-        metavar="SCENARIO",
-        help="what to simulate (default: trusted-no-token; see --list)",
-    )
+    _add_scenario(demo, "trusted-no-token")
     which = demo.add_mutually_exclusive_group()
     which.add_argument("--list", action="store_true", help="list the scenarios")
     which.add_argument(
         "--all", action="store_true", help="run every scenario and print a table of the diagnoses"
     )
+    _add_session_options(demo)
     _add_run_output_options(demo)
+
+
+def _add_scenario(parser: argparse.ArgumentParser, default: str) -> None:
+    """SCENARIO, the same way for ``demo`` and ``simulate``: a positional argument, or
+    ``--scenario NAME`` (an alias kept for scripts)."""
+    parser.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help=f"what to simulate (default: {default}; see --list)",
+    )
+    parser.add_argument(
+        "--scenario",
+        dest="scenario_option",
+        metavar="SCENARIO",
+        help="the same as SCENARIO",
+    )
 
 
 def add_simulate(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -153,12 +192,11 @@ def add_simulate(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
         help=SUMMARIES["simulate"],
         description="Serve a simulated Salesforce org on 127.0.0.1 in the foreground and print "
         "its login URL and (fake) credentials, so any client can be pointed at it.",
+        epilog="examples:\n  sfdoctor simulate\n  sfdoctor simulate stale-token --port 8443\n"
+        "  sfdoctor simulate --list",
+        formatter_class=HelpFormatter,
     )
-    simulate.add_argument(
-        "--scenario",
-        default="healthy",
-        help="what to simulate (default: healthy; see --list)",
-    )
+    _add_scenario(simulate, "healthy")
     simulate.add_argument(
         "--port", type=int, default=0, help="TCP port on 127.0.0.1 (default: any free port)"
     )
@@ -183,7 +221,7 @@ def add_triage(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
         "  zcat LoginHistory.csv.gz | sfdoctor triage - --top 10\n\n"
         "exit codes: 0 no failed login, 1 failures with a known cause, 2 nothing usable "
         "in the file, 3 only statuses sfdoctor does not know",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     triage.add_argument(
         "file", metavar="FILE", help="the export (.csv or .csv.gz), or - to read standard input"
@@ -203,8 +241,58 @@ def add_triage(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     _add_report_options(triage)
 
 
+def add_audit(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from sfdoctor.models import OutputFormat
+
+    audit = sub.add_parser(
+        "audit",
+        parents=[common],
+        help=SUMMARIES["audit"],
+        description="Find every integration that uses what Salesforce is retiring: the OAuth "
+        "username-password flow (2027-02-20), SOAP API login() and API versions 31.0-40.0 "
+        "(Summer '27), API 30.0 and older (retired). Reads any mix of Setup > Login History "
+        "downloads, LoginHistory query exports and Event Log Files of type Login and "
+        "ApiTotalUsage (.csv or .csv.gz); says what to do for each integration. Nothing is "
+        "sent anywhere.",
+        epilog="examples:\n"
+        "  sfdoctor audit LoginHistory.csv\n"
+        "  sfdoctor audit Login-*.csv.gz ApiTotalUsage-*.csv.gz --report audit.html\n"
+        "  sfdoctor audit LoginHistory.csv --as-of 2027-01-15 --format json\n"
+        "  zcat LoginHistory.csv.gz | sfdoctor audit -\n"
+        "  sfdoctor demo audit\n\n"
+        "exit codes: 0 nothing affected, 1 some integration is affected, 2 nothing usable "
+        "in the input",
+        formatter_class=HelpFormatter,
+    )
+    audit.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="exports (.csv or .csv.gz), in any mix; - reads standard input",
+    )
+    audit.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="count the days left from DATE (YYYY-MM-DD; default: today)",
+    )
+    audit.add_argument(
+        "--format",
+        choices=[f.value for f in OutputFormat],
+        default="console",
+        help="output format (default: console)",
+    )
+    audit.add_argument(
+        "--top",
+        type=int,
+        metavar="N",
+        help="integrations in each console table (default: 10)",
+    )
+    _add_report_options(audit)
+
+
 def _add_run_output_options(parser: argparse.ArgumentParser) -> None:
-    """What ``check`` and ``demo`` print and write: --format, --strict, -v, --report."""
+    """What ``check`` and ``demo`` print and write: --format, --details, --strict, -v,
+    --report."""
     from sfdoctor.models import OutputFormat
 
     parser.add_argument(
@@ -212,6 +300,12 @@ def _add_run_output_options(parser: argparse.ArgumentParser) -> None:
         choices=[f.value for f in OutputFormat],
         default="console",
         help="output format (default: console)",
+    )
+    parser.add_argument(
+        "--details",
+        action="store_true",
+        help="show every step, the Login History status of each candidate, the references "
+        "and the deprecation radar's recipes (report files always have them)",
     )
     parser.add_argument("--strict", action="store_true", help="warnings fail the run (exit 1)")
     parser.add_argument(
@@ -248,4 +342,5 @@ ADDERS = {
     "demo": add_demo,
     "simulate": add_simulate,
     "triage": add_triage,
+    "audit": add_audit,
 }

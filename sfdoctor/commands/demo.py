@@ -15,6 +15,7 @@ from sfdoctor.check.config import load_settings
 from sfdoctor.check.options import CheckOptions
 from sfdoctor.commands.check import execute
 from sfdoctor.commands.check import run as run_check
+from sfdoctor.commands.suggest import did_you_mean
 from sfdoctor.models import Finding, Severity
 from sfdoctor.status import ExitStatus, UsageError
 
@@ -29,14 +30,35 @@ def _scenario(name: str) -> Scenario:
         return SCENARIOS[name]
     except KeyError:
         raise UsageError(
-            f"no scenario {name!r}", hint="sfdoctor demo --list shows the scenarios"
+            f"no scenario {name!r}",
+            hint=did_you_mean(name, [*SCENARIOS, "audit"], "sfdoctor demo --list shows them"),
         ) from None
 
 
-def list_scenarios(stdout: TextIO) -> int:
-    """``demo --list``: one scenario a line, with what it sets up."""
+def list_scenarios(stdout: TextIO, *, fmt: str = "console") -> int:
+    """``demo --list``: one scenario a line, with what it sets up (``fmt="json"``: a
+    ``sfdoctor.scenarios/1`` document)."""
     from sfdoctor.simulator import DEFAULT, SCENARIOS
 
+    if fmt == "json":
+        import json
+
+        doc = {
+            "schema": "sfdoctor.scenarios/1",
+            "default": DEFAULT,
+            "scenarios": [
+                {
+                    "name": name,
+                    "flow": str(sc.flow),
+                    "description": sc.description,
+                    "expected_cause": sc.expected_cause,
+                    "expected_attempts": sc.expected_attempts,
+                }
+                for name, sc in SCENARIOS.items()
+            ],
+        }
+        stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        return ExitStatus.OK
     width = max(len(n) for n in SCENARIOS)
     for name, sc in SCENARIOS.items():
         mark = " (default)" if name == DEFAULT else ""
@@ -92,6 +114,10 @@ def demo(
 
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
+    if name == "audit":  # not a simulated org: a month of fictional exports, audited
+        from sfdoctor.commands.demo_audit import demo_audit
+
+        return demo_audit(opts, stdout=stdout, stderr=stderr, color=color)
     name = name or DEFAULT
     sc = _scenario(name)
     opts = opts._replace(flow=sc.flow)
@@ -151,10 +177,36 @@ def demo_all(opts: CheckOptions, *, stdout: TextIO | None = None, color: bool | 
         }
         stdout.write(json.dumps(doc, indent=2) + "\n")
     else:
-        stdout.write(_table(rows, color=stdout.isatty() if color is None else color))
+        color = stdout.isatty() if color is None else color
+        stdout.write(_table(rows, color=color))
         if any(r[1] == "skip" for r in rows):
             stdout.write("skipped: the JWT scenarios need pip install 'sfdoctor[jwt]'\n")
+        stdout.write(_closing(rows, color=color))
     return ExitStatus.OK if all(r[-1] for r in rows) else ExitStatus.PROBLEM
+
+
+def _closing(rows: list[tuple[str, str, str, int, bool]], *, color: bool) -> str:
+    """The verdict of ``demo --all``, last: how many scenarios came out as intended."""
+    from sfdoctor.output.console import closing_block, to_string
+
+    missed = [r[0] for r in rows if not r[-1]]
+    if not missed:
+        block = closing_block(
+            "ok",
+            f"Every scenario diagnosed as intended ({len(rows)} of {len(rows)})",
+            "",
+            "",
+            "one of them in full: sfdoctor demo SCENARIO (--details for every step)",
+        )
+    else:
+        block = closing_block(
+            "fail",
+            f"{len(missed)} of {len(rows)} scenarios not diagnosed as intended",
+            "",
+            f"run one to see why: sfdoctor demo {missed[0]} --details",
+            "the rows marked \u2717 above",
+        )
+    return to_string(block, color=color)
 
 
 def _table(rows: list[tuple[str, str, str, int, bool]], *, color: bool) -> str:

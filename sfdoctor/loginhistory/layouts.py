@@ -5,7 +5,10 @@ Three kinds of file carry the same information under different headers:
 - the Setup > Login History download (``Username, Login Time, Source IP, Status, ...``);
 - a ``LoginHistory`` query export (``UserId, LoginTime, SourceIp, Status, ...``, from Data
   Loader, Workbench or ``sf data query``);
-- an Event Log File ``Login`` CSV (``USER_NAME, TIMESTAMP_DERIVED, SOURCE_IP, LOGIN_STATUS``).
+- an Event Log File ``Login`` CSV (``USER_NAME, TIMESTAMP_DERIVED, SOURCE_IP, LOGIN_STATUS``);
+
+and ``audit`` reads a fourth, the Event Log File ``ApiTotalUsage`` CSV (its columns:
+:mod:`sfdoctor.loginhistory.audit.columns`).
 
 Columns are found by name, whatever the case, spacing, underscores or order (header spelling
 of the Setup download is not documented). Pure: a list of header cells in, a :class:`Layout`
@@ -29,6 +32,9 @@ class Kind(StrEnum):
     """A ``LoginHistory`` SOQL export (API field names: ``LoginTime``)."""
     ELF = "elf_login"
     """An Event Log File ``Login`` CSV (``LOGIN_STATUS`` codes)."""
+    ELF_API = "elf_api_total_usage"
+    """An Event Log File ``ApiTotalUsage`` CSV (``API_FAMILY``, ``API_RESOURCE``); read by
+    ``audit`` only: it has no login status for ``triage``."""
 
     @property
     def label(self) -> str:
@@ -40,6 +46,7 @@ _KIND_LABELS = {
     Kind.SETUP: "Setup > Login History download",
     Kind.QUERY: "LoginHistory query export",
     Kind.ELF: "Event Log File (Login)",
+    Kind.ELF_API: "Event Log File (ApiTotalUsage)",
 }
 
 # Roles and the normalised header names that fill them, best first.
