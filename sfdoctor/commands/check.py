@@ -105,7 +105,8 @@ def execute(
 
     flow = Flow(opts.flow)
     kb = load()
-    generated = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = datetime.now(UTC)
+    generated = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     login_url = _login_url(settings)
     linted = lint(settings, flow, api_version=opts.api_version)
     checks: list[Check] = [
@@ -194,6 +195,7 @@ def execute(
         soap_version=seen.soap_version,
         offered=seen.offered,
         judged=seen.version_judged,
+        today=now.date(),
     )
     checks.extend(radar_checks)
     findings.extend(radar_findings)
@@ -278,7 +280,9 @@ def run(
         from sfdoctor.output.check_console import render as render_console
 
         color = stdout.isatty() if color is None else color
-        text = render_console(report, color=color, banner=banner, heading=not terminal)
+        text = render_console(
+            report, color=color, banner=banner, heading=not terminal, details=opts.details
+        )
         stdout.write(redactor(text))
     if targets:
         output.write(targets, report_source(report, opts), redactor)
