@@ -61,11 +61,16 @@ def jwt_recipe(login_url: str) -> tuple[str, ...]:
         "(keep integration.key secret: mode 0600, never in version control).",
         "Upload the certificate to the connected app: App Manager > (app) > Edit > API "
         "(Enable OAuth Settings) > select 'Use digital signatures' > choose integration.crt > "
-        "Save (changes can take up to 10 minutes to apply).",
+        "Save (changes can take up to 10 minutes to apply). For an External Client App "
+        "(new apps are, since Spring '26; they never support the username-password flow): "
+        "Setup > External Client Apps Manager > (app) > Edit Settings > OAuth Settings > "
+        "Enable JWT Bearer Flow > upload integration.crt > Save.",
         "Pre-authorize the integration user: App Manager > (app) > Manage > Edit Policies > "
         "Permitted Users = 'Admin approved users are pre-authorized' > Save; then Manage "
         "Profiles (or Manage Permission Sets) on the same page: add the user's profile or a "
-        "permission set assigned to the user.",
+        "permission set assigned to the user. For an External Client App: External Client "
+        "Apps Manager > (app) > Edit Policies > Permitted Users = 'Admin approved users are "
+        "pre-authorized', then add the profiles or permission sets there.",
         "Verify before switching the integration over: SF_JWT_KEY_FILE=integration.key "
         f"sfdoctor check --flow jwt{_where(login_url)} (the same SF_CLIENT_ID and "
         "SF_USERNAME; no password, token or consumer secret needed).",

@@ -24,7 +24,7 @@ from sfdoctor.loginhistory.audit.summary import AuditSummary
 from sfdoctor.loginhistory.audit.tally import AuditTally
 from sfdoctor.loginhistory.decoding import decoding_fallbacks
 from sfdoctor.loginhistory.errors import InputError
-from sfdoctor.loginhistory.source import open_source
+from sfdoctor.loginhistory.source import Source, open_source
 from sfdoctor.redaction import redact
 from sfdoctor.status import UsageError
 
@@ -73,6 +73,11 @@ def _read(path: str, tally: AuditTally, stdin: TextIO | None, progress: TextIO |
             bar.close()
         if path != "-":
             source.text.close()
+    return encoding_note(source)
+
+
+def encoding_note(source: Source) -> str:
+    """The note on how ``source`` was decoded, when that is worth saying ("" otherwise)."""
     if source.encoding in ("utf-16-le", "utf-16-be"):
         return f"{source.name}: read as UTF-16 without a byte-order mark"
     bad = decoding_fallbacks()
@@ -113,6 +118,28 @@ def audit_files(
             continue
         if note:
             notes.append(note)
+    return finish(
+        tally,
+        as_of=as_of,
+        top=top,
+        problems=problems,
+        errors=errors,
+        notes=notes,
+        many=len(paths) > 1,
+    )
+
+
+def finish(
+    tally: AuditTally,
+    *,
+    as_of: date,
+    top: int,
+    problems: list[tuple[str, str]],
+    errors: list[InputError],
+    notes: list[str],
+    many: bool = False,
+) -> AuditSummary:
+    """The summary of a fed ``tally``; InputError when nothing in it was usable."""
     if not tally.sources:
         if len(errors) == 1:
             raise errors[0]
@@ -123,7 +150,7 @@ def audit_files(
     summary = summarize(tally, as_of=as_of, top=top, problems=tuple(problems), notes=tuple(notes))
     if summary.rows == 0:
         raise InputError(
-            "no rows after the header" + (" in any file" if len(paths) > 1 else ""),
+            "no rows after the header" + (" in any file" if many else ""),
             hint="the export is empty: widen the Login History view, the query or the dates",
         )
     skipped = sum(s.skipped for s in summary.sources)

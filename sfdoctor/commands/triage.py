@@ -20,7 +20,7 @@ from sfdoctor.loginhistory.decoding import decoding_fallbacks
 from sfdoctor.loginhistory.errors import InputError
 from sfdoctor.loginhistory.header import read_header
 from sfdoctor.loginhistory.rows import rows
-from sfdoctor.loginhistory.source import open_source
+from sfdoctor.loginhistory.source import Source, open_source
 from sfdoctor.loginhistory.summarize import summarize
 from sfdoctor.loginhistory.summary import TriageSummary
 from sfdoctor.loginhistory.tally import Tally
@@ -109,6 +109,13 @@ def triage_file(
             bar.close()
         if path != "-":
             source.text.close()
+    return finish(tally, source, top=top)
+
+
+def finish(tally: Tally, source: Source, *, top: int) -> TriageSummary:
+    """The summary of a fed ``tally`` read from ``source`` (an opened
+    :class:`~sfdoctor.loginhistory.source.Source`); InputError when nothing was usable."""
+    layout = tally.layout
     notes: list[str] = []
     if layout.header_line > 1:
         notes.append(
@@ -123,7 +130,7 @@ def triage_file(
             f"{bad:,} {'byte was' if bad == 1 else 'bytes were'} not UTF-8 and "
             f"{'was' if bad == 1 else 'were'} read as Windows-1252 (an Excel / Latin-1 export)"
         )
-    summary = summarize(tally, kb, source=source.name, top=top, notes=tuple(notes))
+    summary = summarize(tally, tally.kb, source=source.name, top=top, notes=tuple(notes))
     if summary.rows == 0:
         raise InputError(
             f"{source.name}: no login rows after the header",

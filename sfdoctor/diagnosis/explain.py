@@ -8,6 +8,7 @@ is the renderer's (:mod:`sfdoctor.output.explain_json`).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, NamedTuple
 
 from sfdoctor.diagnosis.classify import classify
@@ -39,7 +40,30 @@ def cause_document(entry: Cause) -> dict[str, Any]:
         ]
     if entry.aliases:
         doc["aliases"] = list(entry.aliases)
+    dates = retirements_document(entry.id)
+    if dates:
+        doc["retirements"] = dates
     return doc
+
+
+def retirements_document(cause: str, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """The retirement dates of ``cause`` (:mod:`sfdoctor.diagnosis.retirements`) with the
+    days left from ``as_of`` (today, UTC); empty for a cause nothing retires."""
+    from sfdoctor.diagnosis import retirements
+
+    day = as_of or retirements.today()
+    return [
+        {
+            "id": r.id,
+            "date": r.date,
+            "when": r.when,
+            "approximate": r.approximate,
+            "title": r.title,
+            "days_left": r.days_left(day),
+            "source": r.source,
+        }
+        for r in retirements.for_cause(cause)
+    ]
 
 
 def match_document(match: Match) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """The dates Salesforce takes API authentication away: one table, every date with its source.
 
-Read by ``sfdoctor audit`` (which integrations hit which date, and the days left), and meant
-for the deprecation radar of ``check`` and for ``explain`` too, so a date is changed here
-once. Pure data; a test ties every row to a public source (research/timeline-2026.md).
+Read by ``sfdoctor audit`` (which integrations hit which date, and the days left), the
+deprecation radar of ``check`` and ``explain`` (the dates of a cause, :func:`for_cause`), so
+a date is changed here once. Pure data; a test ties every row to a public source
+(research/timeline-2026.md).
 
 NOTE on the Summer releases: the sources name the release ("Summer '27"), not a day. A
 Summer release reaches production orgs over several weekends from late May to mid June;
@@ -90,3 +91,13 @@ RETIREMENTS: tuple[Retirement, ...] = (
 """Every retirement sfdoctor knows, oldest date first."""
 
 BY_ID: dict[str, Retirement] = {r.id: r for r in RETIREMENTS}
+
+
+def for_cause(cause: str) -> tuple[Retirement, ...]:
+    """The retirements whose remediation is the knowledge-base entry ``cause``, oldest first."""
+    return tuple(r for r in RETIREMENTS if r.cause == cause)
+
+
+def today() -> dt.date:
+    """Today (UTC), from which the days left are counted."""
+    return dt.datetime.now(dt.UTC).date()

@@ -50,7 +50,8 @@ FIXES: dict[str, str] = {
     "to the login host, form-encoded body, a correct grant_type",
     "jwt_assertion_invalid": "check the JWT's certificate, iss (consumer key), sub, aud and the "
     "client's clock (exp within a few minutes)",
-    UNKNOWN: "look the status up in Salesforce Help, and report it so sfdoctor can learn it",
+    UNKNOWN: "look the status up in Salesforce Help, and report it on the sfdoctor "
+    "repository's issue tracker so sfdoctor can learn it",
 }
 
 

@@ -44,6 +44,7 @@ def _cause_block(entry: Cause, match: Match | None) -> list[Any]:
             out.append(para(Text.assemble(("Evidence: ", "dim"), line), 2))
     out.append(para(Text.assemble(("What it means: ", "bold"), entry.meaning), 2))
     out.append(para(Text.assemble(("Why: ", "bold"), entry.why), 2))
+    out.extend(_retirements(entry.id))
     candidates = kb.candidates(entry.id, match.signature if match is not None else None)
     if candidates:
         out.append(para(Text("Candidates, most likely first:", style="bold"), 2))
@@ -68,6 +69,31 @@ def _cause_block(entry: Cause, match: Match | None) -> list[Any]:
     if entry.references:
         out.append(para(Text("Read more:", style="bold"), 2))
         out.extend(link(ref, 4) for ref in entry.references)
+    return out
+
+
+def _retirements(cause: str) -> list[Any]:
+    """The retirement dates of ``cause`` and the days left (the table audit and the radar
+    read), each with its source."""
+    from rich.text import Text
+
+    from sfdoctor.diagnosis.explain import retirements_document
+
+    out: list[Any] = []
+    for r in retirements_document(cause):
+        n = r["days_left"]
+        left = f"{plural(n, 'day')} left" if n >= 0 else f"passed {plural(-n, 'day')} ago"
+        out.append(
+            para(
+                Text.assemble(
+                    ("Retirement: ", "bold"),
+                    f"{r['title']} \u2014 {r['when']} ",
+                    (f"({left})", "bold"),
+                ),
+                2,
+            )
+        )
+        out.append(link(r["source"], 4))
     return out
 
 
@@ -133,7 +159,12 @@ def _dead_end(text: str) -> list[Any]:
             out.append(Text.assemble(("    source: ", "dim"), n["source"]))
     out.append(Text("Collect next:", style="bold"))
     out.append(listing([Text(step) for step in doc["next_steps"]], 2))
-    out.append(Text("  If this is a Salesforce error, report the (redacted) text."))
+    out.append(
+        Text(
+            "  If this is a Salesforce error, report the (redacted) text on the sfdoctor "
+            "repository's issue tracker (docs/causes.md says how)."
+        )
+    )
     where = "what to collect above \u00b7 every known cause: sfdoctor explain --list"
     if doc["nearest"]:
         where = "the closest known texts and " + where

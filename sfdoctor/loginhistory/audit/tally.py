@@ -150,12 +150,20 @@ class AuditTally:
 
     # --- the pass ---------------------------------------------------------------------------
 
-    def feed(self, name: str, layout: Layout, text: TextIO) -> SourceCount:
+    def feed(
+        self,
+        name: str,
+        layout: Layout,
+        text: TextIO,
+        records: Iterable[list[str]] | None = None,
+    ) -> SourceCount:
         """Count every row of one file, read from ``text`` after its header (one pass;
-        nothing is kept but the counters)."""
+        nothing is kept but the counters). ``records``: the rows, when another reader of the
+        same pass (``triage --audit``) reads ``text`` and counts its over-long lines."""
         src = SourceCount(name, layout)
         self.sources.append(src)
-        records = rows(text, layout, on_long=lambda: self.long_line(src))
+        if records is None:
+            records = rows(text, layout, on_long=lambda: self.long_line(src))
         cols = layout.columns
         roles = [r for r in KEY_ROLES if r in cols]
         keyget = itemgetter(*(cols[r] for r in roles))
