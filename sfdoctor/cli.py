@@ -151,8 +151,10 @@ def _run_demo(args: argparse.Namespace) -> int:
     if args.all:
         if opts.reports:
             raise UsageError("--report works with one scenario, not with --all")
+        if args.admin:
+            raise UsageError("--admin works with one scenario, not with --all")
         return demo.demo_all(opts)
-    return demo.demo(name, opts)
+    return demo.demo(name, opts, admin=args.admin)
 
 
 def _run_triage(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
@@ -161,6 +163,21 @@ def _run_triage(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
     if args.top is not None and args.top < 1:
         raise UsageError(f"--top {args.top}: give a number of rows, 1 or more")
+    if args.audit:
+        from sfdoctor.commands import audit, triage_audit
+
+        return triage_audit.run(
+            args.file,
+            fmt=args.format,
+            as_of=audit.parse_as_of(args.as_of),
+            top=args.top,
+            stdin=stdin,
+            stdout=stdout,
+            reports=tuple(args.report or ()),
+            anonymize=args.anonymize,
+        )
+    if args.as_of is not None:
+        raise UsageError("--as-of counts the days left of the audit: give it with --audit")
     return triage.run(
         args.file,
         fmt=args.format,
@@ -216,7 +233,11 @@ def _run_options(args: argparse.Namespace) -> CheckOptions:
 
 def _check_options(args: argparse.Namespace) -> CheckOptions:
     return _run_options(args)._replace(
-        login_url=args.login_url, sandbox=args.sandbox, env_file=args.env_file, flow=args.flow
+        login_url=args.login_url,
+        sandbox=args.sandbox,
+        env_file=args.env_file,
+        flow=args.flow,
+        admin_org=args.admin_org,
     )
 
 

@@ -279,7 +279,9 @@ def _decide(
     by_label = {c.attempt: c for c in confirmations}
     with_token = next((by_label.get(a.label) for a in attempts if a.with_token), None)
     without = next((by_label.get(a.label) for a in attempts if not a.with_token), None)
-    evidence = [f"{c.attempt}: {c.line}" for c in confirmations]
+    # NOTE: "<label> login: ...", not "<label>: ...": "password: <text>" reads as a secret
+    # field to the redaction patterns, which would mask the whole confirmation.
+    evidence = [f"{c.attempt} login: {c.line}" for c in confirmations]
     failed = [c for c in confirmations if c.cause != SUCCESS]
     cause: str | None = None
     confidence = "high"

@@ -29,3 +29,6 @@ class CheckOptions(NamedTuple):
     details: bool = False
     """``--details``: the console shows every step, candidate status, reference and recipe
     (report files always do)."""
+    admin_org: str | None = None
+    """``--admin-org ALIAS``: the Salesforce CLI's session whose Login History confirms the
+    cause (``SF_ADMIN_ACCESS_TOKEN`` + ``SF_ADMIN_INSTANCE_URL`` otherwise; never required)."""

@@ -93,7 +93,8 @@ def add_check(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) 
         "  sfdoctor check --flow soap\n"
         "  SF_JWT_KEY_FILE=server.key sfdoctor check --flow jwt\n"
         "  sfdoctor check --flow client-credentials --login-url https://acme.my.salesforce.com\n"
-        "  sfdoctor check --report report.html --report junit.xml --anonymize",
+        "  sfdoctor check --report report.html --report junit.xml --anonymize\n"
+        "  sfdoctor check --admin-org my-admin",
         formatter_class=HelpFormatter,
     )
     check.add_argument(
@@ -113,6 +114,13 @@ def add_check(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) 
     )
     where.add_argument("--sandbox", action="store_true", help="use https://test.salesforce.com")
     check.add_argument("--env-file", metavar="PATH", help="read the SF_* variables from a file")
+    check.add_argument(
+        "--admin-org",
+        metavar="ALIAS",
+        help="after the logins, confirm the cause from the org's Login History with this "
+        "Salesforce CLI org's session (read-only GET queries, never a login; "
+        "SF_ADMIN_ACCESS_TOKEN + SF_ADMIN_INSTANCE_URL do the same without the CLI)",
+    )
     _add_session_options(check)
     _add_run_output_options(check)
 
@@ -155,6 +163,7 @@ def add_demo(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "against it with the scenario's fake credentials, and print the report. Nothing "
         "leaves the machine.",
         epilog="examples:\n  sfdoctor demo\n  sfdoctor demo stale-token --details\n"
+        "  sfdoctor demo wrong-password --admin\n"
         "  sfdoctor demo --list\n  sfdoctor demo --all",
         formatter_class=HelpFormatter,
     )
@@ -163,6 +172,12 @@ def add_demo(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     which.add_argument("--list", action="store_true", help="list the scenarios")
     which.add_argument(
         "--all", action="store_true", help="run every scenario and print a table of the diagnoses"
+    )
+    demo.add_argument(
+        "--admin",
+        action="store_true",
+        help="give the simulated org an administrator's session too: the cause is confirmed "
+        "from its Login History (what check --admin-org does with a real org)",
     )
     _add_session_options(demo)
     _add_run_output_options(demo)
@@ -218,7 +233,8 @@ def add_triage(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
         epilog="examples:\n"
         "  sfdoctor triage LoginHistory.csv\n"
         "  sfdoctor triage Login.csv.gz --format json > triage.json\n"
-        "  zcat LoginHistory.csv.gz | sfdoctor triage - --top 10\n\n"
+        "  zcat LoginHistory.csv.gz | sfdoctor triage - --top 10\n"
+        "  sfdoctor triage LoginHistory.csv --audit\n\n"
         "exit codes: 0 no failed login, 1 failures with a known cause, 2 nothing usable "
         "in the file, 3 only statuses sfdoctor does not know",
         formatter_class=HelpFormatter,
@@ -237,6 +253,17 @@ def add_triage(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
         type=int,
         metavar="N",
         help="rows in each top table (default: 5 in the console, 20 in JSON)",
+    )
+    triage.add_argument(
+        "--audit",
+        action="store_true",
+        help="also audit the same export for the 2027 retirements (sfdoctor audit), in the "
+        "same single read of the file: the triage report, then the audit report",
+    )
+    triage.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="with --audit: count the days left from DATE (YYYY-MM-DD; default: today)",
     )
     _add_report_options(triage)
 

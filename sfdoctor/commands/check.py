@@ -38,8 +38,9 @@ from sfdoctor.status import UsageError
 
 if TYPE_CHECKING:
     from sfdoctor.output.files import ReportSource
+    from sfdoctor.probes.admin import AdminSession
 
-STAGES = ("configuration", "network", "login", "trust", "session", "radar")
+STAGES = ("configuration", "network", "login", "trust", "session", "ground truth", "radar")
 _LABELS = {
     "login_url": "login URL",
     "username": "username",
@@ -94,12 +95,15 @@ def execute(
     trace: Callable[[str], None] | None = None,
     redactor: Redactor | None = None,
     progress: Callable[[str], None] | None = None,
+    admin: AdminSession | None = None,
 ) -> Report:
     """Run every stage for ``settings`` and return the report (no output, no exit status).
 
     ``redactor`` (default: one for the settings' secrets) scrubs the ``trace``; it learns
     the secrets met on the way (access tokens, the JWT private key). ``progress`` is told
-    what the run waits for next (a terminal's status line).
+    what the run waits for next (a terminal's status line). ``admin`` (``--admin-org``,
+    ``SF_ADMIN_*``): after the logins, the org's Login History says which cause it was
+    (GET requests only, never a login; a failure there is one line, never the run's end).
     """
     from sfdoctor.probes.http import Transport
 
@@ -124,12 +128,17 @@ def execute(
 
     def report() -> Report:
         ordered = sorted(checks, key=lambda c: STAGES.index(c.stage))  # stable within a stage
+        inputs = _inputs(settings, flow)
+        if admin is not None:
+            from sfdoctor.check.admin_session import describe
+
+            inputs = (*inputs, describe(admin))
         return Report(
             __version__,
             generated,
             _shown_url(login_url),
             str(flow),
-            _inputs(settings, flow),
+            inputs,
             tuple(attempts),
             opts.max_attempts if flow in (Flow.PASSWORD, Flow.SOAP) else 1,
             tuple(ordered),
@@ -146,6 +155,8 @@ def execute(
     from sfdoctor.check import network
 
     redactor = redactor or Redactor(settings.secrets())
+    if admin is not None:
+        redactor.add(admin.access_token.reveal())
     for secret in network.proxy_secrets():
         redactor.add(secret)
     scrubbed = (lambda line: trace(redactor(line))) if trace is not None else None
@@ -171,6 +182,7 @@ def execute(
         opts, settings, login_url, transport, kb, checks, findings, attempts, linted.findings, say
     )
     seen: Seen | None
+    started = datetime.now(UTC)
     match flow:
         case Flow.PASSWORD:
             seen = password_flow(run)
@@ -188,6 +200,8 @@ def execute(
     from sfdoctor.check.reconcile import reconcile
 
     checks[:], findings[:] = reconcile(checks, findings, linted.findings, attempts, flow)
+    if admin is not None:
+        _ground_truth(run, admin, started)
     radar_checks, radar_findings = radar.scan(
         flow,
         login_url=login_url,
@@ -200,6 +214,23 @@ def execute(
     checks.extend(radar_checks)
     findings.extend(radar_findings)
     return report()
+
+
+def _ground_truth(run: Run, admin: AdminSession, started: datetime) -> None:
+    """Put the org's own verdict (Login History, read with ``admin``) into the run."""
+    from sfdoctor.check import ground_truth
+    from sfdoctor.probes.admin import AdminClient
+
+    run.progress(f"reading Login History at {admin.instance_url}")
+    truth = ground_truth.read(
+        AdminClient(run.transport, admin),
+        username=run.settings.username.text,
+        attempts=run.attempts,
+        started=started,
+        finished=datetime.now(UTC),
+    )
+    run.checks.extend(ground_truth.checks(truth))
+    run.findings[:] = ground_truth.settle(run.findings, truth)
 
 
 def _login_url(settings: Settings) -> str:
@@ -261,6 +292,9 @@ def run(
     # (before rendering, which wraps and escapes) and over every rendered output are the belt
     # to those braces, and with --anonymize they replace usernames, ids, hosts and addresses.
     redactor = Redactor(settings.secrets(), anonymize=opts.anonymize)
+    admin = _admin(opts, environ)
+    if admin is not None:
+        redactor.add(admin.access_token.reveal())
 
     def trace(line: str) -> None:
         print(line, file=stderr)
@@ -268,9 +302,9 @@ def run(
     verbose = trace if opts.verbose else None
     terminal = opts.fmt != "json" and stdout.isatty()
     if terminal:
-        report = _on_terminal(opts, settings, stdout, redactor, verbose, banner)
+        report = _on_terminal(opts, settings, stdout, redactor, verbose, banner, admin)
     else:
-        report = execute(opts, settings, trace=verbose, redactor=redactor)
+        report = execute(opts, settings, trace=verbose, redactor=redactor, admin=admin)
     report = redactor.deep(report)
     if opts.fmt == "json":
         from sfdoctor.output.check_json import render as render_json
@@ -289,6 +323,22 @@ def run(
     return report.exit_status(strict=opts.strict)
 
 
+def _admin(opts: CheckOptions, environ: Mapping[str, str] | None) -> AdminSession | None:
+    """The administrator's session (``--admin-org``, or ``SF_ADMIN_*`` in the ``--env-file``
+    or the environment), or None: it is never required."""
+    import os
+
+    from sfdoctor.check.admin_session import admin_session
+    from sfdoctor.check.config import parse_env_file
+
+    return admin_session(
+        alias=opts.admin_org,
+        environ=os.environ if environ is None else environ,
+        env_file=parse_env_file(opts.env_file) if opts.env_file else None,
+        env_file_name=opts.env_file or "",
+    )
+
+
 def _on_terminal(
     opts: CheckOptions,
     settings: Settings,
@@ -296,6 +346,7 @@ def _on_terminal(
     redactor: Redactor,
     trace: Callable[[str], None] | None,
     banner: str,
+    admin: AdminSession | None = None,
 ) -> Report:
     """:func:`execute` with a person watching: the heading first, then a status line
     (rich's spinner) saying what the run waits for and for how long, until the report."""
@@ -306,12 +357,12 @@ def _on_terminal(
     stdout.write(redactor(to_string(lines, color=True)))
     stdout.flush()
     if trace is not None:  # -v: the trace on stderr tells what happens, line by line
-        return execute(opts, settings, trace=trace, redactor=redactor)
+        return execute(opts, settings, trace=trace, redactor=redactor, admin=admin)
     waiting = Waiting(redactor)
     # NOTE: the status line is transient: gone before the report is written. Ctrl-C ends
     # it like any other moment (the line is cleared on the way out).
     with terminal(stdout).status(waiting, spinner="dots"):
-        return execute(opts, settings, redactor=redactor, progress=waiting.step)
+        return execute(opts, settings, redactor=redactor, progress=waiting.step, admin=admin)
 
 
 def report_source(report: Report, opts: CheckOptions) -> ReportSource:

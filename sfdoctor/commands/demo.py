@@ -108,8 +108,10 @@ def demo(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
     color: bool | None = None,
+    admin: bool = False,
 ) -> int:
-    """Run ``check`` against one scenario; its exit status is check's."""
+    """Run ``check`` against one scenario; its exit status is check's. ``admin``: the org
+    has an administrator too, whose session (``SF_ADMIN_*``) reads its Login History."""
     from sfdoctor.simulator import DEFAULT, serve
 
     stdout = stdout or sys.stdout
@@ -125,12 +127,23 @@ def demo(
         from sfdoctor.probes.jwt import require_extra
 
         require_extra()
-    with serve(sc.org()) as org:
+    simulated = sc.org()
+    if admin:
+        from sfdoctor.simulator.admin import with_admin
+
+        with_admin(simulated)
+    with serve(simulated) as org:
         if opts.fmt == "json":
             print(banner(name), file=stderr)
+        environ = sc.env(org.url)
+        if admin:
+            from sfdoctor.check.admin_session import TOKEN_VAR, URL_VAR
+            from sfdoctor.simulator.admin import ADMIN_TOKEN
+
+            environ = {**environ, TOKEN_VAR: ADMIN_TOKEN, URL_VAR: org.url}
         return run_check(
             opts,
-            environ=sc.env(org.url),
+            environ=environ,
             stdout=stdout,
             stderr=stderr,
             color=color,

@@ -37,6 +37,7 @@ _STAGES = {
     "network": "Network",
     "trust": "Trusted network",
     "session": "Session",
+    "ground truth": "Ground truth (Login History)",
     "radar": "Deprecation radar",
 }
 _VERDICT = {
@@ -45,6 +46,8 @@ _VERDICT = {
     Verdict.FAIL: ("fail", "red"),
 }
 _AMBIGUOUS = "ambiguous_auth_failure"
+RULES_OUT = "rules out: "
+CONFIRMED = "confirmed by Login History"
 
 
 def radar_notes(report: Report) -> frozenset[str]:
@@ -70,6 +73,14 @@ def _others(f: Finding) -> int:
     return sum(1 for c in f.candidates if c[0] != f.cause)
 
 
+def _records(evidence: tuple[str, ...]) -> list[str]:
+    """Of the evidence after the first line: the first Login History confirmation (unless
+    the first line is one) and the candidates it rules out (``check --admin-org``)."""
+    confirmed = [e for e in evidence[1:] if CONFIRMED in e]
+    out = confirmed[:1] if evidence and CONFIRMED not in evidence[0] else []
+    return out + [e for e in evidence[1:] if e.startswith(RULES_OUT)]
+
+
 def _finding(f: Finding, n: int, *, details: bool, note: bool) -> list[Any]:
     from rich.table import Table
     from rich.text import Text
@@ -86,7 +97,10 @@ def _finding(f: Finding, n: int, *, details: bool, note: bool) -> list[Any]:
         Text.assemble((f"{MARK[kind]} ", STYLE[kind]), (f"{n}. {f.title}", "bold")),
         para(Text(about, style="dim"), 3),
     ]
-    for line in f.evidence if details else f.evidence[:1]:
+    # NOTE: the candidates Login History rules out (check --admin-org) stay on the screen:
+    # they are why the answer is not a guess.
+    shown = list(f.evidence[1:]) if details else _records(f.evidence)
+    for line in (*f.evidence[:1], *shown):
         out.append(para(Text.assemble(("Evidence: ", "dim"), line), 3))
     if f.candidates and details:
         out.append(para(Text(_candidates_heading(f), style="bold"), 3))
@@ -243,6 +257,8 @@ def renderables(
     noted = {f.cause for f in report.findings if _is_note(f, notes)}
     stage = None
     for c in report.checks:
+        if not details and c.stage == "ground truth" and c.name == "user" and c.mark is Mark.OK:
+            continue  # an active, unlocked user: said by the confirmed attempts already
         if c.stage != stage:
             stage = c.stage
             title = Text(_STAGES.get(stage, stage.title()), style="bold underline")

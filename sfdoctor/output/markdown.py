@@ -31,6 +31,7 @@ _STAGES = {
     "network": "Network",
     "login": "Login",
     "trust": "Trusted network",
+    "ground truth": "Ground truth (Login History)",
     "radar": "Deprecation radar",
 }
 
