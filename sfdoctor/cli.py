@@ -166,6 +166,10 @@ def _run_triage(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     if args.audit:
         from sfdoctor.commands import audit, triage_audit
 
+        if args.file is None:
+            raise UsageError(
+                "triage --audit reads a file; to audit the org: sfdoctor audit --admin-org ALIAS"
+            )
         return triage_audit.run(
             args.file,
             fmt=args.format,
@@ -186,6 +190,9 @@ def _run_triage(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         stdout=stdout,
         reports=tuple(args.report or ()),
         anonymize=args.anonymize,
+        admin_org=args.admin_org,
+        env_file=args.env_file,
+        days=args.days,
     )
 
 
@@ -204,6 +211,9 @@ def _run_audit(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         stdout=stdout,
         reports=tuple(args.report or ()),
         anonymize=args.anonymize,
+        admin_org=args.admin_org,
+        env_file=args.env_file,
+        days=args.days,
     )
 
 

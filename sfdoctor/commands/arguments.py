@@ -218,6 +218,27 @@ def add_simulate(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     simulate.add_argument("--list", action="store_true", help="list the scenarios by flow")
 
 
+def _add_org_options(parser: argparse.ArgumentParser) -> None:
+    """``triage`` and ``audit`` reading the org itself with an administrator's session."""
+    parser.add_argument(
+        "--admin-org",
+        metavar="ALIAS",
+        help="read the org's LoginHistory (and, for audit, its Login and ApiTotalUsage Event "
+        "Log Files) with this Salesforce CLI org's session: read-only GET queries; "
+        "SF_ADMIN_ACCESS_TOKEN + SF_ADMIN_INSTANCE_URL do the same without the CLI",
+    )
+    parser.add_argument(
+        "--env-file", metavar="PATH", help="read the SF_ADMIN_* variables from a file"
+    )
+    parser.add_argument(
+        "--days",
+        type=int,
+        default=30,
+        metavar="N",
+        help="with the org: read the last N days (default: 30)",
+    )
+
+
 def add_triage(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     from sfdoctor.models import OutputFormat
 
@@ -240,8 +261,13 @@ def add_triage(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
         formatter_class=HelpFormatter,
     )
     triage.add_argument(
-        "file", metavar="FILE", help="the export (.csv or .csv.gz), or - to read standard input"
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="the export (.csv or .csv.gz), or - to read standard input; not needed with "
+        "--admin-org",
     )
+    _add_org_options(triage)
     triage.add_argument(
         "--format",
         choices=[f.value for f in OutputFormat],
@@ -293,10 +319,12 @@ def add_audit(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) 
     )
     audit.add_argument(
         "files",
-        nargs="+",
+        nargs="*",
         metavar="FILE",
-        help="exports (.csv or .csv.gz), in any mix; - reads standard input",
+        help="exports (.csv or .csv.gz), in any mix; - reads standard input; not needed with "
+        "--admin-org",
     )
+    _add_org_options(audit)
     audit.add_argument(
         "--as-of",
         metavar="DATE",

@@ -14,7 +14,7 @@ nothing usable in the input (no file with the columns audit needs, no rows).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -29,6 +29,7 @@ from sfdoctor.redaction import redact
 from sfdoctor.status import UsageError
 
 if TYPE_CHECKING:
+    from sfdoctor.commands.org_read import Org
     from sfdoctor.output.files import ReportSource
 
 TOP_CONSOLE = 10
@@ -96,10 +97,14 @@ def audit_files(
     top: int = TOP_CONSOLE,
     stdin: TextIO | None = None,
     progress: TextIO | None = None,
+    org: Org | None = None,
 ) -> AuditSummary:
     """Audit the exports at ``paths`` (``-``: standard input, once); InputError when none of
-    them is usable. A file that is unusable while others are is listed with its reason."""
-    if not paths:
+    them is usable. A file that is unusable while others are is listed with its reason.
+
+    ``org``: also read the org (LoginHistory, Event Log Files) with the admin session; when
+    it cannot be read, that is one problem among the files (InputError without files)."""
+    if not paths and org is None:
         raise UsageError("give at least one export (or - for standard input)")
     if list(paths).count("-") > 1:
         raise UsageError("standard input (-) can be read once only")
@@ -118,6 +123,8 @@ def audit_files(
             continue
         if note:
             notes.append(note)
+    if org is not None:
+        _read_org(org, tally, problems, errors, notes, alone=not paths)
     return finish(
         tally,
         as_of=as_of,
@@ -125,8 +132,42 @@ def audit_files(
         problems=problems,
         errors=errors,
         notes=notes,
-        many=len(paths) > 1,
+        many=len(paths) + (org is not None) > 1,
     )
+
+
+def _read_org(
+    org: Org,
+    tally: AuditTally,
+    problems: list[tuple[str, str]],
+    errors: list[InputError],
+    notes: list[str],
+    *,
+    alone: bool,
+) -> None:
+    """Feed the org's LoginHistory and Event Log Files to ``tally``; an org that cannot be
+    read is an InputError when it is the only input, else one problem among the files."""
+    from sfdoctor.commands.org_read import OrgFailure, event_log_files, login_history
+
+    try:
+        history, more = login_history(org)
+    except OrgFailure as exc:
+        if alone:
+            raise InputError(str(exc)) from None
+        errors.append(InputError(str(exc)))
+        problems.append((org.label, str(exc).removeprefix(f"{org.label}: ")))
+        return
+    notes.extend(more)
+    logs, more = event_log_files(org)
+    notes.extend(more)
+    for source in (history, *logs):
+        try:
+            layout = read_audit_header(source.text, source.name)
+        except InputError as exc:
+            errors.append(exc)
+            problems.append((source.name, str(exc)))
+            continue
+        tally.feed(source.name, layout, source.text)
 
 
 def finish(
@@ -178,35 +219,59 @@ def run(
     reports: tuple[str, ...] = (),
     anonymize: bool = False,
     names: Callable[[str], str] | None = None,
+    admin_org: str | None = None,
+    env_file: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    days: int = 30,
 ) -> int:
     """Run ``audit`` and return its exit status (0 or 1; 2 by :class:`InputError`).
 
     ``reports`` (``--report`` paths) are validated before any file is read and written once
     the audit is done; ``anonymize`` replaces usernames, ids, hosts and addresses everywhere;
     ``names`` shortens the file names shown (the demo shows no temporary directory).
+    The org is read too (LoginHistory and Event Log Files of the last ``days`` days) with
+    the administrator's session: ``admin_org``, or ``SF_ADMIN_*`` in ``env_file`` or
+    ``environ``; ``paths`` may then be empty. With ``paths``, the variables of ``environ``
+    are not used (only ``admin_org`` or ``env_file`` read the org too).
     """
+    from sfdoctor.commands.org_read import NEITHER, open_org, session
+    from sfdoctor.redaction import Redactor
+
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
+    # NOTE: with files, the org is read only when asked for here (--admin-org, --env-file):
+    # SF_ADMIN_* left in the environment do not turn an offline audit into a network one.
+    asked = not paths or admin_org is not None or env_file is not None
+    admin = session(admin_org, env_file, environ if not paths else {}) if asked else None
+    if not paths and admin is None:
+        raise UsageError(NEITHER)
+    if admin is not None and days < 1:
+        raise UsageError(f"--days {days}: give a number of days, 1 or more")
     targets: tuple[Any, ...] = ()
     if reports:
         from sfdoctor.output import paths as report_paths
 
         targets = report_paths.prepare(reports)
-    summary = audit_files(
-        paths,
-        as_of=as_of or parse_as_of(None),
-        top=top if top is not None else (TOP_JSON if fmt == "json" else TOP_CONSOLE),
-        stdin=stdin,
-        progress=stderr if fmt != "json" and stderr.isatty() else None,
-    )
+    redactor = None
+    if anonymize or targets or admin is not None:
+        redactor = Redactor(anonymize=anonymize)
+    org = open_org(admin, redactor, days) if admin is not None and redactor is not None else None
+    try:
+        summary = audit_files(
+            paths,
+            as_of=as_of or parse_as_of(None),
+            top=top if top is not None else (TOP_JSON if fmt == "json" else TOP_CONSOLE),
+            stdin=stdin,
+            progress=stderr if fmt != "json" and stderr.isatty() else None,
+            org=org,
+        )
+    except InputError as exc:
+        if redactor is None:
+            raise
+        raise InputError(redactor(str(exc)), hint=exc.hint) from None
     if names is not None:
         shown = tuple(src._replace(path=names(src.path)) for src in summary.sources)
         summary = summary._replace(sources=shown)
-    redactor = None
-    if anonymize or targets:
-        from sfdoctor.redaction import Redactor
-
-        redactor = Redactor(anonymize=anonymize)
     scrub = redactor if redactor is not None else redact
     # NOTE: values from the files were redacted when summarised; this pass is the belt to
     # those braces (and anonymizes). String by string, each distinct one once: the JSON
@@ -216,6 +281,9 @@ def run(
     for s in summary.sources:
         if s.problem:
             stderr.write(scrub(f"sfdoctor: audit: {s.path} not used: {s.problem}\n"))
+    for note in summary.notes:
+        if note.startswith("org: "):
+            stderr.write(f"sfdoctor: audit: {note}\n")  # scrubbed above
     if fmt == "json":
         from sfdoctor.output.audit_json import render as render_json
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
 from sfdoctor.diagnosis.knowledge import load
@@ -27,8 +28,10 @@ from sfdoctor.loginhistory.tally import Tally
 from sfdoctor.redaction import redact
 
 if TYPE_CHECKING:
+    from sfdoctor.commands.org_read import Org
     from sfdoctor.output.files import ReportSource
 
+DEFAULT_DAYS = 30
 TOP_CONSOLE = 5
 TOP_JSON = 20
 PROGRESS_DELAY = 0.5
@@ -112,11 +115,29 @@ def triage_file(
     return finish(tally, source, top=top)
 
 
-def finish(tally: Tally, source: Source, *, top: int) -> TriageSummary:
+def triage_org(org: Org, *, top: int = TOP_JSON) -> TriageSummary:
+    """Triage the org's LoginHistory of the last ``org.days`` days (read with the admin
+    session), as the equivalent query export; InputError when it cannot be read."""
+    from sfdoctor.commands.org_read import OrgFailure, login_history
+
+    try:
+        source, notes = login_history(org)
+    except OrgFailure as exc:
+        raise InputError(str(exc)) from None
+    layout = read_header(source.text, source.name)
+    tally = Tally(layout, load())
+    tally.feed(rows(source.text, layout, on_long=tally.long_line))
+    return finish(tally, source, top=top, notes=notes)
+
+
+def finish(
+    tally: Tally, source: Source, *, top: int, notes: tuple[str, ...] | list[str] = ()
+) -> TriageSummary:
     """The summary of a fed ``tally`` read from ``source`` (an opened
-    :class:`~sfdoctor.loginhistory.source.Source`); InputError when nothing was usable."""
+    :class:`~sfdoctor.loginhistory.source.Source`); InputError when nothing was usable.
+    ``notes``: more to say about the source (the org's)."""
     layout = tally.layout
-    notes: list[str] = []
+    notes = list(notes)
     if layout.header_line > 1:
         notes.append(
             f"the header is on line {layout.header_line}; the lines above it were passed over"
@@ -133,8 +154,12 @@ def finish(tally: Tally, source: Source, *, top: int) -> TriageSummary:
     summary = summarize(tally, tally.kb, source=source.name, top=top, notes=tuple(notes))
     if summary.rows == 0:
         raise InputError(
-            f"{source.name}: no login rows after the header",
-            hint="the export is empty: widen the Login History view or the query",
+            f"{source.name}: no login rows"
+            + ("" if source.name.startswith("org: ") else " after the header"),
+            hint="the org has none in those days (--days widens them); without 'Manage Users' "
+            "or 'Monitor Login History' an administrator sees only their own"
+            if source.name.startswith("org: ")
+            else "the export is empty: widen the Login History view or the query",
         )
     if summary.skipped >= summary.rows:
         reasons = "; ".join(f"{r.value} ({r.count:,})" for r in summary.skipped_reasons[:3])
@@ -146,7 +171,7 @@ def finish(tally: Tally, source: Source, *, top: int) -> TriageSummary:
 
 
 def run(
-    path: str,
+    path: str | None,
     *,
     fmt: str = "console",
     top: int | None = None,
@@ -156,33 +181,61 @@ def run(
     color: bool | None = None,
     reports: tuple[str, ...] = (),
     anonymize: bool = False,
+    admin_org: str | None = None,
+    env_file: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    days: int = DEFAULT_DAYS,
 ) -> int:
     """Run ``triage`` and return its exit status (0, 1 or 3; 2 by :class:`InputError`).
 
     ``reports`` (``--report`` paths) are validated before the file is read and written once
     it is triaged; ``anonymize`` replaces usernames, ids, hosts and addresses everywhere.
+    Without ``path``, the org's LoginHistory of the last ``days`` days is read with the
+    administrator's session (``admin_org``, or ``SF_ADMIN_*`` in ``env_file`` or
+    ``environ``).
     """
+    from sfdoctor.redaction import Redactor
+    from sfdoctor.status import UsageError
+
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
+    if path is not None and admin_org is not None:
+        raise UsageError("triage reads one source: give FILE or --admin-org, not both")
+    admin = None
+    if path is None:
+        from sfdoctor.commands.org_read import NEITHER, session
+
+        admin = session(admin_org, env_file, environ)
+        if admin is None:
+            raise UsageError(NEITHER)
+        if days < 1:
+            raise UsageError(f"--days {days}: give a number of days, 1 or more")
     targets: tuple[Any, ...] = ()
     if reports:
         from sfdoctor.output import paths
 
         targets = paths.prepare(reports)
-    show_progress = fmt != "json" and stderr.isatty()
-    summary = triage_file(
-        path,
-        top=top if top is not None else (TOP_JSON if fmt == "json" else TOP_CONSOLE),
-        stdin=stdin,
-        progress=stderr if show_progress else None,
-    )
+    top = top if top is not None else (TOP_JSON if fmt == "json" else TOP_CONSOLE)
     redactor = None
-    if anonymize or targets:
-        from sfdoctor.redaction import Redactor
-
+    if anonymize or targets or admin is not None:
         # NOTE: values from the file were redacted when summarised; this pass anonymizes,
-        # and is the belt to those braces for the files.
+        # and is the belt to those braces for the files (and knows the admin token).
         redactor = Redactor(anonymize=anonymize)
+    if admin is not None:
+        from sfdoctor.commands.org_read import open_org
+
+        assert redactor is not None
+        try:
+            summary = triage_org(open_org(admin, redactor, days), top=top)
+        except InputError as exc:
+            raise InputError(redactor(str(exc)), hint=exc.hint) from None
+    else:
+        assert path is not None
+        show_progress = fmt != "json" and stderr.isatty()
+        summary = triage_file(
+            path, top=top, stdin=stdin, progress=stderr if show_progress else None
+        )
+    if redactor is not None:
         summary = redactor.deep(summary)
     if fmt == "json":
         from sfdoctor.output.triage_json import render as render_json
