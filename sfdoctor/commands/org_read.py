@@ -2,7 +2,9 @@
 
 The administrator's session (:mod:`sfdoctor.check.admin_session`, read-only GETs through
 :class:`~sfdoctor.probes.admin.AdminClient`) reads ``LoginHistory`` for the last N days and,
-for ``audit``, the Event Log Files of type ``Login`` and ``ApiTotalUsage``. Each is handed
+for ``audit``, the Event Log Files of type ``ApiTotalUsage`` (the API calls: SOAP ``login()``
+and old versions). Not those of type ``Login``: they record the same logins LoginHistory
+already gave, and reading both would count every login twice. Each is handed
 to the readers as an in-memory :class:`~sfdoctor.loginhistory.source.Source`: the
 LoginHistory rows as the CSV text of a ``LoginHistory`` query export, the log files as the
 CSV Salesforce serves, so the result is the one the equivalent export gives.
@@ -45,7 +47,9 @@ HEADER = (
     "ApiVersion",
 )
 """The columns of the query-export text the LoginHistory rows are written as."""
-LOG_TYPES = ("Login", "ApiTotalUsage")
+# NOTE: not "Login": LoginHistory holds the same logins (with ApiType and ApiVersion), and
+# counting both would double every integration's logins.
+LOG_TYPES = ("ApiTotalUsage",)
 NEITHER = (
     "give an export (or - for standard input), or read the org with --admin-org ALIAS "
     "(or SF_ADMIN_ACCESS_TOKEN + SF_ADMIN_INSTANCE_URL)"
@@ -139,7 +143,7 @@ def login_history(org: Org, now: datetime | None = None) -> tuple[Source, list[s
 
 
 def event_log_files(org: Org, now: datetime | None = None) -> tuple[list[Source], list[str]]:
-    """The org's Event Log Files of type Login and ApiTotalUsage of the last ``org.days``
+    """The org's Event Log Files of the :data:`LOG_TYPES` of the last ``org.days``
     days, each a source, and the notes (no Event Monitoring, a file cut short)."""
     now = now or datetime.now(UTC)
     since = soql_datetime(now - timedelta(days=org.days))
@@ -179,7 +183,7 @@ def event_log_files(org: Org, now: datetime | None = None) -> tuple[list[Source]
             sources.append(Source(name, io.StringIO(text), None, False, "text"))
     if not listed:
         notes.append(
-            f"{org.label}: no Event Log Files of type Login or ApiTotalUsage in the last "
+            f"{org.label}: no Event Log Files of type ApiTotalUsage in the last "
             f"{org.days} days (no Event Monitoring?); LoginHistory only"
         )
     return sources, notes

@@ -25,8 +25,12 @@ def test_org_audit_finds_the_username_password_integration(org_run) -> None:
     paths = {s["path"]: s for s in doc["sources"]}
     history = paths["org: 127.0.0.1 LoginHistory (last 30 days)"]
     assert history["kind"] == "loginhistory_query" and history["rows"] == 6
-    logs = [s for s in doc["sources"] if "EventLogFile Login" in s["path"]]
-    assert logs and all(s["kind"] == "elf_login" for s in logs)
+    # LoginHistory already holds the logins: the Login log files would count each one twice
+    assert not [s for s in doc["sources"] if "EventLogFile Login" in s["path"]]
+    usage = [s for s in doc["sources"] if "EventLogFile ApiTotalUsage" in s["path"]]
+    assert all(s["kind"] == "elf_api_total_usage" for s in usage)
+    logins = sum(i["count"] for i in doc["integrations"] if i.get("login_type"))
+    assert logins <= history["rows"], "no login is counted twice"
     assert any("integration@acme-corp.example" == u for u, _ in _retiring(doc))
     assert any(h.startswith("username") or "password" in h for _, h in _retiring(doc))
 
