@@ -312,11 +312,11 @@ def test_printable_escapes_what_would_drive_a_terminal(raw: str, shown: str) -> 
 
 
 def test_progress_bar_shows_a_markup_file_name_as_it_is(monkeypatch) -> None:
-    from sfdoctor.commands import triage
+    from sfdoctor.output.progress import ReadProgress
 
-    monkeypatch.setattr(triage, "PROGRESS_DELAY", 0.0)
+    monkeypatch.setattr("sfdoctor.output.progress.PROGRESS_DELAY", 0.0)
     stream = io.StringIO()
-    bar = triage._Progress(stream)
+    bar = ReadProgress(stream)
     bar.size, bar.name = 100, f"{CLOSE} {JS_LINK}\x1b[2J.csv"
     bar(50)
     bar.close()

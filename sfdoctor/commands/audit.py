@@ -52,9 +52,9 @@ def _progress(stream: TextIO | None) -> Any:
     if stream is None:
         return None
     # NOTE: the same progress bar as triage (shown only once a file takes a moment to read).
-    from sfdoctor.commands.triage import _Progress
+    from sfdoctor.output.progress import ReadProgress
 
-    return _Progress(stream)
+    return ReadProgress(stream)
 
 
 def _read(path: str, tally: AuditTally, stdin: TextIO | None, progress: TextIO | None) -> str:

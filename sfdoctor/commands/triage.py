@@ -12,7 +12,6 @@ not know; 2 nothing usable in the input (not a CSV, no status column, no rows).
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -25,6 +24,7 @@ from sfdoctor.loginhistory.source import Source, open_source
 from sfdoctor.loginhistory.summarize import summarize
 from sfdoctor.loginhistory.summary import TriageSummary
 from sfdoctor.loginhistory.tally import Tally
+from sfdoctor.output.progress import ReadProgress
 from sfdoctor.redaction import redact
 
 if TYPE_CHECKING:
@@ -34,54 +34,6 @@ if TYPE_CHECKING:
 DEFAULT_DAYS = 30
 TOP_CONSOLE = 5
 TOP_JSON = 20
-PROGRESS_DELAY = 0.5
-"""Seconds of reading before a progress bar appears (small files never show one)."""
-
-
-class _Progress:
-    """A rich progress bar on stderr, shown only once reading takes more than a moment."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.started = time.monotonic()
-        self.size: int | None = None
-        self.name = ""
-        self.bar: Any = None
-        self.task: Any = None
-
-    def __call__(self, position: int) -> None:
-        if self.bar is None:
-            if time.monotonic() - self.started < PROGRESS_DELAY:
-                return
-            # NOTE: rich is imported only here, once a file turns out to be big.
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                DownloadColumn,
-                Progress,
-                TextColumn,
-                TimeRemainingColumn,
-            )
-
-            from sfdoctor.output.console import printable
-
-            # NOTE: the description is a file name: never markup, never a control sequence.
-            columns: list[Any] = [
-                TextColumn("reading {task.description}", markup=False),
-                BarColumn(),
-            ]
-            columns.append(DownloadColumn())
-            if self.size:
-                columns.append(TimeRemainingColumn())
-            console = Console(file=self.stream, markup=False, highlight=False, emoji=False)
-            self.bar = Progress(*columns, console=console, transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task(printable(self.name), total=self.size or None)
-        self.bar.update(self.task, completed=position)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 def triage_file(
@@ -96,7 +48,7 @@ def triage_file(
     ``progress``: a terminal stream to draw a progress bar on, for big files.
     """
     kb = load()
-    bar = _Progress(progress) if progress is not None else None
+    bar = ReadProgress(progress) if progress is not None else None
     source = open_source(path, stdin, on_read=bar)
     if bar is not None:
         bar.size, bar.name = source.size, source.name

@@ -31,6 +31,7 @@ from sfdoctor.loginhistory.rows import rows
 from sfdoctor.loginhistory.source import open_source
 from sfdoctor.loginhistory.summary import TriageSummary
 from sfdoctor.loginhistory.tally import Tally
+from sfdoctor.output.progress import ReadProgress
 from sfdoctor.redaction import redact
 from sfdoctor.status import ExitStatus
 
@@ -105,7 +106,7 @@ def read_both(
     """Triage and audit the export at ``path`` in one read; InputError if either has
     nothing usable in it."""
     kb = load()
-    bar = triage._Progress(progress) if progress is not None else None
+    bar = ReadProgress(progress) if progress is not None else None
     source = open_source(path, stdin, on_read=bar)
     if bar is not None:
         bar.size, bar.name = source.size, source.name

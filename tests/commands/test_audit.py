@@ -504,9 +504,9 @@ class _Terminal(io.StringIO):
 def test_progress_on_a_terminal_only_for_console(tmp_path, monkeypatch, fmt, drawn) -> None:
     from datetime import date
 
-    from sfdoctor.commands import audit, triage
+    from sfdoctor.commands import audit
 
-    monkeypatch.setattr(triage, "PROGRESS_DELAY", 0.0)
+    monkeypatch.setattr("sfdoctor.output.progress.PROGRESS_DELAY", 0.0)
     err = _Terminal()
     status = audit.run([write(tmp_path, login_rows("setup"))], fmt=fmt, as_of=date(2026, 11, 30),
                        stdout=io.StringIO(), stderr=err, color=False)  # fmt: skip

@@ -484,7 +484,7 @@ class _Terminal(io.StringIO):
 def test_progress_bar_on_a_terminal_only_for_console(tmp_path, monkeypatch, fmt, drawn) -> None:
     from sfdoctor.commands import triage
 
-    monkeypatch.setattr(triage, "PROGRESS_DELAY", 0.0)
+    monkeypatch.setattr("sfdoctor.output.progress.PROGRESS_DELAY", 0.0)
     err = _Terminal()
     status = triage.run(
         write(tmp_path, mixed("setup")), fmt=fmt, stdout=io.StringIO(), stderr=err, color=False
@@ -496,7 +496,7 @@ def test_progress_bar_on_a_terminal_only_for_console(tmp_path, monkeypatch, fmt,
 def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path, monkeypatch) -> None:
     from sfdoctor.commands import triage
 
-    monkeypatch.setattr(triage, "PROGRESS_DELAY", 0.0)
+    monkeypatch.setattr("sfdoctor.output.progress.PROGRESS_DELAY", 0.0)
     err = io.StringIO()
     triage.run(write(tmp_path, mixed("setup")), stdout=io.StringIO(), stderr=err)
     assert err.getvalue() == ""
