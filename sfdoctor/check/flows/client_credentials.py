@@ -11,7 +11,7 @@ from sfdoctor.check.flows.common import (
     login_view,
     once_findings,
 )
-from sfdoctor.check.flows.verify import signature_check, verify_session
+from sfdoctor.check.flows.verify import signature_check, verify_one_login
 from sfdoctor.models import Check, Mark, Secret
 
 
@@ -36,17 +36,7 @@ def client_credentials_flow(run: Run) -> Seen:
     view = login_view(first, run.kb)
     name = "login with client credentials"
     if first.token is not None:
-        checks.append(Check("login", name, Mark.OK, view.summary))
-        _, judged = verify_session(
-            run.opts,
-            run.transport,
-            first.token,
-            checks,
-            run.findings,
-            None,
-            early_version=early,
-            early_offered=offered,
-        )
+        judged = verify_one_login(run, name, view.summary, first.token, early, offered)
         signature_check(pw.signature_valid(first.token, client_secret), checks, run.findings)
         return Seen(offered, version_judged=judged)
     found = once_findings(view)

@@ -14,7 +14,7 @@ from sfdoctor.check.flows.common import (
     login_view,
     once_findings,
 )
-from sfdoctor.check.flows.verify import verify_session
+from sfdoctor.check.flows.verify import verify_one_login
 from sfdoctor.diagnosis.findings import finding
 from sfdoctor.models import Check, Finding, Mark, Secret
 from sfdoctor.redaction import Redactor
@@ -87,17 +87,7 @@ def jwt_flow(run: Run) -> Seen | None:
     view = login_view(first, run.kb)
     name = "login with JWT bearer assertion"
     if first.token is not None:
-        checks.append(Check("login", name, Mark.OK, view.summary))
-        _, judged = verify_session(
-            run.opts,
-            run.transport,
-            first.token,
-            checks,
-            run.findings,
-            None,
-            early_version=early,
-            early_offered=offered,
-        )
+        judged = verify_one_login(run, name, view.summary, first.token, early, offered)
         return Seen(offered, version_judged=judged)
     from sfdoctor.probes.http import HttpAnswer
 

@@ -15,6 +15,7 @@ from sfdoctor.diagnosis.knowledge import load
 from sfdoctor.models import Check, Finding, Mark, Severity
 
 if TYPE_CHECKING:
+    from sfdoctor.check.flows.common import Run
     from sfdoctor.check.options import CheckOptions
     from sfdoctor.probes.http import Transport
     from sfdoctor.probes.password import Login, Token
@@ -22,6 +23,26 @@ if TYPE_CHECKING:
 
 
 LOW_API_REQUESTS = 0.10  # warn below 10% of the daily allocation
+
+
+def verify_one_login(
+    run: Run, name: str, summary: str, token: Token, early: str | None, offered: Any
+) -> bool:
+    """A one-login flow (JWT bearer, client credentials) that got a token: the login's check,
+    then the session checks (:func:`verify_session`, no second login). Whether the version
+    was judged against a list."""
+    run.checks.append(Check("login", name, Mark.OK, summary))
+    _, judged = verify_session(
+        run.opts,
+        run.transport,
+        token,
+        run.checks,
+        run.findings,
+        None,
+        early_version=early,
+        early_offered=offered,
+    )
+    return judged
 
 
 def verify_session(
