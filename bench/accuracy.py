@@ -13,9 +13,11 @@ benchmark alone, and nothing here prints a held-out text.
 How an answer is scored:
 
 - a cause-labelled entry is *right* when the top match's cause equals the label; when the
-  answer is ``ambiguous_auth_failure`` and its candidates contain the label it is counted
-  apart as *ambiguous-containing* (not right, not a plain miss); so is a medium- or
-  low-confidence answer that lists candidates, the label among them;
+  answer is ``ambiguous_auth_failure`` and its candidates contain the label it is
+  *ambiguous-containing*; so is a medium- or low-confidence answer that lists candidates,
+  the label among them. That is the answer issue 14 asks for where Salesforce's own text
+  covers several causes (the thread found one of them; the text cannot say which), so the
+  headline accuracy counts it as right; the *strict* figure beside it does not;
 - an ``ambiguous_auth_failure`` entry is right when the answer is ambiguous_auth_failure, or
   when the answer's candidates include the first of the entry's candidates;
 - an ``unknown`` entry is right when nothing matched (or the top match is ``unknown``).
@@ -68,6 +70,8 @@ def answer(text: str) -> dict[str, Any]:
     top = result.matches[0]
     kb = load_kb()
     cands = [c.cause for c in kb.candidates(top.cause, top.signature)]
+    if top.cause != AMBIGUOUS and top.cause not in cands:
+        cands.insert(0, top.cause)  # the answer's own cause is its most likely candidate
     for m in result.matches[1:]:
         if m.cause not in cands and m.cause != top.cause:
             cands.append(m.cause)
@@ -100,7 +104,8 @@ def _rate(c: Counter[str]) -> dict[str, Any]:
         "right": c["right"],
         "ambiguous_containing": c["ambiguous-containing"],
         "wrong": c["wrong"],
-        "accuracy": round(c["right"] / n, 3) if n else None,
+        "accuracy": round((c["right"] + c["ambiguous-containing"]) / n, 3) if n else None,
+        "strict": round(c["right"] / n, 3) if n else None,
     }
 
 
@@ -123,7 +128,7 @@ def evaluate(entries: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[s
         by_family[e["family"]][verdict] += 1
         by_class[e["class"]][verdict] += 1
         by_label[e["label"]][verdict] += 1
-        if verdict != "right":
+        if verdict == "wrong":
             confusion[(e["label"], got["cause"])] += 1
         if verdict == "wrong" and got["confidence"] == "high":
             confident_wrong += 1
@@ -150,8 +155,15 @@ def evaluate(entries: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[s
 
 def _pct(r: dict[str, Any]) -> str:
     acc = r["accuracy"]
-    amb = f", {r['ambiguous_containing']} ambiguous-containing" if r["ambiguous_containing"] else ""
-    return f"{r['right']}/{r['n']} = {acc:.1%}{amb}" if acc is not None else "-"
+    if acc is None:
+        return "-"
+    amb = r["ambiguous_containing"]
+    if not amb:
+        return f"{r['right']}/{r['n']} = {acc:.1%}"
+    return (
+        f"{r['right'] + amb}/{r['n']} = {acc:.1%} ({amb} as an ambiguity listing the label; "
+        f"strict {r['right']}/{r['n']} = {r['strict']:.1%})"
+    )
 
 
 def _print(name: str, f: dict[str, Any], *, heldout: bool) -> None:
@@ -214,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
             dev_rows = rows
     if args.misses and not dev_rows and "dev" not in wanted:
         _, dev_rows = evaluate(sets["dev"])
-    misses = [r for r in dev_rows if r["verdict"] != "right"][: args.misses]
+    misses = [r for r in dev_rows if r["verdict"] == "wrong"][: args.misses]
 
     if args.json:
         if args.misses:

@@ -96,10 +96,25 @@ def _lightning_host(text: str) -> str | None:
     return f"{m.group(0)} is a Lightning Experience UI host, not a login or API host" if m else None
 
 
+_INTERNAL = LazyPattern(
+    r"(?<![\w.-])[\w-]+(?:\.[\w-]+)*\.(?:pre|soma)\.salesforce\.com\b", re.IGNORECASE
+)
+
+
+def _internal_host(text: str) -> str | None:
+    if ".salesforce.com" not in text.lower():
+        return None
+    m = _INTERNAL.search(text)
+    if not m:
+        return None
+    return f"{m.group(0)} is a Salesforce pre-release or internal host, not the org's login host"
+
+
 PREDICATES: dict[str, Callable[[str], str | None]] = {
     "http_login_url": _http_login_url,
     "sandbox_user_on_production": _sandbox_user_on_production,
     "lightning_host": _lightning_host,
+    "internal_host": _internal_host,
 }
 
 # --- matching ---------------------------------------------------------------------------

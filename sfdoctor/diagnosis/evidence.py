@@ -271,7 +271,10 @@ def clues_from_text(text: str, known_codes: frozenset[str] = frozenset()) -> lis
             )
         )
     has_oauth_code = any(code in text for code in OAUTH_ERRORS)
+    described = {c.code for c in clues if c.family is Family.OAUTH and c.message}
     for m in _OAUTH_INLINE.finditer(text) if has_oauth_code else ():
+        if not m.group(2) and m.group(1) in described:
+            continue  # the code's quote in a JSON body already read with its description
         clues.append(
             Clue(Family.OAUTH, m.group(1), _clean(m.group(2) or ""), None, "error message")
         )

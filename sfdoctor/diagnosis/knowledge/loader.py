@@ -17,7 +17,6 @@ import os
 import re
 import zlib
 from functools import cache
-from typing import Any
 
 from sfdoctor.models import (
     Candidate,
@@ -28,6 +27,10 @@ from sfdoctor.models import (
     Severity,
     Signature,
 )
+
+TYPE_CHECKING = False  # NOTE: typing is not imported at run time (start-up budget)
+if TYPE_CHECKING:
+    from typing import Any
 
 CATEGORIES = frozenset(
     {"credentials", "network_policy", "app_flow_host", "org_api", "transport", "configuration"}
@@ -299,8 +302,9 @@ def _candidates(raw: dict[str, Any], causes: dict[str, Cause]) -> tuple[Candidat
         raise KnowledgeBaseError(f"{where}: candidates: {exc!r}") from None
     for cand in found:
         _require(cand.cause in causes, where, f"candidate {cand.cause!r} is not a cause")
+    # An ambiguity names no cause of its own: its candidates are the causes it may be.
     _require(
-        found[0].cause == raw["cause"],
+        found[0].cause == raw["cause"] or raw["cause"] == "ambiguous_auth_failure",
         where,
         "the first candidate is the signature's own cause (the most likely one)",
     )
