@@ -404,8 +404,11 @@ def test_knowledge_corrections_are_in_the_entries() -> None:
 # --- never a dead end ---------------------------------------------------------------------
 
 
+NEAR_MISS = "Error fetching metadata for org. Run the authorize command again."
+
+
 def test_no_match_names_the_closest_known_texts_and_what_to_collect() -> None:
-    doc = sfdoctor.explain("Error: invalid or missing username for the salesforce node").to_dict()
+    doc = sfdoctor.explain(NEAR_MISS).to_dict()
     assert doc["matches"] == []
     assert doc["nearest"], "a near miss names the known texts it resembles"
     assert all(n["confidence"] == "low" and n["source"].startswith("http") for n in doc["nearest"])
@@ -421,7 +424,7 @@ def test_garbage_names_nothing_close_but_still_says_what_to_collect() -> None:
 def test_no_match_console_shows_neighbours_and_next_steps() -> None:
     from sfdoctor.output.explain_console import render
 
-    out = render(sfdoctor.explain("Error: invalid or missing username for the salesforce node"))
+    out = render(sfdoctor.explain(NEAR_MISS))
     assert "Closest known texts" in out and "Collect next" in out
 
 

@@ -119,6 +119,10 @@ PREDICATES: dict[str, Callable[[str], str | None]] = {
 
 # --- matching ---------------------------------------------------------------------------
 
+# Apex's exception for a callout Salesforce made to another server: its network and TLS
+# failures are between Salesforce and that server, never a login to Salesforce.
+_CALLOUT = "System.CalloutException"
+
 
 @lru_cache(maxsize=8)
 def _words(text: str) -> frozenset[str]:
@@ -257,10 +261,13 @@ def classify(clues: Sequence[Clue], kb: KnowledgeBase) -> tuple[Match, ...]:
     structured field when there is one.
     """
     ordered = sorted(clues, key=lambda c: c.family is Family.TEXT)
+    outbound = any(c.family is Family.TEXT and _CALLOUT in c.message for c in clues)
     best: dict[str, Match] = {}
     for sig in kb.signatures:  # highest priority first
         if sig.cause in best:
             continue
+        if outbound and sig.family is Family.TRANSPORT:
+            continue  # a connection Salesforce made to someone else: not this login's fault
         for clue in ordered:
             evidence = match_signature(sig, clue)
             if evidence is not None:

@@ -105,12 +105,20 @@ def _json_unescape(m: re.Match[str]) -> str:
     return _JSON_SIMPLE[m.group(2)]
 
 
+_QUOTE_MARK = LazyPattern(r"^[ \t]*(?:>[ \t]?)+", re.M)
+
+
 def decode(text: str) -> str:
     """Undo the escaping an error picks up on its way to a paste, so codes and messages read
-    as Salesforce wrote them: Markdown escapes, JSON string escapes, HTML entities, URL
-    encoding, full-width punctuation (NFKC). Each step runs only when its marks are present.
+    as Salesforce wrote them: e-mail/Markdown quote marks (``> `` before every line),
+    Markdown escapes, JSON string escapes, HTML entities, URL encoding, full-width
+    punctuation (NFKC). Each step runs only when its marks are present.
     Redact before and after (:func:`normalize`).
     """
+    if text.lstrip().startswith(">") and "\n" in text:
+        lines = text.splitlines()
+        if sum(1 for line in lines if line.lstrip().startswith(">")) * 2 > len(lines):
+            text = _QUOTE_MARK.sub("", text)
     if "\\" in text:
         text = _MD_ESCAPE.sub(r"\1", text)
         if '\\"' in text or "\\n" in text or "\\u" in text:
