@@ -147,8 +147,8 @@ def _parse_toml(name: str, data: bytes) -> dict[str, Any]:
         raise KnowledgeBaseError(f"{name}: {exc}") from None
 
 
-def read_raw(*, allow_compiled: bool = True) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
-    """The raw cause tables, the raw signature list and the sources' checksum."""
+def _read(allow_compiled: bool) -> tuple[dict[str, Any], list[dict[str, Any]], str, bool]:
+    """:func:`read_raw`'s answer, and whether it came from kb.json."""
     blobs = [_read_bytes(os.path.join(HERE, name)) for name in SOURCES]
     digest = checksum(blobs)
     if allow_compiled:
@@ -157,9 +157,15 @@ def read_raw(*, allow_compiled: bool = True) -> tuple[dict[str, Any], list[dict[
         except (OSError, ValueError):
             compiled = None
         if isinstance(compiled, dict) and compiled.get("checksum") == digest:
-            return compiled["causes"], compiled["signatures"], digest
+            return compiled["causes"], compiled["signatures"], digest, True
     causes = _parse_toml(SOURCES[0], blobs[0])
     signatures = _parse_toml(SOURCES[1], blobs[1]).get("signature", [])
+    return causes, signatures, digest, False
+
+
+def read_raw(*, allow_compiled: bool = True) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+    """The raw cause tables, the raw signature list and the sources' checksum."""
+    causes, signatures, digest, _ = _read(allow_compiled)
     return causes, signatures, digest
 
 
@@ -168,7 +174,7 @@ def _require(cond: bool, where: str, what: str) -> None:
         raise KnowledgeBaseError(f"{where}: {what}")
 
 
-def _cause(cause_id: str, raw: dict[str, Any]) -> Cause:
+def _check_cause(cause_id: str, raw: dict[str, Any]) -> None:
     where = f"causes.toml [{cause_id}]"
     _require(isinstance(raw, dict), where, "must be a table")
     unknown = set(raw) - _CAUSE_KEYS
@@ -190,6 +196,9 @@ def _cause(cause_id: str, raw: dict[str, Any]) -> Cause:
         where,
         "needs references: https URLs",
     )
+
+
+def _cause(cause_id: str, raw: dict[str, Any]) -> Cause:
     try:
         severity = Severity(raw.get("severity", "error"))
         discouraged = tuple(
@@ -197,7 +206,7 @@ def _cause(cause_id: str, raw: dict[str, Any]) -> Cause:
         )
         candidates = tuple(Candidate(c["cause"], c["confirm"]) for c in raw.get("candidates", []))
     except (KeyError, ValueError, TypeError) as exc:
-        raise KnowledgeBaseError(f"{where}: {exc!r}") from None
+        raise KnowledgeBaseError(f"causes.toml [{cause_id}]: {exc!r}") from None
     return Cause(
         id=cause_id,
         title=raw["title"].strip(),
@@ -205,17 +214,17 @@ def _cause(cause_id: str, raw: dict[str, Any]) -> Cause:
         severity=severity,
         meaning=" ".join(raw["meaning"].split()),
         why=" ".join(raw["why"].split()),
-        remediation=tuple(" ".join(s.split()) for s in remediation),
+        remediation=tuple(" ".join(s.split()) for s in raw["remediation"]),
         discouraged=discouraged,
         confirm=raw.get("confirm", ""),
-        references=tuple(references),
+        references=tuple(raw["references"]),
         candidates=candidates,
         aliases=tuple(raw.get("aliases", [])),
         action=" ".join(str(raw.get("action", "")).split()),
     )
 
 
-def _signature(raw: dict[str, Any], causes: dict[str, Cause]) -> Signature:
+def _check_signature(raw: dict[str, Any], causes: dict[str, Cause]) -> None:
     where = f"signatures.toml [[signature]] id={raw.get('id')!r}"
     unknown = set(raw) - _SIGNATURE_KEYS
     _require(not unknown, where, f"unknown keys {sorted(unknown)}")
@@ -223,7 +232,7 @@ def _signature(raw: dict[str, Any], causes: dict[str, Cause]) -> Signature:
     _require(raw.get("cause") in causes, where, f"unknown cause {raw.get('cause')!r}")
     try:
         family = Family(str(raw.get("family")))
-        confidence = Confidence(raw.get("confidence", "high"))
+        Confidence(raw.get("confidence", "high"))
     except ValueError as exc:
         raise KnowledgeBaseError(f"{where}: {exc}") from None
     _require(family in SIGNATURE_FAMILIES, where, f"family {family} cannot carry signatures")
@@ -231,11 +240,8 @@ def _signature(raw: dict[str, Any], causes: dict[str, Cause]) -> Signature:
     message = raw.get("message")
     _require(message is None or isinstance(message, str), where, "message is a pattern string")
     status = raw.get("status")
-    if status is not None:
-        if isinstance(status, int):
-            status = [status, status]
+    if status is not None and not isinstance(status, int):
         _require(isinstance(status, list) and len(status) == 2, where, "status is N or [lo, hi]")
-        status = (int(status[0]), int(status[1]))
     when = raw.get("when")
     _require(
         (when is None) == (family is not Family.CONTEXT),
@@ -243,17 +249,25 @@ def _signature(raw: dict[str, Any], causes: dict[str, Cause]) -> Signature:
         "context signatures (and only they) name a `when` predicate",
     )
     _require(bool(raw.get("code") or message or status or when), where, "matches nothing")
+
+
+def _signature(raw: dict[str, Any]) -> Signature:
+    status = raw.get("status")
+    if status is not None:
+        if isinstance(status, int):
+            status = [status, status]
+        status = (int(status[0]), int(status[1]))
     return Signature(
         id=raw["id"],
         cause=raw["cause"],
-        family=family,
+        family=Family(str(raw.get("family"))),
         priority=raw["priority"],
-        confidence=confidence,
+        confidence=Confidence(raw.get("confidence", "high")),
         code=raw.get("code"),
-        message=message,
+        message=raw.get("message"),
         status=status,
         strict=bool(raw.get("strict", False)),
-        when=when,
+        when=raw.get("when"),
         example=raw.get("example", ""),
         note=raw.get("note", ""),
     )
@@ -273,33 +287,60 @@ def check_patterns(kb: KnowledgeBase) -> None:
 
 @cache
 def load() -> KnowledgeBase:
-    """Load, validate and cache the knowledge base shipped inside the package."""
-    raw_causes, raw_sigs, _ = read_raw()
+    """Load and cache the knowledge base shipped inside the package (validated when it is
+    read from the TOML: see :func:`from_raw`)."""
+    raw_causes, raw_sigs, _, compiled = _read(allow_compiled=True)
+    return from_raw(raw_causes, raw_sigs, validate=not compiled)
+
+
+def from_raw(
+    raw_causes: dict[str, Any], raw_sigs: list[dict[str, Any]], *, validate: bool = True
+) -> KnowledgeBase:
+    """The knowledge base of the raw tables (:func:`read_raw`), validated unless told not to.
+
+    NOTE: kb.json is not validated again: the build writes it only from TOML that
+    validates, and it is read only while its checksum is that TOML's; validating it cost a
+    twentieth of `explain`'s start-up budget (bench/startup.py). The TOML is validated by
+    the build and by the tests (tests/test_knowledge.py).
+    """
+    if validate:
+        for cid, raw in raw_causes.items():
+            _check_cause(cid, raw)
     causes = {cid: _cause(cid, raw) for cid, raw in raw_causes.items()}
-    for entry in causes.values():
-        for cand in entry.candidates:
-            _require(
-                cand.cause in causes,
-                f"causes.toml [{entry.id}]",
-                f"candidate {cand.cause!r} is not a cause",
-            )
-    signatures = [_signature(raw, causes) for raw in raw_sigs]
-    candidates = {raw["id"]: _candidates(raw, causes) for raw in raw_sigs if raw.get("candidates")}
-    ids = [s.id for s in signatures]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    _require(not dupes, "signatures.toml", f"duplicate ids {dupes}")
+    if validate:
+        for entry in causes.values():
+            for cand in entry.candidates:
+                _require(
+                    cand.cause in causes,
+                    f"causes.toml [{entry.id}]",
+                    f"candidate {cand.cause!r} is not a cause",
+                )
+        for raw in raw_sigs:
+            _check_signature(raw, causes)
+    signatures = [_signature(raw) for raw in raw_sigs]
+    candidates = {
+        raw["id"]: _candidates(raw, causes, validate) for raw in raw_sigs if raw.get("candidates")
+    }
+    if validate:
+        ids = [s.id for s in signatures]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        _require(not dupes, "signatures.toml", f"duplicate ids {dupes}")
     # NOTE: a stable sort keeps file order among equal priorities, so the file reads as
     # the precedence it encodes.
     signatures.sort(key=lambda s: -s.priority)
     return KnowledgeBase(causes=causes, signatures=tuple(signatures), candidates=candidates)
 
 
-def _candidates(raw: dict[str, Any], causes: dict[str, Cause]) -> tuple[Candidate, ...]:
+def _candidates(
+    raw: dict[str, Any], causes: dict[str, Cause], validate: bool = True
+) -> tuple[Candidate, ...]:
     where = f"signatures.toml [[signature]] id={raw.get('id')!r}"
     try:
         found = tuple(Candidate(c["cause"], c["confirm"]) for c in raw["candidates"])
     except (KeyError, TypeError) as exc:
         raise KnowledgeBaseError(f"{where}: candidates: {exc!r}") from None
+    if not validate:
+        return found
     for cand in found:
         _require(cand.cause in causes, where, f"candidate {cand.cause!r} is not a cause")
     # An ambiguity names no cause of its own: its candidates are the causes it may be.
