@@ -242,3 +242,16 @@ LOCALIZED = [
 @pytest.mark.parametrize(("text", "cause"), LOCALIZED)
 def test_marketo_translations_of_salesforce_answers(text: str, cause: str) -> None:
     assert answer(text)[0] == cause
+
+
+def test_a_description_cut_off_mid_quote_still_counts() -> None:
+    # The paste ends inside the description: it still says which invalid_grant this is (here
+    # another provider's, so nothing matches), not a bare invalid_grant.
+    text = (
+        '{"error":"invalid_grant",\n"error_description":"The provided access grant is invalid,'
+        "\nexpired, or revoked (e.g. invalid assertion, expired authorization"
+    )
+    assert answer(text)[0] is None
+    assert answer('{"error":"invalid_grant",\n"error_description":"authentication failure')[0] == (
+        "ambiguous_auth_failure"
+    )

@@ -71,6 +71,8 @@ _JSON_START = LazyPattern(r"\{\s*\"|\[\s*\{")
 _MAX_JSON_TRIES = 200
 _SCRIPT = LazyPattern(r"<(script|style)\b.*?(?:</\1\s*>|\Z)", re.I | re.S)
 _TAG = LazyPattern(r"<[^<>]*>")
+# A description whose closing quote was cut off with the rest of the paste.
+_OPEN_DESCRIPTION = LazyPattern(r"""["']error_description["']\s*:\s*["']([^"'\n]{1,300})""")
 _QUOTED_FIELD = LazyPattern(
     r"""["'](error|error_description|errorCode|message|exceptionCode|exceptionMessage)["']\s*:\s*["']((?:\\.|[^"'\\])*)["']"""
 )
@@ -269,15 +271,11 @@ def clues_from_text(text: str, known_codes: frozenset[str] = frozenset()) -> lis
         clues.append(Clue(Family.OAUTH, m.group(1), desc, None, "redirect parameters"))
     fields = dict(_QUOTED_FIELD.findall(text)) if "error" in text else {}
     if "error" in fields and not any(c.family is Family.OAUTH for c in clues):
-        clues.append(
-            Clue(
-                Family.OAUTH,
-                fields["error"],
-                fields.get("error_description", ""),
-                None,
-                "error fields",
-            )
-        )
+        description = fields.get("error_description", "")
+        if not description:
+            cut_off = _OPEN_DESCRIPTION.search(text)
+            description = cut_off.group(1) if cut_off else ""
+        clues.append(Clue(Family.OAUTH, fields["error"], description, None, "error fields"))
     has_oauth_code = any(code in text for code in OAUTH_ERRORS)
     described = {c.code for c in clues if c.family is Family.OAUTH and c.message}
     for m in _OAUTH_INLINE.finditer(text) if has_oauth_code else ():
