@@ -255,3 +255,59 @@ def test_a_description_cut_off_mid_quote_still_counts() -> None:
     assert answer('{"error":"invalid_grant",\n"error_description":"authentication failure')[0] == (
         "ambiguous_auth_failure"
     )
+
+
+# --- look-alikes stay unknown ---------------------------------------------------------------
+
+LOOKALIKES = [
+    # Another server's OAuth error inside a wrapper's "could not refresh" words.
+    '{"status": 400, "message": "[DefaultAuthSecurityHandler] Could not refresh the access '
+    'token.", "Error": {"error": "invalid_grant", "error_description": "The token has already '
+    'been consumed."}}',
+    # RFC 6749's wording, not Salesforce's "grant type not supported".
+    '{"error": "unsupported_grant_type", "error_description": "The authorization grant type is '
+    'not supported by the authorization server"}',
+    # Postman's browser OAuth helper waiting for its callback; a plugin download timing out.
+    "Error: OAuth 2.0 request timed out. Please try again.",
+    "Failed to install 'com.salesforce':Error: connect ETIMEDOUT 173.192.57.105:80",
+]
+
+
+@pytest.mark.parametrize("text", LOOKALIKES)
+def test_lookalikes_name_no_cause(text: str) -> None:
+    assert answer(text)[0] is None
+
+
+def test_the_same_words_with_salesforces_description_still_match() -> None:
+    assert (
+        answer(
+            '{"error": "unsupported_grant_type", "error_description": "grant type not supported"}'
+        )[0]
+        == "malformed_token_request"
+    )
+    assert (
+        answer("Could not refresh the access token. invalid_grant: expired access/refresh token")[0]
+        == "refresh_token_invalid"
+    )
+    assert answer("Error: connect ETIMEDOUT 13.110.0.1:443")[0] == "timeout"
+
+
+MORE = [
+    (
+        "Your account requires a passkey for enhanced security. Or, set up your single sign-on "
+        "provider to meet Salesforce security requirements.",
+        "identity_verification_required",
+    ),
+    ("Cross-org OAuth flows are not supported for this external client app", "app_not_installed"),
+    ("Error package.xml Invalid version specified:56.0", "api_version_unsupported"),
+    (
+        "Got error sending API request { URL: "
+        "https://<org>.lightning.force.com/services/Soap/u/47.0 }",
+        "wrong_login_host",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "cause"), MORE)
+def test_more_real_shapes(text: str, cause: str) -> None:
+    assert answer(text)[0] == cause

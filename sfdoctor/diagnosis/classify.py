@@ -66,7 +66,10 @@ _HTTP_SERVICE_URL = LazyPattern(
     r"(?<![=\w])(http://[\w.-]+/services/(?:oauth2|Soap|data)\S*)", re.I
 )
 _USERNAME = LazyPattern(r"(?<![\w.+'-])[\w.+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_LIGHTNING = LazyPattern(r"(?<![\w.-])[\w-]+(?:\.[\w-]+)*\.lightning\.force\.com\b", re.IGNORECASE)
+# NOTE: a placeholder such as <org> stands for the org's name in pasted URLs.
+_LIGHTNING = LazyPattern(
+    r"(?<![\w.-])(?:<[\w-]{1,40}>|[\w-]+)(?:\.[\w-]+)*\.lightning\.force\.com\b", re.IGNORECASE
+)
 
 
 def _http_login_url(text: str) -> str | None:
@@ -118,6 +121,9 @@ PREDICATES: dict[str, Callable[[str], str | None]] = {
 }
 
 # --- matching ---------------------------------------------------------------------------
+
+LOOKALIKE = "unknown"
+"""The cause of look-alike signatures: a text that resembles a login failure and is not one."""
 
 # Apex's exception for a callout Salesforce made to another server: its network and TLS
 # failures are between Salesforce and that server, never a login to Salesforce.
@@ -281,9 +287,38 @@ def classify(clues: Sequence[Clue], kb: KnowledgeBase) -> tuple[Match, ...]:
                 )
                 break
     matches = sorted(best.values(), key=lambda m: -m.priority)
+    if matches and matches[0].cause == LOOKALIKE:
+        return ()  # a known look-alike: not a Salesforce login failure
+    matches = [m for m in matches if m.cause != LOOKALIKE]
+    if matches and matches[0].priority < DECISIVE and _foreign_oauth_error(clues, kb):
+        return ()  # the body names its own error, in words that are not Salesforce's
     if matches and matches[0].priority >= DECISIVE:
         matches = [m for m in matches if m.priority >= GENERIC]
     return tuple(matches)
+
+
+def _foreign_oauth_error(clues: Sequence[Clue], kb: KnowledgeBase) -> bool:
+    """True when the text carries an OAuth error with a description no signature knows.
+
+    Salesforce always describes its OAuth errors, in words the knowledge base holds; an
+    error described otherwise (Google's "Token has been expired or revoked.", another
+    server's "The token has already been consumed.") is another provider's, and a wrapper's
+    generic words around it must not turn it into a Salesforce cause.
+    """
+    described = [c for c in clues if c.family is Family.OAUTH and c.code and c.message]
+    # Each error is tried as its fields and as the line "code: description" (the form the
+    # translated descriptions are written for).
+    forms = [
+        form
+        for c in described
+        for form in (c, Clue(Family.TEXT, None, f"{c.code}: {c.message}", None, "text"))
+    ]
+    return bool(described) and not any(
+        match_signature(sig, form) is not None
+        for form in forms
+        for sig in kb.signatures
+        if sig.family is Family.OAUTH and sig.cause != LOOKALIKE
+    )
 
 
 def causes_of(matches: Iterable[Match]) -> list[str]:

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import zlib
+from collections.abc import Iterator, Mapping
 from functools import cache
 
 from sfdoctor.models import (
@@ -83,7 +84,7 @@ class KnowledgeBase:
 
     def __init__(
         self,
-        causes: dict[str, Cause],
+        causes: Mapping[str, Cause],
         signatures: tuple[Signature, ...],
         candidates: dict[str, tuple[Candidate, ...]] | None = None,
     ) -> None:
@@ -169,6 +170,35 @@ def read_raw(*, allow_compiled: bool = True) -> tuple[dict[str, Any], list[dict[
     return causes, signatures, digest
 
 
+class _Causes(Mapping[str, Cause]):
+    """The cause entries of kb.json by id, each made from its table when first asked for.
+
+    NOTE: making all of them (their text normalised) cost a twentieth of `explain`'s
+    start-up budget, which reads a few (bench/startup.py).
+    """
+
+    __slots__ = ("_made", "_raw")
+
+    def __init__(self, raw: dict[str, dict[str, Any]]) -> None:
+        self._raw = raw
+        self._made: dict[str, Cause] = {}
+
+    def __getitem__(self, cause_id: str) -> Cause:
+        made = self._made.get(cause_id)
+        if made is None:
+            made = self._made[cause_id] = _cause(cause_id, self._raw[cause_id])
+        return made
+
+    def __contains__(self, cause_id: object) -> bool:
+        return cause_id in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
 def _require(cond: bool, where: str, what: str) -> None:
     if not cond:
         raise KnowledgeBaseError(f"{where}: {what}")
@@ -251,8 +281,13 @@ def _check_signature(raw: dict[str, Any], causes: dict[str, Cause]) -> None:
     _require(bool(raw.get("code") or message or status or when), where, "matches nothing")
 
 
+_FAMILIES = {str(f): f for f in Family}
+_CONFIDENCES = {str(c): c for c in Confidence}
+
+
 def _signature(raw: dict[str, Any]) -> Signature:
-    status = raw.get("status")
+    get = raw.get
+    status = get("status")
     if status is not None:
         if isinstance(status, int):
             status = [status, status]
@@ -260,16 +295,16 @@ def _signature(raw: dict[str, Any]) -> Signature:
     return Signature(
         id=raw["id"],
         cause=raw["cause"],
-        family=Family(str(raw.get("family"))),
+        family=_FAMILIES[str(get("family"))],  # NOTE: not Family(...): made at every start-up
         priority=raw["priority"],
-        confidence=Confidence(raw.get("confidence", "high")),
-        code=raw.get("code"),
-        message=raw.get("message"),
+        confidence=_CONFIDENCES[get("confidence", "high")],
+        code=get("code"),
+        message=get("message"),
         status=status,
-        strict=bool(raw.get("strict", False)),
-        when=raw.get("when"),
-        example=raw.get("example", ""),
-        note=raw.get("note", ""),
+        strict=bool(get("strict", False)),
+        when=get("when"),
+        example=get("example", ""),
+        note=get("note", ""),
     )
 
 
@@ -303,11 +338,12 @@ def from_raw(
     twentieth of `explain`'s start-up budget (bench/startup.py). The TOML is validated by
     the build and by the tests (tests/test_knowledge.py).
     """
-    if validate:
+    if not validate:
+        causes: Mapping[str, Cause] = _Causes(raw_causes)
+    else:
         for cid, raw in raw_causes.items():
             _check_cause(cid, raw)
-    causes = {cid: _cause(cid, raw) for cid, raw in raw_causes.items()}
-    if validate:
+        causes = {cid: _cause(cid, raw) for cid, raw in raw_causes.items()}
         for entry in causes.values():
             for cand in entry.candidates:
                 _require(
@@ -332,7 +368,7 @@ def from_raw(
 
 
 def _candidates(
-    raw: dict[str, Any], causes: dict[str, Cause], validate: bool = True
+    raw: dict[str, Any], causes: Mapping[str, Cause], validate: bool = True
 ) -> tuple[Candidate, ...]:
     where = f"signatures.toml [[signature]] id={raw.get('id')!r}"
     try:
