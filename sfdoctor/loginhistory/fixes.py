@@ -46,6 +46,8 @@ FIXES: dict[str, str] = {
     "(status.salesforce.com) and try again",
     "app_not_installed": "an administrator installs the app in this org (Connected Apps OAuth "
     "Usage > Install, or the External Client App's package), then sets its permitted users",
+    "app_not_approved": "an administrator assigns the user's profile or a permission set to "
+    "the app (Permitted Users: admin approved users are pre-authorized)",
     "malformed_token_request": "fix how the client builds the token request: POST over https "
     "to the login host, form-encoded body, a correct grant_type",
     "jwt_assertion_invalid": "check the JWT's certificate, iss (consumer key), sub, aud and the "
