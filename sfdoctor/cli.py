@@ -16,9 +16,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable, Sequence
-    from typing import TextIO
+    from types import SimpleNamespace
+    from typing import TextIO, TypeAlias
 
     from sfdoctor.check.options import CheckOptions
+
+    Args: TypeAlias = argparse.Namespace | SimpleNamespace
+    """Parsed arguments: argparse's, or :func:`lean_explain_args`'s."""
 
 PROG = "sfdoctor"
 _EPILOG = """\
@@ -69,7 +73,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+def _dispatch(args: Args, stdin: TextIO, stdout: TextIO) -> int:
     from sfdoctor.status import UsageError
 
     _refuse_directories(getattr(args, "report", None))
@@ -104,7 +108,7 @@ def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     raise UsageError("no command given", hint="start with: sfdoctor demo")
 
 
-def _scenario(args: argparse.Namespace) -> str | None:
+def _scenario(args: Args) -> str | None:
     """SCENARIO, given as ``demo NAME`` or ``demo --scenario NAME`` (not both, unless equal)."""
     from sfdoctor.status import UsageError
 
@@ -133,7 +137,7 @@ def _refuse_directories(reports: list[str] | None) -> None:
             )
 
 
-def _run_demo(args: argparse.Namespace) -> int:
+def _run_demo(args: Args) -> int:
     from sfdoctor.commands import demo
     from sfdoctor.status import UsageError
 
@@ -157,7 +161,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     return demo.demo(name, opts, admin=args.admin)
 
 
-def _run_triage(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+def _run_triage(args: Args, stdin: TextIO, stdout: TextIO) -> int:
     from sfdoctor.commands import triage
     from sfdoctor.status import UsageError
 
@@ -196,7 +200,7 @@ def _run_triage(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     )
 
 
-def _run_audit(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+def _run_audit(args: Args, stdin: TextIO, stdout: TextIO) -> int:
     from sfdoctor.commands import audit
     from sfdoctor.status import UsageError
 
@@ -217,7 +221,7 @@ def _run_audit(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     )
 
 
-def _run_options(args: argparse.Namespace) -> CheckOptions:
+def _run_options(args: Args) -> CheckOptions:
     """The options ``check`` and ``demo`` share (demo's org and flow are the scenario's)."""
     from sfdoctor.check.options import CheckOptions
     from sfdoctor.status import UsageError
@@ -241,7 +245,7 @@ def _run_options(args: argparse.Namespace) -> CheckOptions:
     )
 
 
-def _check_options(args: argparse.Namespace) -> CheckOptions:
+def _check_options(args: Args) -> CheckOptions:
     return _run_options(args)._replace(
         login_url=args.login_url,
         sandbox=args.sandbox,
@@ -268,6 +272,71 @@ def _command_in(argv: list[str]) -> str | None:
     return first if first in SUMMARIES else None
 
 
+# `explain`'s flags as argparse defines them (sfdoctor.commands.arguments.add_explain):
+# the flags without a value, the flags with one, and the --format choices.
+_EXPLAIN_SWITCHES = {"--list": "list", "--anonymize": "anonymize", "--debug": "debug"}
+_EXPLAIN_VALUED = {"--format": "format", "--cause": "cause", "--report": "report"}
+EXPLAIN_FORMATS = ("console", "json")
+
+
+def lean_explain_args(argv: list[str]) -> SimpleNamespace | None:
+    """The arguments of a plain ``explain`` command line, read without argparse; None for
+    any other (argparse then reads it, and words any error).
+
+    NOTE: importing argparse and building the parser cost a third of `explain`'s start-up
+    budget (bench/startup.py). Only what argparse would read the same way is read here:
+    the exact flag names (``--name value`` or ``--name=value``), values and TEXT not
+    starting with ``-`` (but TEXT ``-``), one TEXT, valid --format, not --cause with
+    --list. Anything else (--help, ``--``, an abbreviation, an unknown flag, an error)
+    goes to argparse; tests/test_cli_lean.py holds the two to the same result.
+    """
+    if not argv or argv[0] != "explain":
+        return None
+    from types import SimpleNamespace
+
+    found: dict[str, object] = {
+        "command": "explain",
+        "text": None,
+        "format": "console",
+        "cause": None,
+        "list": False,
+        "report": None,
+        "anonymize": False,
+    }
+    reports: list[str] = []
+    given_text = given_cause = False
+    at = 1
+    while at < len(argv):
+        arg = argv[at]
+        at += 1
+        if arg in _EXPLAIN_SWITCHES:
+            found[_EXPLAIN_SWITCHES[arg]] = True
+            continue
+        flag, equals, value = arg.partition("=")
+        if flag in _EXPLAIN_VALUED:
+            if not equals:
+                if at == len(argv):
+                    return None  # no value: argparse says so
+                value = argv[at]
+                at += 1
+            if value.startswith("-") or (flag == "--format" and value not in EXPLAIN_FORMATS):
+                return None
+            if flag == "--report":
+                reports.append(value)
+            else:
+                found[_EXPLAIN_VALUED[flag]] = value
+                given_cause = given_cause or flag == "--cause"
+        elif given_text or (arg.startswith("-") and arg != "-"):
+            return None
+        else:
+            found["text"], given_text = arg, True
+    if given_cause and found["list"]:
+        return None
+    if reports:
+        found["report"] = reports
+    return SimpleNamespace(**found)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run sfdoctor with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
     args_list = sys.argv[1:] if argv is None else list(argv)
@@ -276,13 +345,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the tool, and the budget for it is a small multiple of a bare interpreter.
         print(f"{PROG} {__version__}")
         return 0
+    from sfdoctor.status import ExitStatus
+
+    args: Args | None = lean_explain_args(args_list)
+    lean = args is not None
+    if args is None:
+        parser = build_parser(_command_in(args_list))
+        try:
+            args = parser.parse_args(args_list)
+        except SystemExit as exc:  # argparse: --help / --version (0) or a usage error (2)
+            return int(exc.code) if isinstance(exc.code, int) else ExitStatus.USAGE
+    if not lean:
+        return _run(args)
+    import gc
+
+    # NOTE: `explain` makes a few thousand objects and keeps them to the end, which comes
+    # within milliseconds: the cyclic collector would only walk them, during the run and
+    # again at exit (together a tenth of its start-up budget, bench/startup.py). So it is
+    # off during the run, and when this is the program (not a caller's main([...])) what
+    # the run made is frozen, out of the collection at exit; memory is freed as ever.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(args)
+    finally:
+        if argv is None:
+            gc.freeze()
+        if collecting:
+            gc.enable()
+
+
+def _run(args: Args) -> int:
+    """Dispatch ``args``; map every exception to an exit status."""
     from sfdoctor.status import ExitStatus, SfdoctorError
 
-    parser = build_parser(_command_in(args_list))
-    try:
-        args = parser.parse_args(args_list)
-    except SystemExit as exc:  # argparse: --help / --version (0) or a usage error (2)
-        return int(exc.code) if isinstance(exc.code, int) else ExitStatus.USAGE
     debug = getattr(args, "debug", False)
     try:
         return int(_dispatch(args, sys.stdin, sys.stdout))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+
+from sfdoctor.lazyre import LazyPattern
+from sfdoctor.models import NamedTuple  # typing's, without importing typing (start-up budget)
 
 PRODUCTION_LOGIN = "login.salesforce.com"
 SANDBOX_LOGIN = "test.salesforce.com"
@@ -82,7 +84,7 @@ class Endpoint(NamedTuple):
 
 # An authority sfdoctor accepts: a DNS name or an IP address, an optional port. Nothing
 # else: no user@, no percent-escapes, no characters two parsers could split differently.
-_AUTHORITY = re.compile(
+_AUTHORITY = LazyPattern(
     r"(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9.])?|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?",
     re.IGNORECASE,
 )

@@ -4,8 +4,13 @@ Compiling sfdoctor's patterns at import cost more than the whole start-up budget
 ``sfdoctor explain``; most runs need only a few of them.
 """
 
+from __future__ import annotations
+
 import re
-from typing import Any
+
+TYPE_CHECKING = False  # NOTE: typing is not imported at run time (start-up budget)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class LazyPattern:

@@ -5,15 +5,50 @@ variants are separate values (a transport failure is a clue, not an exception).
 
 NOTE: records are typed ``NamedTuple``s rather than frozen dataclasses: importing
 ``dataclasses`` (and ``inspect`` behind it) alone cost more than half of the start-up budget
-of ``sfdoctor explain`` (bench/startup.py).
+of ``sfdoctor explain`` (bench/startup.py). Importing ``typing`` cost a sixth of it, so at
+run time :class:`NamedTuple` is this module's own (the type checker sees typing's).
 """
 
+from __future__ import annotations
+
+from collections import namedtuple
 from enum import StrEnum
-from typing import NamedTuple
 
 from sfdoctor.status import ExitStatus
 
-__all__ = ["StrEnum"]  # re-exported: every enum of user choices is a StrEnum
+__all__ = ["NamedTuple", "StrEnum"]  # re-exported: for records, and enums of user choices
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+
+    class _NamedTupleMeta(type):
+        """``class R(NamedTuple)`` as :mod:`typing` makes it, without importing typing: a
+        :func:`collections.namedtuple` of the annotated fields (the assigned ones are their
+        defaults), with the class body's docstring, methods and properties."""
+
+        def __new__(cls, name: str, bases: tuple[type, ...], ns: dict[str, object]) -> type:
+            fields = list(ns.get("__annotations__", {}))
+            defaults = [ns[f] for f in fields if f in ns]
+            if any(f not in ns for f in fields[len(fields) - len(defaults) :]):
+                raise TypeError(f"{name}: a field without a default follows one with a default")
+            record = namedtuple(name, fields, defaults=defaults, module=str(ns["__module__"]))
+            for key, value in ns.items():
+                if key in _RESERVED:
+                    raise AttributeError(f"cannot overwrite NamedTuple attribute {key}")
+                if key not in ("__module__", "__annotations__") and key not in fields:
+                    setattr(record, key, value)
+            record.__annotations__ = ns.get("__annotations__", {})
+            return record
+
+    _RESERVED = frozenset(
+        {"__new__", "__init__", "__slots__", "__getnewargs__", "_fields", "_field_defaults"}
+        | {"_make", "_replace", "_asdict", "_source"}
+    )
+
+    # The base itself is made as typing makes its own: not a record, the metaclass's instance.
+    NamedTuple = type.__new__(_NamedTupleMeta, "NamedTuple", (), {})
 
 
 class OutputFormat(StrEnum):

@@ -9,14 +9,18 @@ none can echo a secret from the paste.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any, TextIO  # loaded by models anyway
 
-from sfdoctor.diagnosis.explain import Cut, cut, explain_text
+from sfdoctor.diagnosis.explain import cut, explain_text
 from sfdoctor.diagnosis.knowledge import load
-from sfdoctor.models import Explanation
 from sfdoctor.status import ExitStatus, UsageError
 
+# NOTE: typing is not imported at run time (start-up budget, bench/startup.py).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, TextIO
+
+    from sfdoctor.diagnosis.explain import Cut
+    from sfdoctor.models import Explanation
     from sfdoctor.output.files import ReportSource
     from sfdoctor.output.paths import ReportTarget
 

@@ -8,14 +8,19 @@ is the renderer's (:mod:`sfdoctor.output.explain_json`).
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, NamedTuple
-
 from sfdoctor.diagnosis.classify import classify
 from sfdoctor.diagnosis.evidence import MAX_SCAN, clues_from_text, decode, normalize
 from sfdoctor.diagnosis.knowledge import load
-from sfdoctor.models import Cause, Explanation, Match
+from sfdoctor.models import Explanation, NamedTuple
 from sfdoctor.redaction import redact
+
+# NOTE: typing and datetime are not imported at run time (start-up budget, bench/startup.py).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import datetime as dt
+    from typing import Any
+
+    from sfdoctor.models import Cause, Match
 
 SCHEMA = "sfdoctor.explain/1"
 
@@ -51,6 +56,9 @@ def retirements_document(cause: str, as_of: dt.date | None = None) -> list[dict[
     days left from ``as_of`` (today, UTC); empty for a cause nothing retires."""
     from sfdoctor.diagnosis import retirements
 
+    rows = retirements.for_cause(cause)
+    if not rows:
+        return []
     day = as_of or retirements.today()
     return [
         {
@@ -62,7 +70,7 @@ def retirements_document(cause: str, as_of: dt.date | None = None) -> list[dict[
             "days_left": r.days_left(day),
             "source": r.source,
         }
-        for r in retirements.for_cause(cause)
+        for r in rows
     ]
 
 

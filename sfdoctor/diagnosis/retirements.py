@@ -13,8 +13,13 @@ and every output says so ("Summer '27 (about 2027-06-12)").
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import NamedTuple
+from sfdoctor.models import NamedTuple  # typing's, without importing typing (start-up budget)
+
+# NOTE: datetime is imported where a date is computed: `explain` imports this table for
+# every cause, and most have no date (start-up budget, bench/startup.py).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import datetime as dt
 
 
 class Retirement(NamedTuple):
@@ -36,6 +41,8 @@ class Retirement(NamedTuple):
     @property
     def day(self) -> dt.date:
         """:attr:`date` as a date."""
+        import datetime as dt
+
         return dt.date.fromisoformat(self.date)
 
     @property
@@ -100,4 +107,6 @@ def for_cause(cause: str) -> tuple[Retirement, ...]:
 
 def today() -> dt.date:
     """Today (UTC), from which the days left are counted."""
+    import datetime as dt
+
     return dt.datetime.now(dt.UTC).date()

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import Enum
-from typing import Any, TypeVar, cast
 
 from sfdoctor.lazyre import LazyPattern
 from sfdoctor.redaction.anonymize import Anonymizer
 from sfdoctor.redaction.paste import redact
 from sfdoctor.redaction.values import MASK
 
-_T = TypeVar("_T")
+TYPE_CHECKING = False  # NOTE: typing is not imported at run time (start-up budget)
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    _T = TypeVar("_T")
 
 
 class Redactor:
@@ -85,7 +88,8 @@ class Redactor:
             out = {k: self.deep(v) for k, v in value.items()}
         else:
             out = value
-        return cast(_T, out)
+        redacted: _T = out
+        return redacted
 
 
 _HEX_ESCAPE = LazyPattern(r"%[0-9A-F]{2}")
