@@ -219,6 +219,9 @@ class Signature(NamedTuple):
     """A named context predicate from :mod:`sfdoctor.diagnosis.classify` (context family only)."""
     example: str = ""
     note: str = ""
+    needles: tuple[str, ...] | None = None
+    """Literals any match of ``message`` contains one of (empty: no such test); None when not
+    computed yet (:func:`sfdoctor.diagnosis.knowledge.needles.needles`)."""
 
 
 class Secret:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 
 from sfdoctor.diagnosis.knowledge import KnowledgeBase
+from sfdoctor.diagnosis.knowledge.needles import needles
 from sfdoctor.hosts import PRODUCTION_LOGIN, sandbox_suffix
 from sfdoctor.lazyre import LazyPattern
 from sfdoctor.models import Clue, Family, Match, Signature
@@ -142,53 +143,6 @@ def pattern(source: str) -> re.Pattern[str]:
     return re.compile(source, re.IGNORECASE)
 
 
-_SPECIAL = frozenset("\\[](){}.*+?^$|")
-_QUANTIFIERS = frozenset("*+?{")
-
-
-@cache
-def needles(source: str) -> tuple[str, ...] | None:
-    """Lower-case literals of which any match of ``source`` contains at least one.
-
-    One per top-level alternative: the longest run of plain characters outside any group.
-    None when some alternative has no such run of 4 or more characters (no cheap test).
-    Matching texts are searched for these before the pattern is compiled: most patterns
-    never need compiling for a given text (start-up budget).
-    """
-    if source.startswith("(?"):
-        close = source.find(")")
-        if close > 0 and source[2:close].isalpha():  # inline flags, e.g. (?s)
-            source = source[close + 1 :]
-    found: list[str] = []
-    best, run, depth, i = "", "", 0, 0
-    while i <= len(source):
-        c = source[i] if i < len(source) else "|"
-        if c == "|" and depth == 0:
-            best = max(best, run, key=len)
-            if len(best) < 4:
-                return None
-            found.append(best.lower())
-            best, run = "", ""
-        elif c in _SPECIAL or depth:
-            if c in _QUANTIFIERS and run:
-                run = run[:-1]  # the last character is optional or repeated
-            best = max(best, run, key=len)
-            run = ""
-            if c == "\\":
-                i += 1  # an escape: skip the escaped character too
-            elif c in "[{":
-                close = source.find("]" if c == "[" else "}", i + 2 if c == "[" else i + 1)
-                i = close if close > 0 else len(source)
-            elif c == "(":
-                depth += 1
-            elif c == ")":
-                depth = max(depth - 1, 0)
-        else:
-            run += c
-        i += 1
-    return tuple(found)
-
-
 def _code_matches(sig: Signature, clue: Clue) -> bool:
     if sig.code is None:
         return True
@@ -247,8 +201,9 @@ def match_signature(sig: Signature, clue: Clue) -> str | None:
     if not _code_matches(sig, clue):
         return None
     if sig.message is not None:
-        cheap = needles(sig.message)
-        if cheap is not None and not any(n in _lower(clue.message) for n in cheap):
+        # kb.json carries each pattern's literals (the build computes them: start-up budget).
+        cheap = sig.needles if sig.needles is not None else needles(sig.message)
+        if cheap and not any(n in _lower(clue.message) for n in cheap):
             return None
         if not pattern(sig.message).search(clue.message):
             return None

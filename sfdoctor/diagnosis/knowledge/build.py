@@ -62,7 +62,12 @@ def nearest_text() -> str:
 
 def compiled_text() -> str:
     """The kb.json text for the current TOML sources."""
+    from sfdoctor.diagnosis.knowledge.needles import needles
+
     causes, signatures, digest = read_raw(allow_compiled=False)
+    for sig in signatures:  # each pattern's literals, so that no run computes them again
+        if sig.get("message") is not None:
+            sig["needles"] = list(needles(sig["message"]) or ())
     doc = {"checksum": digest, "causes": causes, "signatures": signatures}
     return json.dumps(doc, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
 

@@ -285,6 +285,19 @@ _FAMILIES = {str(f): f for f in Family}
 _CONFIDENCES = {str(c): c for c in Confidence}
 
 
+def _needles(raw: dict[str, Any]) -> tuple[str, ...] | None:
+    """The pattern's literals: kb.json carries them; from the TOML they are computed."""
+    message = raw.get("message")
+    if message is None:
+        return None
+    stored = raw.get("needles")
+    if stored is not None:
+        return tuple(stored)
+    from sfdoctor.diagnosis.knowledge.needles import needles
+
+    return needles(message) or ()
+
+
 def _signature(raw: dict[str, Any]) -> Signature:
     get = raw.get
     status = get("status")
@@ -305,6 +318,7 @@ def _signature(raw: dict[str, Any]) -> Signature:
         when=get("when"),
         example=get("example", ""),
         note=get("note", ""),
+        needles=_needles(raw),
     )
 
 
