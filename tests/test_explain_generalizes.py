@@ -367,7 +367,7 @@ def test_japanese_login_history_statuses(text: str, cause: str) -> None:
         ("LOGIN_ERROR_ORG_CLOSED", "org_inactive"),
         ("LOGIN_ERROR_ORG_SUSPENDED", "org_inactive"),
         ("LOGIN_ERROR_ORG_IN_MAINTENANCE", "service_unavailable"),
-        ("LOGIN_OAUTH_NO_CONSUMER", "invalid_client_id"),
+        ("LOGIN_OAUTH_NO_CONSUMER", "config_missing"),
         ("LOGIN_OAUTH_INVALID_DSIG", "jwt_assertion_invalid"),
         ("LOGIN_OAUTH_PACKAGE_MISSING", "app_not_installed"),
         ("LOGIN_OAUTH_PACKAGE_OLD", "app_not_installed"),

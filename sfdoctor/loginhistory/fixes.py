@@ -46,6 +46,8 @@ FIXES: dict[str, str] = {
     "(status.salesforce.com) and try again",
     "app_not_installed": "an administrator installs the app in this org (Connected Apps OAuth "
     "Usage > Install, or the External Client App's package), then sets its permitted users",
+    "config_missing": "set the missing value where the client reads it (the consumer key: the "
+    "app's client_id), then retry once",
     "app_not_approved": "an administrator assigns the user's profile or a permission set to "
     "the app (Permitted Users: admin approved users are pre-authorized)",
     "malformed_token_request": "fix how the client builds the token request: POST over https "
