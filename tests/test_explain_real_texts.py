@@ -59,6 +59,40 @@ RUNTIME_TRANSPORT = [
 ]
 
 
+# The same faults as other runtimes word them (Go, curl's own numbers, .NET, Ruby, browsers).
+RUNTIME_TRANSPORT += [
+    (
+        'Post "https://login.salesforce.com/services/oauth2/token": dial tcp 13.110.0.1:443: '
+        "i/o timeout",
+        "timeout",
+    ),
+    ("curl: (6) Could not resolve host: login.salesforce.con", "dns_failure"),
+    (
+        "curl: (60) SSL certificate problem: unable to get local issuer certificate",
+        "tls_verification_failed",
+    ),
+    (
+        "System.Net.WebException: The underlying connection was closed: An unexpected error "
+        "occurred on a send.",
+        "tls_unsupported",
+    ),
+    (
+        "SSL_connect returned=1 errno=0 state=SSLv2/v3 read server hello A: tlsv1 alert protocol "
+        "version",
+        "tls_unsupported",
+    ),
+    (
+        'java.io.IOException: Unable to tunnel through proxy. Proxy returns "HTTP/1.1 403"',
+        "proxy_error",
+    ),
+    (
+        "Error: Client network socket disconnected before secure TLS connection was established",
+        "network_unreachable",
+    ),
+    ("login.salesforce.com took too long to respond. ERR_CONNECTION_TIMED_OUT", "timeout"),
+]
+
+
 @pytest.mark.parametrize(("text", "cause"), RUNTIME_TRANSPORT)
 def test_each_runtime_names_its_transport_fault(text: str, cause: str) -> None:
     assert answer(text)[0] == cause
