@@ -174,6 +174,15 @@ class Candidate(NamedTuple):
 
     cause: str
     confirm: str
+    """A Login History status (written as Salesforce shows it, capitalised: "Password
+    Lockout") or, lower-case, a check to make ("the inner exception is ...")."""
+
+
+def confirm_label(confirm: str | None) -> str:
+    """How a candidate's ``confirm`` is introduced: ``Login History`` for a status (the
+    knowledge base writes statuses capitalised, and checks to make in lower case), else
+    ``How to tell``. tests/test_knowledge.py holds the knowledge base to that convention."""
+    return "Login History" if confirm and confirm[:1].isupper() else "How to tell"
 
 
 class Cause(NamedTuple):

@@ -157,3 +157,16 @@ def test_compiled_knowledge_base_is_fresh() -> None:
 
     with open(COMPILED, encoding="utf-8") as f:
         assert f.read() == compiled_text(), "run: python -m sfdoctor.diagnosis.knowledge.build"
+
+
+def test_a_capitalised_candidate_confirm_is_a_login_history_status() -> None:
+    """Renderers label a capitalised confirm "Login History:" (models.confirm_label) and a
+    lower-case one "How to tell:": a capitalised one must be a status Salesforce shows."""
+    kb = load()
+    statuses = [s for s in kb.signatures if s.family is Family.LOGIN_HISTORY]
+    confirms = {c.confirm for cause in kb.causes.values() for c in cause.candidates}
+    confirms |= {c.confirm for s in kb.signatures for c in kb.candidates(s.cause, s.id)}
+    for confirm in sorted(confirms):
+        if confirm[:1].isupper():
+            status = Clue(Family.LOGIN_HISTORY, None, confirm, None, "status")
+            assert any(match_signature(s, status) for s in statuses), confirm

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from sfdoctor.models import Finding, Mark, Report, Severity, Verdict
+from sfdoctor.models import Finding, Mark, Report, Severity, Verdict, confirm_label
 from sfdoctor.output.console import (
     MARK,
     STYLE,
@@ -111,7 +111,10 @@ def _finding(f: Finding, n: int, *, details: bool, note: bool) -> list[Any]:
             grid.add_row(
                 "\u2022",
                 Text.assemble(
-                    f"{title} ", (f"({cause})", "dim"), ("\nLogin History: ", "dim"), confirm
+                    f"{title} ",
+                    (f"({cause})", "dim"),
+                    (f"\n{confirm_label(confirm)}: ", "dim"),
+                    confirm,
                 ),
             )
         out.append(para(grid, 5))

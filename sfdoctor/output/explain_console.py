@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sfdoctor.diagnosis.knowledge import load
+from sfdoctor.models import confirm_label
 from sfdoctor.output.console import (
     MARK,
     STYLE,
@@ -52,7 +53,7 @@ def _cause_block(entry: Cause, match: Match | None) -> list[Any]:
             Text.assemble(
                 f"{kb.causes[c.cause].title} ",
                 (f"({c.cause})", "dim"),
-                ("\nLogin History: ", "dim"),
+                (f"\n{confirm_label(c.confirm)}: ", "dim"),
                 c.confirm,
             )
             for c in candidates

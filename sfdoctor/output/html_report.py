@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from sfdoctor.models import confirm_label
 from sfdoctor.output.console import UNSAFE, printable
 from sfdoctor.output.export import DOC_LINK
 from sfdoctor.output.summary import Summary, summarize
@@ -238,7 +239,11 @@ def _card(s: Summary) -> str:
     if s.candidates:
         ranked = "".join(
             f"<li>{_t(c.title)} <code>{_t(c.cause)}</code>"
-            + (f'<br><span class="meta">Login History: {_t(c.confirm)}</span>' if c.confirm else "")
+            + (
+                f'<br><span class="meta">{confirm_label(c.confirm)}: {_t(c.confirm)}</span>'
+                if c.confirm
+                else ""
+            )
             + "</li>"
             for c in s.candidates
         )
@@ -293,7 +298,8 @@ def _findings(findings: list[dict[str, Any]]) -> str:
                     candidates,
                     lambda c: (
                         f"{_t(c.get('title'))} <code>{_t(c.get('cause'))}</code><br>"
-                        f'<span class="meta">Login History: {_t(c.get("confirm"))}</span>'
+                        f'<span class="meta">{confirm_label(c.get("confirm"))}: '
+                        f"{_t(c.get('confirm'))}</span>"
                     ),
                 )
             )

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sfdoctor.models import Finding, Mark, Report
+from sfdoctor.models import Finding, Mark, Report, confirm_label
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -40,7 +40,7 @@ def _detail(f: Finding, summary: str = "") -> str:
         lines += [f"  - {e}" for e in f.evidence]
     if f.candidates:
         lines.append("candidates, most likely first:")
-        lines += [f"  - {c} ({t}); Login History: {k}" for c, t, k in f.candidates]
+        lines += [f"  - {c} ({t}); {confirm_label(k)}: {k}" for c, t, k in f.candidates]
     if f.remediation:
         lines.append("what to do:")
         lines += [f"  {i}. {step}" for i, step in enumerate(f.remediation, 1)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from sfdoctor.models import Finding, Mark, Report, Verdict
+from sfdoctor.models import Finding, Mark, Report, Verdict, confirm_label
 
 if TYPE_CHECKING:
     from sfdoctor.models import Explanation
@@ -106,7 +106,7 @@ def _finding(n: int, f: Finding) -> list[str]:
         )
         out += [f"**{heading}**", ""]
         out += [
-            f"- {text(title)} ({code(cause)}); Login History: {text(confirm)}"
+            f"- {text(title)} ({code(cause)}); {confirm_label(confirm)}: {text(confirm)}"
             for cause, title, confirm in f.candidates
         ]
         out.append("")
