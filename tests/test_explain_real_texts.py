@@ -342,6 +342,29 @@ MORE = [
 ]
 
 
+MORE += [
+    (
+        "org.apache.camel.CamelException: Exception during HANDSHAKE: 401::Authentication invalid",
+        "session_invalid",
+    ),
+    ('{"type": "error", "error": "Error: Session expired or invalid"}', "session_invalid"),
+    (
+        "Error refreshing Salesforce token: Request failed with status code 400",
+        "refresh_token_invalid",
+    ),
+]
+
+
 @pytest.mark.parametrize(("text", "cause"), MORE)
 def test_more_real_shapes(text: str, cause: str) -> None:
     assert answer(text)[0] == cause
+
+
+def test_a_session_refused_by_the_rest_api_lists_api_access_control() -> None:
+    _, _, cands = answer("Cause: This session is not valid for use with the REST API")
+    assert {"app_not_approved", "ip_restricted"} <= set(cands)
+
+
+def test_another_vendors_sentence_about_an_inactive_user_is_not_salesforces() -> None:
+    assert answer("Integration failed: inactive user cannot access the API")[0] is None
+    assert answer("invalid_grant: inactive user")[0] == "user_inactive"
