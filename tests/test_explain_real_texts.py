@@ -368,3 +368,33 @@ def test_a_session_refused_by_the_rest_api_lists_api_access_control() -> None:
 def test_another_vendors_sentence_about_an_inactive_user_is_not_salesforces() -> None:
     assert answer("Integration failed: inactive user cannot access the API")[0] is None
     assert answer("invalid_grant: inactive user")[0] == "user_inactive"
+
+
+# Written from how the common clients word these (no corpus text behind each one).
+CLIENT_WORDS = [
+    (
+        "simple_salesforce.exceptions.SalesforceExpiredSession: Expired session for "
+        "https://acme.my.salesforce.com/services/data/v59.0/query/",
+        "session_invalid",
+    ),
+    ("TypeError: Only absolute URLs are supported", "login_url_invalid"),
+    ('Post "/services/oauth2/token": unsupported protocol scheme ""', "login_url_invalid"),
+    (
+        "requests.exceptions.InvalidSchema: No connection adapters were found for "
+        "'login.salesforce.com/services/oauth2/token'",
+        "login_url_invalid",
+    ),
+    (
+        "Identity verification required: we sent a verification code to your email",
+        "identity_verification_required",
+    ),
+    (
+        "com.salesforce.androidsdk.rest.RestClient$RefreshTokenRevokedException",
+        "refresh_token_invalid",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "cause"), CLIENT_WORDS)
+def test_clients_words_for_sessions_urls_and_verification(text: str, cause: str) -> None:
+    assert answer(text)[0] == cause
