@@ -270,6 +270,18 @@ LOCALIZED = [
     ("invalid_grant：非使用中的使用者", "user_inactive"),
     ("invalid_grant： ip已限制", "ip_restricted"),
     ("invalid_Grant: verlopen toegang/verfrist teken", "refresh_token_invalid"),
+    ("invalid_grant: inaktiv användare", "user_inactive"),
+    ("invalid_grant: ip begränsad", "ip_restricted"),
+    ("Wir konnten Ihre Anfrage nicht authentifizieren", "ambiguous_auth_failure"),
+    (
+        "Fehler beim CRM-Import : API_DISABLED : API-Aufrufe wurden für diesen Benutzer "
+        "deaktiviert.",
+        "api_disabled",
+    ),
+    # The other languages' wording for the same answers, as the translated pages word them
+    # (inferred from those pages' pattern, no text of this exact wording in the corpus).
+    ("API är inaktiverat för den här användaren", "api_disabled"),
+    ("2 - TotalRequests-gränsen har överskridits", "request_limit_exceeded"),
 ]
 
 
