@@ -120,6 +120,9 @@ def test_a_callout_from_apex_is_never_this_logins_network_fault() -> None:
     )
     assert answer(text)[0] is None
     assert answer(text.replace("System.CalloutException: ", ""))[0] == "tls_unsupported"
+    pkix = "sun.security.validator.ValidatorException: PKIX path building failed"
+    assert answer(f"CalloutException: {pkix}")[0] is None
+    assert answer(pkix)[0] == "tls_verification_failed"
 
 
 def test_a_local_port_in_use_is_not_a_network_failure() -> None:

@@ -128,7 +128,7 @@ LOOKALIKE = "unknown"
 
 # Apex's exception for a callout Salesforce made to another server: its network and TLS
 # failures are between Salesforce and that server, never a login to Salesforce.
-_CALLOUT = "System.CalloutException"
+_CALLOUT = "CalloutException"
 
 
 @lru_cache(maxsize=8)
