@@ -1,6 +1,7 @@
 """Start-up benchmark: `sfdoctor --version` and `explain --format json` vs `python -c pass`.
 
-Prints the median wall time of each over N runs and its ratio to the bare interpreter.
+Prints the median wall time of each over N interleaved rounds and its ratio to the bare
+interpreter.
 Budget (DESIGN.md): each within 3x of `python -c pass`.
 
     python bench/startup.py [--runs 30]
@@ -32,13 +33,20 @@ CASES = {
 }
 
 
-def median_seconds(cmd: list[str], runs: int) -> float:
-    times = []
+def median_seconds(cases: dict[str, list[str]], runs: int) -> dict[str, float]:
+    """The median wall time of each command over ``runs`` rounds.
+
+    NOTE: interleaved (each round runs every command once, in turn), so that the ratios
+    compare commands under the same load: measured one block after another, a machine
+    whose load drifts during the run moves the ratios by half a unit.
+    """
+    times: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, cmd in cases.items():
+            start = time.perf_counter()
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def main() -> int:
@@ -53,11 +61,11 @@ def main() -> int:
         subprocess.run(
             cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=warm_env
         )
-    base = median_seconds(CASES["python -c pass"], args.runs)
+    medians = median_seconds(CASES, args.runs)
+    base = medians["python -c pass"]
     print(f"{'command':<34} {'median':>9} {'ratio':>7}  budget {BUDGET:.0f}x")
     worst = 0.0
-    for name, cmd in CASES.items():
-        t = base if name == "python -c pass" else median_seconds(cmd, args.runs)
+    for name, t in medians.items():
         ratio = t / base
         worst = max(worst, ratio)
         print(f"{name:<34} {t * 1000:>7.1f}ms {ratio:>6.2f}x")
