@@ -16,20 +16,13 @@ The Setup download (US dates, read through the clock) is the slowest kind, hence
 
 from __future__ import annotations
 
-import argparse
 import csv
-import io
-import os
 import random
-import subprocess
-import sys
-import tempfile
-import time
-from contextlib import redirect_stdout
 from datetime import datetime, timedelta
 
+import export_budget
+
 BUDGET = 2.5
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 HEADERS = {
     "setup": ["Username", "Login Time", "Source IP", "Login Type", "Login Subtype", "Status",
@@ -96,74 +89,22 @@ def generate(path: str, rows: int, kind: str, seed: int = 7) -> None:
                             f"{when:%Y-%m-%dT%H:%M:%S}.000Z"])  # fmt: skip
 
 
-def bare(path: str) -> float:
-    start = time.perf_counter()
-    with open(path, newline="", encoding="utf-8") as f:
-        for _ in csv.reader(f):
-            pass
-    return time.perf_counter() - start
-
-
-def audit(path: str) -> float:
-    from sfdoctor.cli import main
-
-    start = time.perf_counter()
-    with redirect_stdout(io.StringIO()):
-        main(["audit", path, "--format", "json", "--as-of", "2026-11-30"])
-    return time.perf_counter() - start
-
-
-_PEAK = """
-import io, sys, tracemalloc
-from contextlib import redirect_stdout
-sys.path.insert(0, {root!r})
-from sfdoctor.cli import main
-import sfdoctor.commands.audit, sfdoctor.output.audit_json  # imported before measuring
-tracemalloc.start()
-with redirect_stdout(io.StringIO()):
-    main(["audit", {path!r}, "--format", "json", "--as-of", "2026-11-30"])
-print(tracemalloc.get_traced_memory()[1])
-"""
-
-
-def peak_bytes(path: str) -> int:
-    code = _PEAK.format(root=ROOT, path=path)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return int(out.stdout.strip().splitlines()[-1])
+def argv(path: str) -> list[str]:
+    """The command measured, on ``path``."""
+    return ["audit", path, "--format", "json", "--as-of", "2026-11-30"]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--kind", choices=sorted(HEADERS), default="setup")
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    sys.path.insert(0, ROOT)
-    with tempfile.TemporaryDirectory(prefix="sfdoctor-bench-") as tmp:
-        small, big = os.path.join(tmp, "small.csv"), os.path.join(tmp, "big.csv")
-        generate(small, args.rows // 10, args.kind)
-        generate(big, args.rows, args.kind)
-        size = os.path.getsize(big)
-        # Interleaved, best of each: a busy machine slows both alike.
-        bases, ours_ = [], []
-        for _ in range(args.runs):
-            bases.append(bare(big))
-            ours_.append(audit(big))
-        base, ours = min(bases), min(ours_)
-        ratio = ours / base
-        p_small, p_big = peak_bytes(small), peak_bytes(big)
-    print(f"{args.kind} export, {args.rows:,} rows, {size / 1e6:.0f} MB")
-    print(f"bare csv.reader pass   {base:7.2f} s")
-    print(f"sfdoctor audit         {ours:7.2f} s   {ratio:.2f}x   (budget {BUDGET}x)")
-    print(f"peak memory {args.rows // 10:>9,} rows  {p_small / 1e6:7.2f} MB (tracemalloc)")
-    print(f"peak memory {args.rows:>9,} rows  {p_big / 1e6:7.2f} MB (tracemalloc)")
-    flat = p_big <= p_small * 1.5 + 1_000_000
-    ok = ratio <= BUDGET and flat
-    print(
-        f"{'OK' if ok else 'OVER BUDGET'}: "
-        f"{ratio:.2f}x time, memory x{p_big / max(p_small, 1):.2f} for 10x the rows"
+    return export_budget.run(
+        __doc__.splitlines()[0],
+        "audit",
+        argv,
+        generate,
+        list(HEADERS),
+        BUDGET,
+        # imported before measuring:
+        prelude="import sfdoctor.commands.audit, sfdoctor.output.audit_json",
     )
-    return 0 if ok else 1
 
 
 if __name__ == "__main__":
