@@ -373,6 +373,19 @@ def test_japanese_login_history_statuses(text: str, cause: str) -> None:
         ("LOGIN_OAUTH_PACKAGE_OLD", "app_not_installed"),
         ("LOGIN_ERROR_HTP_METHD_INVALID", "malformed_token_request"),
         ("LOGIN_ERROR_UNKNOWN_ERROR", "invalid_credentials"),
+        ("LOGIN_OAUTH_INVALID_TOKEN", "refresh_token_invalid"),
+        ("Failed: Invalid Token", "refresh_token_invalid"),
+        ("LOGIN_OAUTH_INVALID_CODE_VERIFIER", "malformed_token_request"),
+        ("LOGIN_OAUTH_INVALID_CODE_CHALLENGE", "malformed_token_request"),
+        ("Failed: Invalid HTTP method", "malformed_token_request"),
+        ("LOGIN_ERROR_PASSWORD_EMPTY", "config_missing"),
+        ("LOGIN_ERROR_USERNAME_EMPTY", "config_missing"),
+        ("LOGIN_ERROR_SSO_PWD_INVALID", "invalid_credentials"),
+        (
+            "MUTUAL_AUTHENTICATION_FAILED: This session could not be mutually authenticated "
+            "for the use with REST API",
+            "password_expired",
+        ),
         (
             "ApiFault exceptionCode='INVALID_OPERATION' exceptionMessage='The SOAP Login "
             "operation is not available in the API version specified (65.0). Refer to the "
@@ -387,6 +400,55 @@ def test_japanese_login_history_statuses(text: str, cause: str) -> None:
 )
 def test_audit_codes_and_texts(text: str, cause: str) -> None:
     assert top(text)[0] == cause
+
+
+def test_uncertain_audit_codes_say_so_and_list_the_other_reading() -> None:
+    assert top("LOGIN_OAUTH_INVALID_TOKEN") == ("refresh_token_invalid", "low")
+    assert candidates("LOGIN_OAUTH_INVALID_TOKEN") == ["refresh_token_invalid", "session_invalid"]
+    mutual = "MUTUAL_AUTHENTICATION_FAILED: This session could not be mutually authenticated"
+    assert top(mutual)[1] == "low"
+    assert "tls_verification_failed" in candidates(mutual)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("LOGIN_NO_ERROR", "successful login"),
+        ("Success", "login that worked"),
+        ("LOGIN_ERROR_USER_API_ONLY", "API Only User"),
+        ("Failed: API-only user", "API Only User"),
+        ("Failed: Mobile license required", "mobile license"),
+        ("LOGIN_ERROR_CLIENT_REQ_UPDATE", "Update the client"),
+        ("Failed: Client update required", "Update the client"),
+        ("LOGIN_ERROR_MUTUAL_AUTHENTICATION", "port 8443"),
+        ("Mutual authentication failed", "port 8443"),
+        ("LOGIN_ERROR_SSO_SVC_DOWN", "company's own authentication service"),
+        ("Your company's authentication service is down", "Salesforce itself is up"),
+        ("LOGIN_ERROR_EXPORT_RESTRICTED", "export law"),
+        ("Restricted country", "No org setting"),
+        ("LOGIN_OAUTH_NO_CALLBACK_URL", "redirect_uri"),
+        ("Failed: Invalid Callback URL", "callback URLs"),
+        ("LOGIN_END_SESSION_TXN_SECURITY_POLICY", "Transaction Security"),
+    ],
+)
+def test_known_texts_that_are_no_login_failure_say_what_they_are(text: str, words: str) -> None:
+    doc = sfdoctor.explain(text).to_dict()
+    assert doc["matches"] == [], "no failure cause is claimed"
+    assert words in doc["recognised"][0]["note"]
+    assert doc["nearest"] == [], "a recognised text needs no guesses from similar texts"
+
+
+def test_a_recognised_text_prints_what_it_is_not_a_dead_end() -> None:
+    from sfdoctor.output.explain_console import render
+
+    out = render(sfdoctor.explain("LOGIN_NO_ERROR"))
+    assert "successful login" in out and "not a login failure" in out
+    assert "No known Salesforce" not in out and "Closest known texts" not in out
+
+
+def test_a_recognised_word_inside_a_failure_does_not_hide_the_failure() -> None:
+    doc = sfdoctor.explain("Login History: Success, then Restricted IP from 203.0.113.9").to_dict()
+    assert doc["matches"][0]["cause"] == "ip_restricted"
 
 
 def test_gone_as_an_english_word_is_no_code() -> None:
@@ -418,7 +480,7 @@ def test_no_match_names_the_closest_known_texts_and_what_to_collect() -> None:
 
 def test_garbage_names_nothing_close_but_still_says_what_to_collect() -> None:
     doc = sfdoctor.explain("lorem ipsum dolor sit amet").to_dict()
-    assert doc["nearest"] == [] and doc["next_steps"]
+    assert doc["nearest"] == [] and doc["recognised"] == [] and doc["next_steps"]
 
 
 def test_no_match_console_shows_neighbours_and_next_steps() -> None:

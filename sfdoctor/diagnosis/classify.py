@@ -252,6 +252,18 @@ def classify(clues: Sequence[Clue], kb: KnowledgeBase) -> tuple[Match, ...]:
     return tuple(matches)
 
 
+def recognised(clues: Sequence[Clue], kb: KnowledgeBase) -> tuple[Signature, ...]:
+    """The look-alike signatures ``clues`` match, best first: texts sfdoctor knows that are
+    not a login failure it diagnoses (a success status, a UI-only refusal); their notes say
+    what each is. Read only when :func:`classify` found nothing."""
+    found = []
+    for sig in kb.signatures:
+        if sig.cause == LOOKALIKE and sig.note:
+            if any(match_signature(sig, clue) is not None for clue in clues):
+                found.append(sig)
+    return tuple(found)
+
+
 def _foreign_oauth_error(clues: Sequence[Clue], kb: KnowledgeBase) -> bool:
     """True when the text carries an OAuth error with a description no signature knows.
 

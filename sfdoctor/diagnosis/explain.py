@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import datetime as dt
     from typing import Any
 
-    from sfdoctor.models import Cause, Match
+    from sfdoctor.models import Cause, Clue, Match
 
 SCHEMA = "sfdoctor.explain/1"
 
@@ -116,10 +116,19 @@ def dead_end_document(text: str) -> dict[str, Any]:
 
     NOTE: the index is read here only, so a paste that matches never pays for it.
     """
+    from sfdoctor.diagnosis.classify import recognised
     from sfdoctor.diagnosis.nearest import NEXT_STEPS, nearest
 
     kb = load()
+    known = recognised(_clues(text), kb)
+    if known:
+        return {
+            "recognised": [{"signature": s.id, "note": s.note} for s in known],
+            "nearest": [],
+            "next_steps": list(NEXT_STEPS),
+        }
     return {
+        "recognised": [],
         "nearest": [
             {
                 "cause": n.cause,
@@ -219,10 +228,16 @@ def explain_text(text: str) -> Explained:
 
     Only the first and last :data:`MAX_SCAN` / 2 characters are searched (:func:`cut`).
     """
-    kb = load()
     clean = redact(normalize(cut(text)[0]))
-    # NOTE: the decoded text is classified; the text shown back is the paste as it came.
+    return Explained(classify(_clues(clean), load()), text=clean)
+
+
+def _clues(clean: str) -> list[Clue]:
+    """The clues of a cut, normalised and redacted paste.
+
+    NOTE: the decoded text is classified; the text shown back is the paste as it came.
+    """
     searched = decode(clean)
     if searched != clean:
         searched = redact(searched.replace("\r\n", "\n").replace("\r", "\n"))
-    return Explained(classify(clues_from_text(searched, kb.api_codes), kb), text=clean)
+    return clues_from_text(searched, load().api_codes)

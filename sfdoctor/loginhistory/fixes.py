@@ -54,6 +54,8 @@ FIXES: dict[str, str] = {
     "to the login host, form-encoded body, a correct grant_type",
     "jwt_assertion_invalid": "check the JWT's certificate, iss (consumer key), sub, aud and the "
     "client's clock (exp within a few minutes)",
+    "refresh_token_invalid": "authorise the app again for a new refresh token (or move the "
+    "integration to JWT bearer or client credentials, which store none)",
     UNKNOWN: "look the status up in Salesforce Help, and report it on the sfdoctor "
     "repository's issue tracker so sfdoctor can learn it",
 }

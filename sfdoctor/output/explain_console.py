@@ -138,6 +138,8 @@ def _dead_end(text: str) -> list[Any]:
     from sfdoctor.diagnosis.explain import dead_end_document
 
     doc = dead_end_document(text)
+    if doc["recognised"]:
+        return _recognised(doc)
     out: list[Any] = [
         Text("? No known Salesforce signature in this text.", style="yellow"),
         Text(
@@ -175,6 +177,25 @@ def _dead_end(text: str) -> list[Any]:
         "",
         "Read this attempt's Status in Setup > Login History, then: sfdoctor explain 'STATUS'",
         where,
+    )
+    return out
+
+
+def _recognised(doc: dict[str, Any]) -> list[Any]:
+    """A text sfdoctor knows that is not a login failure it diagnoses: say what it is."""
+    from rich.text import Text
+
+    out: list[Any] = [
+        Text("i A known Salesforce text, but not a login failure sfdoctor diagnoses:", style="cyan")
+    ]
+    out += [para(Text(r["note"]), 2) for r in doc["recognised"]]
+    out += closing_block(
+        "info",
+        "Known text: not a login failure sfdoctor diagnoses",
+        "",
+        "If a login did fail, read that attempt's Status in Setup > Login History, then: "
+        "sfdoctor explain 'STATUS'",
+        "what this text is, above",
     )
     return out
 

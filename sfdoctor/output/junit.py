@@ -190,10 +190,15 @@ def explanation(result: Explanation, banner: Banner) -> str:
     _banner_props(suite, banner)
     suite.prop("sfdoctor.family", str(result.family or ""))
     if not result.matches:
+        from sfdoctor.diagnosis.explain import dead_end_document
+
+        known = dead_end_document(result.text)["recognised"]
         suite.case(
             "sfdoctor.explain",
-            "unrecognised",
-            skipped="No known Salesforce signature in this text",
+            "recognised" if known else "unrecognised",
+            skipped=f"Known text, not a login failure: {known[0]['note']}"
+            if known
+            else "No known Salesforce signature in this text",
         )
     for m in result.matches:
         f = finding(m.cause, m.evidence, confidence=str(m.confidence))

@@ -180,6 +180,13 @@ def explanation(result: Explanation, banner: Banner, *, excerpt: str = "") -> st
         fence = "`" * max(3, max((len(r) for r in re.findall(r"`+", excerpt)), default=0) + 1)
         out += ["## Input (redacted)", "", f"{fence}text", excerpt.rstrip("\n"), fence, ""]
     if not result.matches:
+        from sfdoctor.diagnosis.explain import dead_end_document
+
+        known = dead_end_document(result.text)["recognised"]
+        if known:
+            out += ["## Known text: not a login failure sfdoctor diagnoses", ""]
+            out += [f"{text(r['note'])}\n" for r in known]
+            return "\n".join(out).rstrip("\n") + "\n"
         out += [
             "## No known Salesforce signature in this text",
             "",

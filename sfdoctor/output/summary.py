@@ -190,6 +190,19 @@ def _key_checks(checks: list[dict[str, Any]]) -> tuple[Line, ...]:
 def _explain(doc: dict[str, Any], banner: Banner) -> Summary:
     matches: list[dict[str, Any]] = list(doc.get("matches", []))
     facts = [("Where", "offline: the pasted text (nothing was sent anywhere)"), _when(banner)]
+    known = list(doc.get("recognised", []))
+    if not matches and known:
+        return Summary(
+            verdict="ok",
+            label="KNOWN TEXT",
+            headline="Known text: not a login failure sfdoctor diagnoses",
+            fix=str(known[0].get("note", "")),
+            fix_label="What it is",
+            facts=(*facts, _exit(3)),
+            key_title="",
+            key=(),
+            closing="Known text, not a login failure: see what it is above.",
+        )
     if not matches:
         nearest = list(doc.get("nearest", []))
         return Summary(

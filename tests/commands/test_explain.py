@@ -208,3 +208,17 @@ def test_dash_on_a_terminal_says_how_to_end_the_paste(run, monkeypatch) -> None:
 def test_dash_from_a_pipe_says_nothing(run) -> None:
     r = run("explain", "-", stdin="invalid_grant: ip restricted")
     assert r.status == ExitStatus.OK and r.err == ""
+
+
+def test_a_recognised_status_says_what_it_is_in_every_report(run, tmp_path) -> None:
+    """A success status or a UI-only refusal is known: every format says what it is, and
+    none claims a failure cause or calls it unrecognised."""
+    reports = {ext: tmp_path / f"r.{ext}" for ext in ("md", "xml", "html", "txt")}
+    args = [a for p in reports.values() for a in ("--report", str(p))]
+    r = run("explain", "Failed: API-only user", *args)
+    assert r.status == ExitStatus.INCONCLUSIVE, "no failure cause was named"
+    assert "API Only User" in r.out and "No known Salesforce" not in r.out
+    for ext, path in reports.items():
+        body = path.read_text(encoding="utf-8")
+        assert "API Only User" in body, ext
+        assert "No known Salesforce signature" not in body, ext
