@@ -509,3 +509,24 @@ def test_a_lightning_check_false_positive_is_not_claimed() -> None:
     # sf CLI's own check fired on a My Domain containing "lightning" (plugin-auth#732).
     text = "Error (1): Invalid instance URL. It should NOT be a lightning domain."
     assert answer(text)[0] is None
+
+
+def test_a_bare_authentication_failed_is_an_ambiguity() -> None:
+    assert answer("authentication failed")[:2] == ("ambiguous_auth_failure", "low")
+    assert answer("SSH authentication failed for user git")[0] is None
+
+
+def test_a_generic_authentication_failure_also_lists_ip_ranges_and_a_doubled_token() -> None:
+    _, _, cands = answer("Restforce::AuthenticationError: invalid_grant: authentication failure")
+    assert {"ip_restricted", "token_in_password"} <= set(cands)
+    assert cands[0] == "security_token_required", "the most likely cause stays first"
+
+
+def test_a_connectors_failed_call_lists_the_network_too() -> None:
+    text = (
+        "org.apache.kafka.connect.errors.ConnectException: Exception encountered while "
+        "calling salesforce"
+    )
+    cause, confidence, cands = answer(text)
+    assert (cause, confidence) == ("ambiguous_auth_failure", "low")
+    assert {"timeout", "proxy_error", "invalid_credentials"} <= set(cands)

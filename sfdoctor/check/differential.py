@@ -366,7 +366,8 @@ def _token_required(view: LoginView) -> Finding:
     others = tuple(
         (c.cause, kb.causes[c.cause].title, c.confirm)
         for c in kb.causes["ambiguous_auth_failure"].candidates
-        if c.cause not in ("security_token_required", "security_token_invalid")
+        # No token was appended, so neither a stale one nor one appended twice.
+        if c.cause not in ("security_token_required", "security_token_invalid", "token_in_password")
     )
     evidence = [f"login without a security token refused: {view.summary}"]
     if view.matches and view.matches[0].cause == "security_token_required":

@@ -79,7 +79,9 @@ def test_the_answer_of_the_laptop_trap(run, columns) -> None:
     block = "\n".join(_closing(r.out))
     assert "Security token required" in block and "(security_token_required)" in block
     assert f"{ARROW} Set SF_SECURITY_TOKEN" in block and "never widen IP ranges" in block
-    assert "5 other candidates above" in block and "every step: --details" in block
+    assert "6 other candidates above" in block and "every step: --details" in block
+    # No token was configured: neither a stale token nor one appended twice is possible.
+    assert "security_token_invalid" not in r.out and "token_in_password" not in r.out
     assert block.endswith(
         "FAIL: 2 checks passed, 0 warnings, 1 failure; 1 of 2 login attempts used"
     )
