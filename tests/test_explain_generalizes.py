@@ -435,6 +435,7 @@ def test_known_texts_that_are_no_login_failure_say_what_they_are(text: str, word
     doc = sfdoctor.explain(text).to_dict()
     assert doc["matches"] == [], "no failure cause is claimed"
     assert words in doc["recognised"][0]["note"]
+    assert doc["recognised"][0]["success"] is (text in ("LOGIN_NO_ERROR", "Success"))
     assert doc["nearest"] == [], "a recognised text needs no guesses from similar texts"
 
 
@@ -442,7 +443,7 @@ def test_a_recognised_text_prints_what_it_is_not_a_dead_end() -> None:
     from sfdoctor.output.explain_console import render
 
     out = render(sfdoctor.explain("LOGIN_NO_ERROR"))
-    assert "successful login" in out and "not a login failure" in out
+    assert "successful login" in out and "not a failure sfdoctor diagnoses" in out
     assert "No known Salesforce" not in out and "Closest known texts" not in out
 
 

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from sfdoctor.models import Cause, Clue, Match
 
 SCHEMA = "sfdoctor.explain/1"
+SUCCESS_SIGNATURES = frozenset({"recognised.login_no_error", "recognised.login_history_success"})
+"""The recognised texts that mean a login succeeded (the rest are failures sfdoctor does
+not diagnose: a UI-only refusal, a policy, another service)."""
 
 
 def cause_document(entry: Cause) -> dict[str, Any]:
@@ -123,7 +126,10 @@ def dead_end_document(text: str) -> dict[str, Any]:
     known = recognised(_clues(text), kb)
     if known:
         return {
-            "recognised": [{"signature": s.id, "note": s.note} for s in known],
+            "recognised": [
+                {"signature": s.id, "note": s.note, "success": s.id in SUCCESS_SIGNATURES}
+                for s in known
+            ],
             "nearest": [],
             "next_steps": list(NEXT_STEPS),
         }

@@ -186,16 +186,16 @@ def _recognised(doc: dict[str, Any]) -> list[Any]:
     from rich.text import Text
 
     out: list[Any] = [
-        Text("i A known Salesforce text, but not a login failure sfdoctor diagnoses:", style="cyan")
+        Text("i A known Salesforce text, but not a failure sfdoctor diagnoses:", style="cyan")
     ]
     out += [para(Text(r["note"]), 2) for r in doc["recognised"]]
     out += closing_block(
         "info",
-        "Known text: not a login failure sfdoctor diagnoses",
+        "Known Salesforce text: not a failure sfdoctor diagnoses",
         "",
         "If a login did fail, read that attempt's Status in Setup > Login History, then: "
         "sfdoctor explain 'STATUS'",
-        "what this text is, above",
+        "what the text is: the note above",
     )
     return out
 

@@ -196,7 +196,7 @@ def explanation(result: Explanation, banner: Banner) -> str:
         suite.case(
             "sfdoctor.explain",
             "recognised" if known else "unrecognised",
-            skipped=f"Known text, not a login failure: {known[0]['note']}"
+            skipped=f"Known Salesforce text, not a failure sfdoctor diagnoses: {known[0]['note']}"
             if known
             else "No known Salesforce signature in this text",
         )

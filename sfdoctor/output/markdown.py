@@ -184,7 +184,7 @@ def explanation(result: Explanation, banner: Banner, *, excerpt: str = "") -> st
 
         known = dead_end_document(result.text)["recognised"]
         if known:
-            out += ["## Known text: not a login failure sfdoctor diagnoses", ""]
+            out += ["## Known Salesforce text: not a failure sfdoctor diagnoses", ""]
             out += [f"{text(r['note'])}\n" for r in known]
             return "\n".join(out).rstrip("\n") + "\n"
         out += [

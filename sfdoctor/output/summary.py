@@ -193,15 +193,15 @@ def _explain(doc: dict[str, Any], banner: Banner) -> Summary:
     known = list(doc.get("recognised", []))
     if not matches and known:
         return Summary(
-            verdict="ok",
+            verdict="ok" if all(k.get("success") for k in known) else "inconclusive",
             label="KNOWN TEXT",
-            headline="Known text: not a login failure sfdoctor diagnoses",
+            headline="Known Salesforce text: not a failure sfdoctor diagnoses",
             fix=str(known[0].get("note", "")),
             fix_label="What it is",
             facts=(*facts, _exit(3)),
             key_title="",
             key=(),
-            closing="Known text, not a login failure: see what it is above.",
+            closing="Known Salesforce text: what it is, above.",
         )
     if not matches:
         nearest = list(doc.get("nearest", []))
