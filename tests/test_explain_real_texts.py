@@ -530,3 +530,44 @@ def test_a_connectors_failed_call_lists_the_network_too() -> None:
     cause, confidence, cands = answer(text)
     assert (cause, confidence) == ("ambiguous_auth_failure", "low")
     assert {"timeout", "proxy_error", "invalid_credentials"} <= set(cands)
+
+
+# --- fourth pass: the round-6 corpus texts (dev set) ---------------------------------------
+
+FOURTH_PASS = [
+    ('[{"error":"401::Request requires authentication","successful":false}]', "session_invalid"),
+    ("ERROR: Please login before running this command", "config_missing"),
+    (
+        "Failed to retrive GitHub repository details : "
+        "com.force.sdk.oauth.exception.ForceOAuthSessionExpirationException",
+        "refresh_token_invalid",
+    ),
+    ("Your Salesforce policies are blocking Popl’s IP address", "ip_restricted"),
+    (
+        '{"error":"invalid_grant","error_description":"invalid code verifier"}',
+        "malformed_token_request",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "cause"), FOURTH_PASS)
+def test_fourth_pass_shapes(text: str, cause: str) -> None:
+    assert answer(text)[0] == cause
+
+
+def test_an_illegal_session_also_names_the_ip_enforced_on_every_request() -> None:
+    text = "INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session"
+    cause, confidence, cands = answer(text)
+    assert (cause, confidence) == ("session_invalid", "medium") and "ip_restricted" in cands
+    swept = text + ". Session not found, missing session hash: 2b35c8"
+    assert answer(swept)[:2] == ("session_invalid", "high"), "a session swept away is certain"
+
+
+def test_a_session_refused_by_rest_also_names_a_high_assurance_requirement() -> None:
+    _, _, cands = answer('[{"message":"This session is not valid for use with the REST API"}]')
+    assert "identity_verification_required" in cands
+
+
+def test_another_providers_invalid_grant_type_description_is_not_salesforces() -> None:
+    text = '{ "error": "unsupported_grant_type", "error_description": "Invalid grant_type: " }'
+    assert answer(text)[0] is None
