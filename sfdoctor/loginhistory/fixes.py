@@ -56,8 +56,8 @@ FIXES: dict[str, str] = {
     "client's clock (exp within a few minutes)",
     "refresh_token_invalid": "authorise the app again for a new refresh token (or move the "
     "integration to JWT bearer or client credentials, which store none)",
-    UNKNOWN: "look the status up in Salesforce Help, and report it on the sfdoctor "
-    "repository's issue tracker so sfdoctor can learn it",
+    UNKNOWN: "run sfdoctor explain on the status: it says what a known one is (a UI-only "
+    "refusal, a policy); report the others on sfdoctor's issue tracker",
 }
 
 
