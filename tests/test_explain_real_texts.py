@@ -571,3 +571,48 @@ def test_a_session_refused_by_rest_also_names_a_high_assurance_requirement() -> 
 def test_another_providers_invalid_grant_type_description_is_not_salesforces() -> None:
     text = '{ "error": "unsupported_grant_type", "error_description": "Invalid grant_type: " }'
     assert answer(text)[0] is None
+
+
+# --- fifth pass: the round-7 corpus texts (dev set) ----------------------------------------
+
+FIFTH_PASS = [
+    ("Error: Hostname/IP doesn't match certificate's altnames", "tls_verification_failed"),
+    (
+        "The security certificate presented by this website was not issued by a trusted "
+        "certificate authority.",
+        "tls_verification_failed",
+    ),
+    (
+        "www.example.com uses an invalid security certificate. The certificate is not trusted "
+        "because it is self signed.",
+        "tls_verification_failed",
+    ),
+    (
+        'Error: aborted\n  File "node:internal/errors", line 717, in connResetException',
+        "network_unreachable",
+    ),
+    ("Error: Connection timeout", "timeout"),
+    ("ECONNABORTED", "network_unreachable"),
+    ("JSONDecodeError: Expecting value: line 3 column 1 (char 2)", "unexpected_response"),
+    ("Przekroczony limit API organizacji Salesforce", "request_limit_exceeded"),
+    ("API-tilgang for Salesforce-organisasjon deaktivert", "api_disabled"),
+    ("24 時間あたりの要求数を超えています。", "request_limit_exceeded"),
+    ("セッション ID または OAuth トークンが期限切れか無効です。", "session_invalid"),
+]
+
+
+@pytest.mark.parametrize(("text", "cause"), FIFTH_PASS)
+def test_fifth_pass_shapes(text: str, cause: str) -> None:
+    assert answer(text)[0] == cause
+
+
+def test_econnaborted_alone_also_names_a_timeout() -> None:
+    assert answer("ECONNABORTED")[1] == "low" and "timeout" in answer("ECONNABORTED")[2]
+
+
+def test_a_visualforce_page_calling_out_is_no_login_to_salesforce() -> None:
+    text = (
+        "System.VisualforceException: javax.net.ssl.SSLPeerUnverifiedException: PKIX path "
+        "building failed: unable to find valid certification path to requested target"
+    )
+    assert answer(text)[0] is None

@@ -126,9 +126,9 @@ PREDICATES: dict[str, Callable[[str], str | None]] = {
 LOOKALIKE = "unknown"
 """The cause of look-alike signatures: a text that resembles a login failure and is not one."""
 
-# Apex's exception for a callout Salesforce made to another server: its network and TLS
-# failures are between Salesforce and that server, never a login to Salesforce.
-_CALLOUT = "CalloutException"
+# Apex's and Visualforce's exceptions around a call Salesforce made to another server: its
+# network and TLS failures are between Salesforce and that server, never a login to it.
+_CALLOUT = ("CalloutException", "System.VisualforceException")
 
 
 @lru_cache(maxsize=8)
@@ -222,7 +222,9 @@ def classify(clues: Sequence[Clue], kb: KnowledgeBase) -> tuple[Match, ...]:
     structured field when there is one.
     """
     ordered = sorted(clues, key=lambda c: c.family is Family.TEXT)
-    outbound = any(c.family is Family.TEXT and _CALLOUT in c.message for c in clues)
+    outbound = any(
+        c.family is Family.TEXT and any(m in c.message for m in _CALLOUT) for c in clues
+    )
     best: dict[str, Match] = {}
     for sig in kb.signatures:  # highest priority first
         if sig.cause in best:
