@@ -218,6 +218,12 @@ def test_a_url_encoded_secret_is_redacted_after_decoding() -> None:
         ("Unable to login because the used password has expired.", "password_expired"),
         ("Password is expired", "password_expired"),
         ("Error: TotalRequests Limit exceeded.", "request_limit_exceeded"),
+        # Salesforce's OAuth descriptions and a SOAP message, quoted without their codes.
+        ("organization is locked, closed, or suspended", "org_inactive"),
+        ("number of logins exceeded", "rate_limited"),
+        ("client secret invalid", "invalid_client_secret"),
+        ("must use HTTP POST", "malformed_token_request"),
+        ("Server raised fault: 'cannot log in from current domain'", "ip_restricted"),
         ("SOAP API login() is disabled by default in this org", "soap_login_disabled"),
         (
             "Invalid login. When accessing Salesforce from outside of your company's trusted "
@@ -429,6 +435,9 @@ def test_uncertain_audit_codes_say_so_and_list_the_other_reading() -> None:
         ("LOGIN_OAUTH_NO_CALLBACK_URL", "redirect_uri"),
         ("Failed: Invalid Callback URL", "callback URLs"),
         ("LOGIN_END_SESSION_TXN_SECURITY_POLICY", "Transaction Security"),
+        ("error=redirect_uri_mismatch", "callback URLs"),
+        ("https://www.example.com/cb#error=immediate_unsuccessful", "immediate=true"),
+        ("error=invalid_scope&error_description=the+requested+scope+is+not+allowed", "Scopes"),
     ],
 )
 def test_known_texts_that_are_no_login_failure_say_what_they_are(text: str, words: str) -> None:
