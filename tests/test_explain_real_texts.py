@@ -410,6 +410,23 @@ CLIENT_WORDS = [
 ]
 
 
+# How each runtime says a configured URL is not a URL (the login or instance URL setting).
+URL_PARSE_ERRORS = [
+    'parse "login.salesforce.com:443/services/oauth2/token": missing protocol scheme',
+    'parse "login.salesforce.com:443": first path segment in URL cannot contain colon',
+    "cURL error 3: <url> malformed (see https://curl.haxx.se/libcurl/c/libcurl-errors.html)",
+    "System.UriFormatException: Invalid URI: The format of the URI could not be determined.",
+    "java.net.URISyntaxException: Illegal character in authority at index 8",
+    'TypeError [ERR_INVALID_PROTOCOL]: Protocol "login.salesforce.com:" not supported',
+    "java.net.MalformedURLException: no protocol: login.salesforce.com/services/Soap/u/59.0",
+]
+
+
+@pytest.mark.parametrize("text", URL_PARSE_ERRORS)
+def test_each_runtime_names_a_login_url_that_is_no_url(text: str) -> None:
+    assert answer(text)[0] == "login_url_invalid"
+
+
 @pytest.mark.parametrize(("text", "cause"), CLIENT_WORDS)
 def test_clients_words_for_sessions_urls_and_verification(text: str, cause: str) -> None:
     assert answer(text)[0] == cause
