@@ -414,7 +414,6 @@ CLIENT_WORDS = [
 URL_PARSE_ERRORS = [
     'parse "login.salesforce.com:443/services/oauth2/token": missing protocol scheme',
     'parse "login.salesforce.com:443": first path segment in URL cannot contain colon',
-    "cURL error 3: <url> malformed (see https://curl.haxx.se/libcurl/c/libcurl-errors.html)",
     "System.UriFormatException: Invalid URI: The format of the URI could not be determined.",
     "java.net.URISyntaxException: Illegal character in authority at index 8",
     'TypeError [ERR_INVALID_PROTOCOL]: Protocol "login.salesforce.com:" not supported',

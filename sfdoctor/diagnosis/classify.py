@@ -222,9 +222,7 @@ def classify(clues: Sequence[Clue], kb: KnowledgeBase) -> tuple[Match, ...]:
     structured field when there is one.
     """
     ordered = sorted(clues, key=lambda c: c.family is Family.TEXT)
-    outbound = any(
-        c.family is Family.TEXT and any(m in c.message for m in _CALLOUT) for c in clues
-    )
+    outbound = any(c.family is Family.TEXT and any(m in c.message for m in _CALLOUT) for c in clues)
     best: dict[str, Match] = {}
     for sig in kb.signatures:  # highest priority first
         if sig.cause in best:
