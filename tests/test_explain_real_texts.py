@@ -632,3 +632,24 @@ def test_a_visualforce_page_calling_out_is_no_login_to_salesforce() -> None:
         "building failed: unable to find valid certification path to requested target"
     )
     assert answer(text)[0] is None
+
+
+# --- sixth pass: the round-8 corpus texts (dev set) ----------------------------------------
+
+SIXTH_PASS = [
+    (
+        "The session ID or OAuth token used has expired or is invalid. Check the response "
+        "body for a message and errorCode.",
+        "session_invalid",
+    ),
+    ("403::Handshake denied", "session_invalid"),
+    ("INVALID_JWT_FORMAT", "session_invalid"),
+    ("Misslyckades: Ogiltig åtkomsttoken", "session_invalid"),
+    ("Misslyckades: IP-adress inte tillåten", "ip_restricted"),
+    ("SF Auth Failed", "refresh_token_invalid"),
+]
+
+
+@pytest.mark.parametrize(("text", "cause"), SIXTH_PASS)
+def test_sixth_pass_shapes(text: str, cause: str) -> None:
+    assert answer(text)[0] == cause

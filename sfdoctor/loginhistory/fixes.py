@@ -56,6 +56,8 @@ FIXES: dict[str, str] = {
     "client's clock (exp within a few minutes)",
     "refresh_token_invalid": "authorise the app again for a new refresh token (or move the "
     "integration to JWT bearer or client credentials, which store none)",
+    "session_invalid": "log in again for a new session; if sessions die early, check Session "
+    "Settings (timeout, sessions locked to their IP) and the app's session policies",
     UNKNOWN: "run sfdoctor explain on the status: it says what a known one is (a UI-only "
     "refusal, a policy); report the others on sfdoctor's issue tracker",
 }
