@@ -647,6 +647,12 @@ SIXTH_PASS = [
     ("Misslyckades: Ogiltig åtkomsttoken", "session_invalid"),
     ("Misslyckades: IP-adress inte tillåten", "ip_restricted"),
     ("SF Auth Failed", "refresh_token_invalid"),
+    ("FeatureNotEnabled: query operation requires the org permission BulkApiQuery", "api_disabled"),
+    (
+        "InvalidParams: Expected 'connected_account_params' to provide these params: "
+        "['instanceEndpoint']",
+        "config_missing",
+    ),
 ]
 
 
