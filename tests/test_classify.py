@@ -173,6 +173,14 @@ def test_literal_prefilter_never_hides_a_match() -> None:
         (r"(?:multi|two)-factor\b.{0,40}\brequired", ("required",)),
         ("a{2,3}bcde", ("bcde",)),
         ("TLS", None),
+        # An alternative without a long literal falls back to a group it cannot skip.
+        (r"(?:missing|empty|no) (?:client[ _]?id|username)\b", ("client", "username")),
+        (
+            r"\b50[0234]\b\s*(?:Bad Gateway|Service Unavailable)",
+            ("bad gateway", "service unavailable"),
+        ),
+        (r"(?:abc|de)? xy", None),
+        (r"(?=lookahead)ab", None),
         (
             "audience is invalid|audience validation failed",
             ("audience is invalid", "audience validation failed"),

@@ -16,26 +16,64 @@ _QUANTIFIERS = frozenset("*+?{")
 def needles(source: str) -> tuple[str, ...] | None:
     """Lower-case literals of which any match of ``source`` contains at least one.
 
-    One per top-level alternative: the longest run of plain characters outside any group.
-    None when some alternative has no such run of 4 or more characters (no cheap test).
-    Matching texts are searched for these before the pattern is compiled: most patterns
-    never need compiling for a given text (start-up budget).
+    One per top-level alternative: the longest run of plain characters outside any group;
+    failing that (a run shorter than 4), the literals of a group the alternative cannot
+    match without, e.g. ``(?:missing|empty) (?:client id|username)``. None when some
+    alternative has neither (no cheap test). Matching texts are searched for these before
+    the pattern is compiled: most patterns never need compiling for a given text (start-up
+    budget).
     """
     if source.startswith("(?"):
         close = source.find(")")
         if close > 0 and source[2:close].isalpha():  # inline flags, e.g. (?s)
             source = source[close + 1 :]
     found: list[str] = []
+    for alternative in _split(source):
+        run = _longest_run(alternative)
+        if len(run) >= 4:
+            found.append(run.lower())
+            continue
+        inner = _required_group_needles(alternative)
+        if inner is None:
+            return None
+        found.extend(inner)
+    return tuple(found)
+
+
+def _skip(source: str, i: int) -> int:
+    """The index after the escape or character class starting at ``source[i]``."""
+    if source[i] == "\\":
+        return i + 2
+    close = source.find("]", i + 2)  # a class: "]" right after "[" or "[^" is literal
+    return close + 1 if close > 0 else len(source)
+
+
+def _split(source: str) -> list[str]:
+    """The top-level alternatives of ``source``."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(source):
+        c = source[i]
+        if c in "\\[":
+            i = _skip(source, i)
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth = max(depth - 1, 0)
+        elif c == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+        i += 1
+    parts.append(source[start:])
+    return parts
+
+
+def _longest_run(alternative: str) -> str:
+    """The longest run of plain characters outside any group of one alternative."""
     best, run, depth, i = "", "", 0, 0
-    while i <= len(source):
-        c = source[i] if i < len(source) else "|"
-        if c == "|" and depth == 0:
-            best = max(best, run, key=len)
-            if len(best) < 4:
-                return None
-            found.append(best.lower())
-            best, run = "", ""
-        elif c in _SPECIAL or depth:
+    while i < len(alternative):
+        c = alternative[i]
+        if c in _SPECIAL or depth:
             if c in _QUANTIFIERS and run:
                 run = run[:-1]  # the last character is optional or repeated
             best = max(best, run, key=len)
@@ -43,8 +81,8 @@ def needles(source: str) -> tuple[str, ...] | None:
             if c == "\\":
                 i += 1  # an escape: skip the escaped character too
             elif c in "[{":
-                close = source.find("]" if c == "[" else "}", i + 2 if c == "[" else i + 1)
-                i = close if close > 0 else len(source)
+                close = alternative.find("]" if c == "[" else "}", i + 2 if c == "[" else i + 1)
+                i = close if close > 0 else len(alternative)
             elif c == "(":
                 depth += 1
             elif c == ")":
@@ -52,4 +90,31 @@ def needles(source: str) -> tuple[str, ...] | None:
         else:
             run += c
         i += 1
-    return tuple(found)
+    return max(best, run, key=len)
+
+
+def _required_group_needles(alternative: str) -> tuple[str, ...] | None:
+    """The needles of the first top-level group ``alternative`` cannot match without (not
+    followed by ``?``, ``*`` or ``{0``; not a lookaround), or None."""
+    depth, start, i = 0, -1, 0
+    while i < len(alternative):
+        c = alternative[i]
+        if c in "\\[":
+            i = _skip(alternative, i)
+            continue
+        if c == "(":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif c == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                after = alternative[i + 1 : i + 3]
+                body = alternative[start + 1 : i]
+                optional = after[:1] in ("?", "*") or after.startswith(("{0", "{,"))
+                if not optional and (not body.startswith("?") or body.startswith("?:")):
+                    inner = needles(body[2:] if body.startswith("?:") else body)
+                    if inner is not None:
+                        return inner
+        i += 1
+    return None
