@@ -10,6 +10,7 @@ from sfdoctor.diagnosis.findings import finding
 from sfdoctor.diagnosis.knowledge import KnowledgeBase
 from sfdoctor.loginhistory.causes import CauseCounts
 from sfdoctor.loginhistory.display import human, human_day, period_of, plural, show, when
+from sfdoctor.loginhistory.statuses import status_note
 from sfdoctor.loginhistory.summary import UNKNOWN, Burst, CauseRow, Slide, TriageSummary
 from sfdoctor.loginhistory.tally import MAX_ADDRESSES
 from sfdoctor.models import Finding, Severity
@@ -57,10 +58,15 @@ def build_findings(
     for row in s.causes:
         c = causes[row.cause]
         if row.cause == UNKNOWN:
-            evidence = [
-                f"{u.count:,} failed {plural(u.count, 'login')} with '{u.value}'"
-                for u in s.unknown_statuses[:10]
-            ]
+            evidence = []
+            known = 0
+            for u in s.unknown_statuses[:10]:
+                line = f"{u.count:,} failed {plural(u.count, 'login')} with '{u.value}'"
+                note = status_note(u.value, kb)
+                known += bool(note)
+                # A note opens with the status it explains ("'Failed: API-only user': ...").
+                note = note.split("': ", 1)[1] if note.startswith("'") and "': " in note else note
+                evidence.append(f"{line}: {note}" if note else line)
             more = len(s.unknown_statuses) - 10
             if more > 0:
                 evidence.append(f"and {more} more unknown statuses")
@@ -71,7 +77,10 @@ def build_findings(
                 confidence="low",
                 extra_remediation=[_sentence(row.fix)],
             )
-            out.append(f._replace(title="Statuses sfdoctor does not know yet"))
+            title = "Statuses sfdoctor does not know yet"
+            if known:
+                title = "Statuses sfdoctor has no cause for (the known ones say what they are)"
+            out.append(f._replace(title=title))
             continue
         evidence = _cause_evidence(s, c, row, kb)
         title = row.title

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from sfdoctor.diagnosis.classify import classify
+from sfdoctor.diagnosis.classify import classify, recognised
 from sfdoctor.diagnosis.knowledge import KnowledgeBase
 from sfdoctor.models import Clue, Family
 
@@ -40,3 +40,10 @@ def status_cause(status: str, kb: KnowledgeBase) -> tuple[str | None, str]:
     if not matches:
         return None, ""
     return matches[0].cause, str(matches[0].confidence)
+
+
+def status_note(status: str, kb: KnowledgeBase) -> str:
+    """What a status the knowledge base knows but no cause covers is (a UI-only refusal, a
+    policy, another service): the note ``explain`` prints for it; empty for any other."""
+    known = recognised([Clue(Family.TEXT, None, status.strip(), None, "Status")], kb)
+    return known[0].note if known else ""
