@@ -114,25 +114,28 @@ def explanation_document(explanation: Explanation) -> dict[str, Any]:
     return doc
 
 
+def recognised_document(text: str) -> list[dict[str, Any]]:
+    """The known texts ``text`` is that are no failure sfdoctor diagnoses (JSON
+    ``recognised[]``), without the closest-texts search the dead end also runs."""
+    from sfdoctor.diagnosis.classify import recognised
+
+    return [
+        {"signature": s.id, "note": s.note, "success": s.id in SUCCESS_SIGNATURES}
+        for s in recognised(_clues(text), load())
+    ]
+
+
 def dead_end_document(text: str) -> dict[str, Any]:
     """When nothing matched: the closest known texts (low confidence) and what to collect.
 
     NOTE: the index is read here only, so a paste that matches never pays for it.
     """
-    from sfdoctor.diagnosis.classify import recognised
     from sfdoctor.diagnosis.nearest import NEXT_STEPS, nearest
 
     kb = load()
-    known = recognised(_clues(text), kb)
+    known = recognised_document(text)
     if known:
-        return {
-            "recognised": [
-                {"signature": s.id, "note": s.note, "success": s.id in SUCCESS_SIGNATURES}
-                for s in known
-            ],
-            "nearest": [],
-            "next_steps": list(NEXT_STEPS),
-        }
+        return {"recognised": known, "nearest": [], "next_steps": list(NEXT_STEPS)}
     return {
         "recognised": [],
         "nearest": [

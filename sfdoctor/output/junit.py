@@ -190,9 +190,9 @@ def explanation(result: Explanation, banner: Banner) -> str:
     _banner_props(suite, banner)
     suite.prop("sfdoctor.family", str(result.family or ""))
     if not result.matches:
-        from sfdoctor.diagnosis.explain import dead_end_document
+        from sfdoctor.diagnosis.explain import recognised_document
 
-        known = dead_end_document(result.text)["recognised"]
+        known = recognised_document(result.text)
         suite.case(
             "sfdoctor.explain",
             "recognised" if known else "unrecognised",
