@@ -659,3 +659,46 @@ SIXTH_PASS = [
 @pytest.mark.parametrize(("text", "cause"), SIXTH_PASS)
 def test_sixth_pass_shapes(text: str, cause: str) -> None:
     assert answer(text)[0] == cause
+
+
+# --- seventh pass ------------------------------------------------------------------------
+
+
+def test_a_rest_401_without_its_body_is_a_session_answered_at_medium() -> None:
+    # A browser console line (Chrome-Salesforce-inspector#235) and requests' raise_for_status
+    # shape: the REST guide gives 401 the one meaning, an expired or invalid session.
+    console = (
+        "inspector.js:63          GET https://x--sb.sandbox.my.salesforce.com/services/data/"
+        "v55.0/query/?q=select%20Id%20from%20Account&cache=0.65 401 (Unauthorized)"
+    )
+    raised = (
+        "401 Client Error: Unauthorized for url: https://na1.salesforce.com/services/data/"
+        "v52.0/sobjects"
+    )
+    assert answer(console)[:2] == ("session_invalid", "medium")
+    assert answer(raised)[:2] == ("session_invalid", "medium")
+    # Without Salesforce's REST path it is anyone's 401, and another status is no session.
+    assert answer("401 Unauthorized")[0] is None
+    assert answer("GET https://na1.salesforce.com/services/data/v55.0/sobjects 404")[0] is None
+
+
+def test_modern_invalid_login_also_names_an_expired_org() -> None:
+    # CRMArena#20: an expiring org answered the modern INVALID_LOGIN.
+    text = (
+        "simple_salesforce.exceptions.SalesforceAuthenticationFailed: INVALID_LOGIN: Invalid "
+        "username, password, security token; or user locked out."
+    )
+    cause, confidence, cands = answer(text)
+    assert (cause, confidence) == ("invalid_credentials", "medium")
+    assert "org_inactive" in cands and cands[0] == "invalid_credentials"
+
+
+@pytest.mark.parametrize(
+    "text", ['"OAuth App Blocked"', "Application Oauth bloquée", "Oauth 앱 차단됨"]
+)
+def test_a_blocked_oauth_app_also_names_api_access(text: str) -> None:
+    # Marketo Sales Insight's FAQ (en and its translations) reads the block as API access
+    # missing from the profile first.
+    _, confidence, cands = answer(text)
+    assert confidence == "medium"
+    assert {"app_not_installed", "app_not_approved", "api_disabled"} <= set(cands)
