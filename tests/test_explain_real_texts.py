@@ -702,3 +702,120 @@ def test_a_blocked_oauth_app_also_names_api_access(text: str) -> None:
     _, confidence, cands = answer(text)
     assert confidence == "medium"
     assert {"app_not_installed", "app_not_approved", "api_disabled"} <= set(cands)
+
+
+# Integration products' own messages, with the cause their troubleshooting docs give (the
+# fixtures cite each page).
+CONNECTOR_DOCS = [
+    ("The session for User ops@example.com timed out. Old sessionId is 00D", "session_invalid"),
+    ("Invalidated connection", "refresh_token_invalid"),
+    ("HttpRequestFailure: Server returned: 400 Bad Request", "refresh_token_invalid"),
+    ("NoHttpResponseException: `x.salesforce.com:443` failed to respond", "network_unreachable"),
+    ("User doesn't have admin permission to access the connected app.", "app_not_approved"),
+    ("Client credentials flow is disabled in Salesforce.", "client_credentials_user_missing"),
+    ("ErrorCode=SalesforceOauth2ClientCredentialFailure", "client_credentials_user_missing"),
+    ("Couldn't get client credentials to access Salesforce", "invalid_client_secret"),
+    ("Session ID isn't allowed for use REST API access at Salesforce", "session_invalid"),
+    ("Request your CRM administrator permissions to access Salesforce using APIs", "api_disabled"),
+    ("The Single Sign-On Gateway Url is invalid", "api_disabled"),
+    ("Salesforce rejected the JWT assertion audience. Set the Sandbox option", "wrong_login_host"),
+    ("Salesforce rejected the JWT assertion. Check the Private Key", "jwt_assertion_invalid"),
+    ("Salesforce does not recognize the configured Username.", "invalid_credentials"),
+    ("The configured Username is not authorized for the connected app.", "app_not_approved"),
+    ("API Call limit is exceeded. Make sure that you have enough", "request_limit_exceeded"),
+    ("Unable to connect to API. HTTP 400 Bad Request", "invalid_credentials"),
+    ("REQUEST_LIMIT_EXCEEDED: ApiBatchItems Limit exceeded.", "request_limit_exceeded"),
+    ("SF-5100 | Null/empty HostUrl. | Provide HostUrl. |", "config_missing"),
+    ("SF-5151 | Invalid HostURL pattern. | Provide valid HostURL pattern. |", "login_url_invalid"),
+    ("LOError: LOApplication: frontdoorURL must be a valid URL", "login_url_invalid"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "cause"), CONNECTOR_DOCS)
+def test_connectors_documented_messages(text: str, cause: str) -> None:
+    top, confidence, _ = answer(text)
+    assert (top, confidence) in ((cause, "medium"), (cause, "low"), (cause, "high"))
+
+
+def test_a_no_http_response_also_names_a_session_locked_to_its_ip() -> None:
+    _, confidence, cands = answer("org.apache.http.NoHttpResponseException: failed to respond")
+    assert confidence == "medium" and cands[:2] == ["network_unreachable", "ip_restricted"]
+
+
+def test_a_session_timed_out_log_line_is_no_network_timeout() -> None:
+    text = "The session for User a@b.c timed out. Old sessionId is 00Dx"
+    assert answer(text)[0] == "session_invalid"
+
+
+# Client libraries' and tools' own messages, read in their source (the fixtures cite the
+# files): a wrapper's words, answered at medium or low, below any code they quote.
+CLIENT_SOURCES = [
+    ("A default user is not set.", "config_missing"),
+    ("No OAuth2 client id information is specified", "config_missing"),
+    ("Empty salesforce.com username specified.  Please make sure that parameter", "config_missing"),
+    ("Invalid salesforce.com endpoint URL specified: login.salesforce.com", "login_url_invalid"),
+    ("URL must begin with http:// or https://", "login_url_invalid"),
+    ("Using insecure protocol: http: on url: http://login.salesforce.com", "https_required"),
+    ("Enter a server host that uses HTTPS protocol. \"x\" is invalid.", "https_required"),
+    ("refresh ... failed with a 'Data Not Found Error'.", "org_inactive"),
+    ("Your default org has expired. Some of the command palette commands", "org_inactive"),
+    ("Expired session for https://na1.salesforce.com/services/data/v59.0/query", "session_invalid"),
+    ("New access token needed", "session_invalid"),
+    ("User has expired password", "password_expired"),
+    ("Invalid sf_version specified (v59.0).", "api_version_unsupported"),
+    ("Org failed to respond with its list of API versions.", "wrong_login_host"),
+    ("Error from proxy server: Forbidden", "proxy_error"),
+    ("Your device is offline. Can't continue.", "network_unreachable"),
+    ("Untrusted certificate authority", "tls_verification_failed"),
+    ("you may need to authorize this application first", "app_not_approved"),
+    ("Authorization error. Please check client_id and client_secret.", "invalid_client_secret"),
+    ("We encountered a JSON web token error", "jwt_assertion_invalid"),
+    ("We encountered a client credentials error", "client_credentials_user_missing"),
+    ("Check your username and password. If you still can't log in", "invalid_credentials"),
+    ("could not extract session information from login response", "unexpected_response"),
+    ("total REST quota used across all Salesforce Applications", "request_limit_exceeded"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "cause"), CLIENT_SOURCES)
+def test_clients_own_messages(text: str, cause: str) -> None:
+    top, confidence, _ = answer(text)
+    assert top == cause and confidence in ("medium", "low")
+
+
+def test_a_wrappers_words_yield_to_the_salesforce_text_inside_them() -> None:
+    # The sf CLI's JWT wrapper around Salesforce's own description: the description decides.
+    text = (
+        "We encountered a JSON web token error, which is likely not an issue with Salesforce "
+        "CLI. Here's the error: invalid_grant: user hasn't approved this consumer"
+    )
+    assert answer(text)[0] == "app_not_approved"
+
+
+def test_a_dns_lookup_failure_outranks_the_destination_url_it_leads_to() -> None:
+    text = (
+        "Instance URL [https://x.my.salesforce.com] is not available.  DNS lookup failed. "
+        'Using loginUrl instead. This may result in a "Destination URL not reset" error.'
+    )
+    top, _, cands = answer(text)
+    assert top == "dns_failure" and "wrong_login_host" in cands
+
+
+def test_the_login_page_words_list_what_they_can_mean() -> None:
+    _, confidence, cands = answer("Check your username and password. If you still can't log in")
+    assert confidence == "low" and {"user_locked_out", "wrong_login_host"} <= set(cands)
+
+
+@pytest.mark.parametrize(
+    "text", ["Invalid instance URL", "Error: invalid login URL", "Malformed server URL given"]
+)
+def test_an_invalid_login_url_in_any_clients_words(text: str) -> None:
+    top, confidence, cands = answer(text)
+    assert (top, confidence) == ("login_url_invalid", "medium") and "wrong_login_host" in cands
+
+
+def test_localized_statuses_from_salesforces_own_tables() -> None:
+    assert answer("失敗: コンピュータの有効化が保留中です。")[0] == "identity_verification_required"
+    assert answer("Misslyckades: Parameter för konsumentnyckel saknas")[0] == "config_missing"
+    doc = sfdoctor.explain("相互認証に失敗しました。").to_dict()
+    assert not doc["matches"] and doc["recognised"]
