@@ -819,3 +819,94 @@ def test_localized_statuses_from_salesforces_own_tables() -> None:
     assert answer("Misslyckades: Parameter för konsumentnyckel saknas")[0] == "config_missing"
     doc = sfdoctor.explain("相互認証に失敗しました。").to_dict()
     assert not doc["matches"] and doc["recognised"]
+
+
+# --- eighth pass: the ninth corpus round's dev texts ---------------------------------------
+
+ROUND_NINE = [
+    ("error_description=missing required code challenge", "malformed_token_request"),
+    ("Other Apex API\tTaxa de login excedida\t", "rate_limited"),
+    ("Login attempt failed. Please check the user name and password.", "invalid_credentials"),
+    ("> The requested URL could not be retrieved\n> Access Denied.", "proxy_error"),
+    ("Failed. (com.salesforce.RestAPI.ErrorDomain 503)", "service_unavailable"),
+    ('Error: Header "Host" contains invalid characters', "config_whitespace"),
+    ("Expected URL scheme 'http' or 'https' but no colon was found", "login_url_invalid"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "cause"), ROUND_NINE)
+def test_round_nine_shapes(text: str, cause: str) -> None:
+    assert answer(text)[0] == cause
+
+
+def test_another_oauth_servers_message_is_not_salesforces_description() -> None:
+    # league/oauth2-server (Laravel Passport) describes in "message": RFC 6749's sentence,
+    # which Salesforce never sends. Salesforce's own body still answers.
+    passport = (
+        '{"error": "unsupported_grant_type", "message": "The authorization grant type is not '
+        'supported by the authorization server.", "hint": "Check the parameters"}'
+    )
+    assert answer(passport)[0] is None
+    salesforce = '{"error":"unsupported_grant_type","error_description":"grant type not supported"}'
+    assert answer(salesforce)[0] == "malformed_token_request"
+
+
+def test_commerce_clouds_account_manager_is_no_org_login() -> None:
+    text = "{ error_description: 'Resource owner authentication failed', error: 'invalid_grant' }"
+    assert answer(text)[0] is None
+
+
+def test_a_record_sharing_refusal_is_no_disabled_login() -> None:
+    assert answer("INSUFFICIENT_ACCESS: insufficient access rights on object id")[0] is None
+    assert answer("INSUFFICIENT_ACCESS: Use Any API Auth required")[0] == "soap_login_disabled"
+
+
+def test_an_invalid_audience_also_names_a_malformed_claim() -> None:
+    cause, confidence, cands = answer("invalid_grant: audience is invalid")
+    assert (cause, confidence) == ("wrong_login_host", "medium")
+    assert cands == ["wrong_login_host", "jwt_assertion_invalid"]
+
+
+SALESFORCE_DOCS_AND_RUNTIMES = [
+    ("Received exception event from server", "login_hours"),
+    ("EngineConfigLookupException", "wrong_login_host"),
+    ("org.apache.commons.httpclient.HttpException: Timeout waiting for connection", "timeout"),
+    ("InvalidCredentials", "invalid_credentials"),
+]
+
+
+@pytest.mark.parametrize(("text", "cause"), SALESFORCE_DOCS_AND_RUNTIMES)
+def test_documented_shapes(text: str, cause: str) -> None:
+    assert answer(text)[:2] == (cause, "medium")
+
+
+def test_a_refresh_tokens_inactive_user_may_be_an_expired_org() -> None:
+    text = "Error authenticating with the refresh token due to: inactive user"
+    assert answer(text) == ("user_inactive", "medium", ["user_inactive", "org_inactive"])
+    # Salesforce's own answer to a login is still certain.
+    assert answer('{"error":"invalid_grant","error_description":"inactive user"}')[1] == "high"
+
+
+def test_a_loopback_http_url_is_a_local_relay_not_the_login_url() -> None:
+    text = "POST http://localhost:3123/proxy?x net::ERR_EMPTY_RESPONSE"
+    cause, _, cands = answer(text)
+    assert cause == "network_unreachable" and "proxy_error" in cands
+    assert answer("POST http://login.salesforce.com/services/oauth2/token")[0] == "https_required"
+
+
+def test_unknown_error_retry_lists_the_catch_alls_readings() -> None:
+    _, confidence, cands = answer(
+        '{"error":"unknown_error","error_description":"retry your request"}'
+    )
+    assert confidence == "medium"
+    assert {"malformed_token_request", "tls_unsupported", "service_unavailable"} <= set(cands)
+
+
+def test_a_client_that_got_no_token_says_only_that_the_request_failed() -> None:
+    text = "Bad Request (HTTP 400). Failed to get an access token."
+    cause, confidence, cands = answer(text)
+    assert (cause, confidence) == ("ambiguous_auth_failure", "low")
+    assert {"wrong_login_host", "refresh_token_invalid"} <= set(cands)
+    # A body with Salesforce's description decides instead.
+    decided = "Failed to get an access token: invalid_grant: expired access/refresh token"
+    assert answer(decided)[0] == "refresh_token_invalid"

@@ -23,7 +23,7 @@ from functools import cache, lru_cache
 
 from sfdoctor.diagnosis.knowledge import KnowledgeBase
 from sfdoctor.diagnosis.knowledge.needles import needles
-from sfdoctor.hosts import PRODUCTION_LOGIN, sandbox_suffix
+from sfdoctor.hosts import PRODUCTION_LOGIN, host_of, is_loopback, sandbox_suffix
 from sfdoctor.lazyre import LazyPattern
 from sfdoctor.models import Clue, Family, Match, Signature
 
@@ -76,8 +76,12 @@ _LIGHTNING = LazyPattern(
 def _http_login_url(text: str) -> str | None:
     if "http://" not in text.lower():
         return None
-    m = _HTTP_LOGIN_URL.search(text) or _HTTP_SERVICE_URL.search(text)
-    return f"the request went to a plain-HTTP URL: {m.group(1)}" if m else None
+    # A loopback URL is a local proxy, relay or mock, not the login host.
+    for pattern in (_HTTP_LOGIN_URL, _HTTP_SERVICE_URL):
+        for m in pattern.finditer(text):
+            if not is_loopback(host_of(m.group(1))):
+                return f"the request went to a plain-HTTP URL: {m.group(1)}"
+    return None
 
 
 def _sandbox_user_on_production(text: str) -> str | None:

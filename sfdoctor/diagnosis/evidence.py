@@ -196,6 +196,10 @@ def clues_from_json(value: object, origin: str, status: int | None = None) -> li
             continue
         if isinstance(item.get("error"), str):
             desc = item.get("error_description")
+            if desc is None and isinstance(item.get("message"), str):
+                # Other OAuth servers (league/oauth2-server, Passport) describe in "message";
+                # Salesforce always says error_description, so its patterns stay exact.
+                desc = item["message"]
             clues.append(Clue(Family.OAUTH, item["error"], str(desc or ""), status, origin))
         elif isinstance(item.get("errorCode"), str):
             clues.append(
