@@ -910,3 +910,22 @@ def test_a_client_that_got_no_token_says_only_that_the_request_failed() -> None:
     # A body with Salesforce's description decides instead.
     decided = "Failed to get an access token: invalid_grant: expired access/refresh token"
     assert answer(decided)[0] == "refresh_token_invalid"
+
+
+def test_a_rest_403_without_its_body_lists_permissions_and_the_allocation() -> None:
+    text = (
+        "SwiftlySalesforce.Salesforce.Error.resourceError(httpStatusCode: 403, errorCode: nil, "
+        'message: Optional("Salesforce resource error."), fields: nil)'
+    )
+    cause, confidence, cands = answer(text)
+    assert (cause, confidence) == ("api_disabled", "low")
+    assert cands[:2] == ["api_disabled", "request_limit_exceeded"]
+    console = "GET https://x.my.salesforce.com/services/data/v59.0/sobjects 403 (Forbidden)"
+    assert answer(console)[0] == "api_disabled"
+
+
+def test_an_internal_salesforce_host_may_be_a_tools_default_url() -> None:
+    text = "Login Fail : Failed to send request to https://login-blitz04.soma.salesforce.com/x"
+    cause, confidence, cands = answer(text)
+    assert (cause, confidence) == ("wrong_login_host", "medium")
+    assert "login_url_invalid" in cands
