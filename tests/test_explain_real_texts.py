@@ -929,3 +929,36 @@ def test_an_internal_salesforce_host_may_be_a_tools_default_url() -> None:
     cause, confidence, cands = answer(text)
     assert (cause, confidence) == ("wrong_login_host", "medium")
     assert "login_url_invalid" in cands
+
+
+# Salesforce's own documentation (the fixtures cite each page).
+SALESFORCE_DOCUMENTED = [
+    ("ENOENT: no such file or directory, open '/ci/server.key'", "config_missing"),
+    ("Error: No default dev hub found", "config_missing"),
+    (
+        "Salesforce Edge wasn't able to communicate successfully with the Salesforce instance",
+        "service_unavailable",
+    ),
+    (
+        "Salesforce Edge doesn't have routing information available for this request host",
+        "login_url_invalid",
+    ),
+    ("410 The requested resource has been retired or removed.", "api_version_retired"),
+    ("<exceptionCode>ExceededQuota</exceptionCode>", "request_limit_exceeded"),
+    ("SALESFORCE:UNAVAILABLE", "service_unavailable"),
+    ("SALESFORCE:TIMEOUT", "timeout"),
+    ("SALESFORCE:COMMUNICATION", "network_unreachable"),
+    ("You cannot install a sandbox app outside on a non sandbox organization", "app_not_installed"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "cause"), SALESFORCE_DOCUMENTED)
+def test_salesforce_documented_texts(text: str, cause: str) -> None:
+    assert answer(text)[0] == cause
+
+
+def test_the_data_not_available_page_is_maintenance_or_an_expired_org() -> None:
+    page = '<div style="display:none;" id="errorTitle">Data Not Available</div>'
+    cause, confidence, cands = answer(page)
+    assert (cause, confidence) == ("service_unavailable", "medium")
+    assert cands == ["service_unavailable", "org_inactive"]
