@@ -962,3 +962,46 @@ def test_the_data_not_available_page_is_maintenance_or_an_expired_org() -> None:
     cause, confidence, cands = answer(page)
     assert (cause, confidence) == ("service_unavailable", "medium")
     assert cands == ["service_unavailable", "org_inactive"]
+
+
+# More clients' own words, several of them localized bundles (the fixtures cite the files).
+MORE_CLIENTS = [
+    ("Compte utilisateur ou mot de passe incorrect!", "invalid_credentials"),
+    ("Asegúrese de tener un nombre de usuario y contraseña válidos.", "invalid_credentials"),
+    ("Le mot de passe a expiré. Veuillez en configurer un nouveau.", "password_expired"),
+    ("Target URL is missing!", "config_missing"),
+    ("대상 URL을 입력하십시오!", "config_missing"),
+    ("Must supply either sessionId/instance_url or username/password", "config_missing"),
+    ("SALESFORCE_USERNAME and SALESFORCE_PASSWORD are required", "config_missing"),
+    ("Invalid Salesforce URL: https://acme.lightning.force.com", "login_url_invalid"),
+    ("api version 65.0 is not supported", "api_version_unsupported"),
+    ("invalid session, unable to refresh session", "session_invalid"),
+]
+
+
+@pytest.mark.parametrize(("text", "cause"), MORE_CLIENTS)
+def test_more_clients_words(text: str, cause: str) -> None:
+    assert answer(text)[0] == cause
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can not connect to Salesforce\nwith username [ops@acme.com]!\nPlease check username",
+        "ユーザー名[ops@acme.com]でSaleforceに接続できません。",
+    ],
+)
+def test_pentahos_one_message_for_every_failed_connection_is_an_ambiguity(text: str) -> None:
+    cause, confidence, cands = answer(text)
+    assert (cause, confidence) == ("ambiguous_auth_failure", "low")
+    assert {"ip_restricted", "network_unreachable"} <= set(cands)
+
+
+def test_a_wrapper_that_blames_the_token_for_any_fault_lists_the_rest() -> None:
+    cause, confidence, cands = answer("Missing or invalid security-token provided.")
+    assert (cause, confidence) == ("security_token_required", "low")
+    assert "invalid_credentials" in cands
+
+
+def test_a_generic_version_sentence_from_another_api_stays_unknown() -> None:
+    assert answer("The requested API version is not supported")[0] is None
