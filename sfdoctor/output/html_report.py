@@ -248,6 +248,10 @@ def _card(s: Summary) -> str:
             for c in s.candidates
         )
         out.append(f'<p class="meta">Candidates, most likely first:</p><ol>{ranked}</ol>')
+        if s.more_candidates:
+            out.append(
+                f'<p class="meta">\u2026 and {s.more_candidates} more in the full report below.</p>'
+            )
     if s.facts:
         facts = "".join(f"<dt>{_t(k)}</dt><dd>{_t(v)}</dd>" for k, v in s.facts)
         out.append(f'<dl class="facts">{facts}</dl>')

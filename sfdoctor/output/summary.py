@@ -81,6 +81,8 @@ class Summary(NamedTuple):
     also_title: str = "Also found"
     candidates: tuple[Candidate, ...] = ()
     """For an ambiguous failure: the possible causes, most likely first."""
+    more_candidates: int = 0
+    """Candidates left out of :attr:`candidates` (the full report lists them)."""
     closing: str = ""
 
 
@@ -120,6 +122,10 @@ def _candidates(top: dict[str, Any] | None) -> tuple[Candidate, ...]:
         Candidate(str(c.get("cause", "")), str(c.get("title", "")), str(c.get("confirm", "")))
         for c in (top or {}).get("candidates", [])[:ALSO]
     )
+
+
+def _more_candidates(top: dict[str, Any] | None) -> int:
+    return max(0, len((top or {}).get("candidates", [])) - ALSO)
 
 
 def _first(steps: Any) -> str:
@@ -169,6 +175,7 @@ def _check(doc: dict[str, Any], banner: Banner) -> Summary:
         also=_also(others),
         also_title="Also found" if any(f.get("severity") != "info" for f in others) else "Notes",
         candidates=_candidates(top),
+        more_candidates=_more_candidates(top),
         closing=f"{verdict.upper()}: {doc.get('summary', '')}",
     )
 
@@ -238,6 +245,7 @@ def _explain(doc: dict[str, Any], banner: Banner) -> Summary:
         also=_also(matches[1:]),
         also_title="Could also be",
         candidates=_candidates(top),
+        more_candidates=_more_candidates(top),
         closing=f"Every step, with the reasons: sfdoctor explain --cause {cause}",
     )
 
@@ -344,6 +352,8 @@ def renderables(s: Summary, banner: Banner, *, card_only: bool = False) -> list[
         for n, c in enumerate(s.candidates):
             ranked.append(", " if n else "")
             ranked.append(c.cause)
+        if s.more_candidates:
+            ranked.append(f" (+{s.more_candidates} more below)", style="dim")
         card.add_row(Text("Candidates", style="dim"), ranked)
     for name, value in s.facts:
         card.add_row(Text(name, style="dim"), Text(value))

@@ -222,3 +222,18 @@ def test_a_recognised_status_says_what_it_is_in_every_report(run, tmp_path) -> N
         body = path.read_text(encoding="utf-8")
         assert "API Only User" in body, ext
         assert "No known Salesforce signature" not in body, ext
+
+
+def test_the_summary_card_says_how_many_candidates_it_leaves_out(run, tmp_path) -> None:
+    """Modern INVALID_LOGIN covers eight causes: the card names five and says the full
+    report below has the rest; the full report lists all eight."""
+    html, svg = tmp_path / "r.html", tmp_path / "r.svg"
+    r = run("explain", "INVALID_LOGIN: Invalid username, password, security token; or user "
+            "locked out.", "--report", str(html), "--report", str(svg))  # fmt: skip
+    assert r.status == ExitStatus.OK
+    body = html.read_text(encoding="utf-8")
+    card, full = body.split("Full report", 1)
+    assert "and 3 more in the full report below" in card
+    assert "org_inactive" not in card and "org_inactive" in full
+    drawn = svg.read_text(encoding="utf-8").replace("&#160;", " ")
+    assert "(+3 more below)" in drawn
