@@ -228,6 +228,8 @@ class Signature(NamedTuple):
     """A named context predicate from :mod:`sfdoctor.diagnosis.classify` (context family only)."""
     example: str = ""
     note: str = ""
+    success: bool = False
+    """A recognised text (cause ``unknown``, with a note) that says the login succeeded."""
     needles: tuple[str, ...] | None = None
     """Literals any match of ``message`` contains one of (empty: no such test); None when not
     computed yet (:func:`sfdoctor.diagnosis.knowledge.needles.needles`)."""

@@ -280,6 +280,11 @@ def test_validation_names_the_fault() -> None:
     with pytest.raises(KnowledgeBaseError, match="needs an integer priority"):
         from_raw(causes, bad_signatures)
     from_raw(bad_causes, signatures, validate=False)  # kb.json's reading: no checks
+    # Only a recognised text can say a login worked: a failure cause marked success is refused.
+    failure = next(i for i, s in enumerate(signatures) if s["cause"] != "unknown")
+    marked = [*signatures[:failure], {**signatures[failure], "success": True}]
+    with pytest.raises(KnowledgeBaseError, match="only a recognised text"):
+        from_raw(causes, marked + signatures[failure + 1 :])
 
 
 # --- the records' NamedTuple ------------------------------------------------------------

@@ -23,9 +23,6 @@ if TYPE_CHECKING:
     from sfdoctor.models import Cause, Clue, Match
 
 SCHEMA = "sfdoctor.explain/1"
-SUCCESS_SIGNATURES = frozenset({"recognised.login_no_error", "recognised.login_history_success"})
-"""The recognised texts that mean a login succeeded (the rest are failures sfdoctor does
-not diagnose: a UI-only refusal, a policy, another service)."""
 
 
 def cause_document(entry: Cause) -> dict[str, Any]:
@@ -120,7 +117,7 @@ def recognised_document(text: str) -> list[dict[str, Any]]:
     from sfdoctor.diagnosis.classify import recognised
 
     return [
-        {"signature": s.id, "note": s.note, "success": s.id in SUCCESS_SIGNATURES}
+        {"signature": s.id, "note": s.note, "success": s.success}
         for s in recognised(_clues(text), load())
     ]
 

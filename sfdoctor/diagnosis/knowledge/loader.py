@@ -66,6 +66,7 @@ _SIGNATURE_KEYS = frozenset(
         "when",
         "example",
         "note",
+        "success",
         "candidates",
     }
 )
@@ -279,6 +280,11 @@ def _check_signature(raw: dict[str, Any], causes: dict[str, Cause]) -> None:
         "context signatures (and only they) name a `when` predicate",
     )
     _require(bool(raw.get("code") or message or status or when), where, "matches nothing")
+    _require(
+        not raw.get("success") or (raw.get("cause") == "unknown" and bool(raw.get("note"))),
+        where,
+        "only a recognised text (cause unknown, with a note) can be a success",
+    )
 
 
 _FAMILIES = {str(f): f for f in Family}
@@ -318,6 +324,7 @@ def _signature(raw: dict[str, Any]) -> Signature:
         when=get("when"),
         example=get("example", ""),
         note=get("note", ""),
+        success=bool(get("success", False)),
         needles=_needles(raw),
     )
 
