@@ -93,11 +93,6 @@ RUNTIME_TRANSPORT += [
 ]
 
 
-@pytest.mark.parametrize(("text", "cause"), RUNTIME_TRANSPORT)
-def test_each_runtime_names_its_transport_fault(text: str, cause: str) -> None:
-    assert answer(text)[0] == cause
-
-
 def test_a_connection_wrapper_alone_is_low_and_lists_the_inner_causes() -> None:
     cause, confidence, cands = answer(
         ':exception=>#<Faraday::ConnectionFailed>, :backtrace=>["org/jruby/ext/socket/'
@@ -175,11 +170,6 @@ WRAPPERS = [
         "user_inactive",
     ),
 ]
-
-
-@pytest.mark.parametrize(("text", "cause"), WRAPPERS)
-def test_wrappers_own_words_name_the_cause(text: str, cause: str) -> None:
-    assert answer(text)[0] == cause
 
 
 def test_simple_salesforce_refusal_lists_the_client_credentials_host() -> None:
@@ -288,11 +278,6 @@ LOCALIZED = [
 ]
 
 
-@pytest.mark.parametrize(("text", "cause"), LOCALIZED)
-def test_marketo_translations_of_salesforce_answers(text: str, cause: str) -> None:
-    assert answer(text)[0] == cause
-
-
 def test_a_description_cut_off_mid_quote_still_counts() -> None:
     # The paste ends inside the description: it still says which invalid_grant this is (here
     # another provider's, so nothing matches), not a bare invalid_grant.
@@ -370,11 +355,6 @@ MORE += [
 ]
 
 
-@pytest.mark.parametrize(("text", "cause"), MORE)
-def test_more_real_shapes(text: str, cause: str) -> None:
-    assert answer(text)[0] == cause
-
-
 def test_a_session_refused_by_the_rest_api_lists_api_access_control() -> None:
     _, _, cands = answer("Cause: This session is not valid for use with the REST API")
     assert {"app_not_approved", "ip_restricted"} <= set(cands)
@@ -424,11 +404,6 @@ URL_PARSE_ERRORS = [
 @pytest.mark.parametrize("text", URL_PARSE_ERRORS)
 def test_each_runtime_names_a_login_url_that_is_no_url(text: str) -> None:
     assert answer(text)[0] == "login_url_invalid"
-
-
-@pytest.mark.parametrize(("text", "cause"), CLIENT_WORDS)
-def test_clients_words_for_sessions_urls_and_verification(text: str, cause: str) -> None:
-    assert answer(text)[0] == cause
 
 
 # --- third pass: connectors' documented messages and the round-5 corpus texts (dev set) ----
@@ -489,11 +464,6 @@ THIRD_PASS = [
         "identity_verification_required",
     ),
 ]
-
-
-@pytest.mark.parametrize(("text", "cause"), THIRD_PASS)
-def test_third_pass_shapes(text: str, cause: str) -> None:
-    assert answer(text)[0] == cause
 
 
 @pytest.mark.parametrize(
@@ -566,11 +536,6 @@ FOURTH_PASS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "cause"), FOURTH_PASS)
-def test_fourth_pass_shapes(text: str, cause: str) -> None:
-    assert answer(text)[0] == cause
-
-
 def test_an_illegal_session_also_names_the_ip_enforced_on_every_request() -> None:
     text = "INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session"
     cause, confidence, cands = answer(text)
@@ -617,11 +582,6 @@ FIFTH_PASS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "cause"), FIFTH_PASS)
-def test_fifth_pass_shapes(text: str, cause: str) -> None:
-    assert answer(text)[0] == cause
-
-
 def test_econnaborted_alone_also_names_a_timeout() -> None:
     assert answer("ECONNABORTED")[1] == "low" and "timeout" in answer("ECONNABORTED")[2]
 
@@ -654,11 +614,6 @@ SIXTH_PASS = [
         "config_missing",
     ),
 ]
-
-
-@pytest.mark.parametrize(("text", "cause"), SIXTH_PASS)
-def test_sixth_pass_shapes(text: str, cause: str) -> None:
-    assert answer(text)[0] == cause
 
 
 # --- seventh pass ------------------------------------------------------------------------
@@ -729,12 +684,6 @@ CONNECTOR_DOCS = [
     ("SF-5151 | Invalid HostURL pattern. | Provide valid HostURL pattern. |", "login_url_invalid"),
     ("LOError: LOApplication: frontdoorURL must be a valid URL", "login_url_invalid"),
 ]  # fmt: skip
-
-
-@pytest.mark.parametrize(("text", "cause"), CONNECTOR_DOCS)
-def test_connectors_documented_messages(text: str, cause: str) -> None:
-    top, confidence, _ = answer(text)
-    assert (top, confidence) in ((cause, "medium"), (cause, "low"), (cause, "high"))
 
 
 def test_a_no_http_response_also_names_a_session_locked_to_its_ip() -> None:
@@ -832,11 +781,6 @@ ROUND_NINE = [
     ('Error: Header "Host" contains invalid characters', "config_whitespace"),
     ("Expected URL scheme 'http' or 'https' but no colon was found", "login_url_invalid"),
 ]  # fmt: skip
-
-
-@pytest.mark.parametrize(("text", "cause"), ROUND_NINE)
-def test_round_nine_shapes(text: str, cause: str) -> None:
-    assert answer(text)[0] == cause
 
 
 def test_another_oauth_servers_message_is_not_salesforces_description() -> None:
@@ -952,11 +896,6 @@ SALESFORCE_DOCUMENTED = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("text", "cause"), SALESFORCE_DOCUMENTED)
-def test_salesforce_documented_texts(text: str, cause: str) -> None:
-    assert answer(text)[0] == cause
-
-
 def test_the_data_not_available_page_is_maintenance_or_an_expired_org() -> None:
     page = '<div style="display:none;" id="errorTitle">Data Not Available</div>'
     cause, confidence, cands = answer(page)
@@ -977,11 +916,6 @@ MORE_CLIENTS = [
     ("api version 65.0 is not supported", "api_version_unsupported"),
     ("invalid session, unable to refresh session", "session_invalid"),
 ]
-
-
-@pytest.mark.parametrize(("text", "cause"), MORE_CLIENTS)
-def test_more_clients_words(text: str, cause: str) -> None:
-    assert answer(text)[0] == cause
 
 
 @pytest.mark.parametrize(
@@ -1035,3 +969,26 @@ def test_a_connectors_sentence_labelled_both_ways_in_the_corpus_is_not_claimed()
     )
     assert answer(sentence)[0] is None
     assert answer("ERROR running force:auth:web:login:  retry your request")[0] is None
+
+
+# Every table above whose texts need only the right top cause, whatever the confidence.
+TOP_CAUSE = [
+    *RUNTIME_TRANSPORT,
+    *WRAPPERS,
+    *LOCALIZED,
+    *MORE,
+    *CLIENT_WORDS,
+    *THIRD_PASS,
+    *FOURTH_PASS,
+    *FIFTH_PASS,
+    *SIXTH_PASS,
+    *ROUND_NINE,
+    *SALESFORCE_DOCUMENTED,
+    *MORE_CLIENTS,
+    *CONNECTOR_DOCS,
+]
+
+
+@pytest.mark.parametrize(("text", "cause"), TOP_CAUSE)
+def test_the_top_cause_of_each_real_shape(text: str, cause: str) -> None:
+    assert answer(text)[0] == cause
