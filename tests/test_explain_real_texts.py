@@ -93,6 +93,78 @@ RUNTIME_TRANSPORT += [
 ]
 
 
+# The runtimes' own words, from their sources and docs (a catalog of Windows SSPI and
+# CryptoAPI codes, curl, Go, Chromium, Firefox and Apple's URL loading; the fixtures
+# named cat-* cite each): Windows pastes carry codes and the browsers their page headings.
+RUNTIME_TRANSPORT += [
+    (
+        "schannel: CertGetCertificateChain trust error CERT_TRUST_IS_PARTIAL_CHAIN",
+        "tls_verification_failed",
+    ),
+    (
+        "System.Security.Authentication.AuthenticationException: The remote certificate was "
+        "rejected by the provided RemoteCertificateValidationCallback. SEC_E_UNTRUSTED_ROOT "
+        "(0x80090325)",
+        "tls_verification_failed",
+    ),
+    (
+        'Get "https://login.salesforce.com/services/oauth2/token": tls: failed to verify '
+        "certificate: x509: certificate is valid for *.proxy.example.com, not "
+        "login.salesforce.com",
+        "tls_verification_failed",
+    ),
+    (
+        "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate is not yet valid",
+        "tls_verification_failed",
+    ),
+    ("Your connection is not private\nNET::ERR_CERT_AUTHORITY_INVALID", "tls_verification_failed"),
+    ("Warning: Potential Security Risk Ahead", "tls_verification_failed"),
+    (
+        "System.Security.Authentication.AuthenticationException: A call to SSPI failed, see "
+        "inner exception. ---> System.ComponentModel.Win32Exception: The client and server "
+        "cannot communicate, because they do not possess a common algorithm",
+        "tls_unsupported",
+    ),
+    ("curl: (5) Could not resolve proxy: proxy.corp.example", "proxy_error"),
+    (
+        "System.Net.WebException: The proxy name could not be resolved: 'proxy.corp.example'",
+        "proxy_error",
+    ),
+    ("Error Domain=NSURLErrorDomain Code=-1003 NSURLErrorCannotFindHost", "dns_failure"),
+    ("net::ERR_NAME_RESOLUTION_FAILED", "dns_failure"),
+    ("java.nio.channels.UnresolvedAddressException", "dns_failure"),
+    ("net::ERR_INTERNET_DISCONNECTED", "network_unreachable"),
+    ("Timeout was reached", "timeout"),
+    (
+        'Post "https://login.salesforce.com/services/oauth2/token": net/http: request canceled '
+        "while waiting for connection (Client.Timeout exceeded while awaiting headers)",
+        "timeout",
+    ),
+]
+
+
+def test_a_revocation_check_that_cannot_be_made_is_verification_not_the_tls_version() -> None:
+    text = (
+        "curl: (35) schannel: next InitializeSecurityContext failed: Unknown error "
+        "(0x80092012) - The revocation function was unable to check revocation for the "
+        "certificate."
+    )
+    cause, confidence, cands = answer(text)
+    assert (cause, confidence) == ("tls_verification_failed", "medium")
+    assert "proxy_error" in cands  # the usual reason: a proxy blocks the CRL/OCSP URLs
+    assert answer("CRYPT_E_REVOCATION_OFFLINE (0x80092013)")[0] == "tls_verification_failed"
+
+
+def test_a_clear_text_answer_on_the_tls_port_points_at_a_proxy() -> None:
+    for text in (
+        "tls: first record does not look like a TLS handshake",
+        'Get "https://login.salesforce.com": http: server gave HTTP response to HTTPS client',
+    ):
+        cause, confidence, cands = answer(text)
+        assert (cause, confidence) == ("proxy_error", "medium"), text
+        assert "network_unreachable" in cands
+
+
 def test_a_connection_wrapper_alone_is_low_and_lists_the_inner_causes() -> None:
     cause, confidence, cands = answer(
         ':exception=>#<Faraday::ConnectionFailed>, :backtrace=>["org/jruby/ext/socket/'
