@@ -1043,6 +1043,76 @@ def test_a_connectors_sentence_labelled_both_ways_in_the_corpus_is_not_claimed()
     assert answer("ERROR running force:auth:web:login:  retry your request")[0] is None
 
 
+# --- tenth pass: the eleventh corpus round's dev texts -------------------------------------
+
+ROUND_ELEVEN = [
+    ("REQUESTLIMITEXCEEDED", "request_limit_exceeded"),  # a Markdown page ate the underscores
+    ("Failed: APICURRENTLYDISABLED", "api_disabled"),
+    ("unexpected code verifier", "malformed_token_request"),
+    ("Connection to a force.com domain is not supported", "login_url_invalid"),
+    ("|   preprod XXX.preprod 123 DomainNotFoundError", "dns_failure"),
+    ("Client Secret cannot be null", "config_missing"),
+    ('"connection was reset"', "network_unreachable"),
+]
+
+
+def test_an_upper_case_word_is_a_code_only_when_it_is_a_known_one_without_underscores() -> None:
+    assert answer("INVALIDSESSIONID")[0] == "session_invalid"
+    assert answer("LOGINMUSTUSESECURITYTOKEN")[0] == "security_token_required"
+    assert answer("CONNECTIONREFUSEDBYPEER")[0] is None  # no such code
+    assert answer("REQUESTLIMITEXCEEDEDNOW")[0] is None  # a longer word is not the code
+
+
+def test_a_jwt_grant_the_app_does_not_admit_names_both_app_causes() -> None:
+    text = (
+        "Unable to authenticate: invalid_request (refresh_token scope is required and the "
+        "connected app should be installed and preauthorized."
+    )
+    cause, confidence, cands = answer(text)
+    assert (cause, confidence) == ("app_not_approved", "medium")
+    assert cands == ["app_not_approved", "app_not_installed"]
+
+
+def test_pub_sub_unauthenticated_names_the_session_and_the_org_headers() -> None:
+    text = (
+        'gRPC stream error: {"code":16,"details":"An authentication exception occurred. '
+        "Provide valid authentication via metadata headers."
+    )
+    cause, confidence, cands = answer(text)
+    assert (cause, confidence) == ("session_invalid", "medium")
+    assert {"config_missing", "ip_restricted"} <= set(cands)
+
+
+def test_the_login_page_failure_lists_frozen_users_and_restrictions() -> None:
+    text = (
+        "Your login attempt has failed. The username or password may be incorrect, or your "
+        "location or login time may be restricted. Please contact the administrator at your "
+        "company for help."
+    )
+    cause, confidence, cands = answer(text)
+    assert (cause, confidence) == ("invalid_credentials", "low")
+    assert {"user_frozen", "ip_restricted", "login_hours"} <= set(cands)
+
+
+def test_a_bare_handshake_failure_also_names_a_client_without_sni() -> None:
+    assert "tls_verification_failed" in answer("\u2018SSLHandshakeException\u2019")[2]
+
+
+def test_the_toolkits_retry_your_request_is_low_and_lists_an_outage_first() -> None:
+    text = "retry your request .Salesforce.Common.AuthenticationClient.<UsernamePasswordAsync>d__1"
+    cause, confidence, cands = answer(text)
+    assert (cause, confidence) == ("service_unavailable", "low")
+    assert "tls_unsupported" in cands
+
+
+def test_a_callback_url_refusal_is_recognised_not_diagnosed() -> None:
+    doc = sfdoctor.explain(
+        "ERROR running force:org:create:  The callback URL provided is not valid."
+    )
+    assert not doc.to_dict()["matches"]
+    assert doc.to_dict()["recognised"][0]["signature"] == "recognised.oauth_no_callback_url"
+
+
 # Every table above whose texts need only the right top cause, whatever the confidence.
 TOP_CAUSE = [
     *RUNTIME_TRANSPORT,
@@ -1058,6 +1128,7 @@ TOP_CAUSE = [
     *SALESFORCE_DOCUMENTED,
     *MORE_CLIENTS,
     *CONNECTOR_DOCS,
+    *ROUND_ELEVEN,
 ]
 
 

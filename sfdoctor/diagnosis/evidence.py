@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from sfdoctor.lazyre import LazyPattern
 from sfdoctor.models import Clue, Family
@@ -52,6 +53,9 @@ _OAUTH_INLINE = LazyPattern(
 _API_CODE = LazyPattern(
     r"(?<![A-Z0-9_'])([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+)(?![a-z0-9_])(?:\s*:\s*([^\n]*))?"
 )
+# A code whose underscores a Markdown page took for emphasis (`REQUESTLIMITEXCEEDED`): an
+# upper-case word that is a known code without them is that code.
+_SQUASHED_CODE = LazyPattern(r"(?<![A-Za-z0-9_])([A-Z][A-Z0-9]{9,59})(?![A-Za-z0-9_])")
 _SSF_NEW = LazyPattern(r"Authentication failed \(code: ([^)\n]{1,100})\):\s*([^\n]*)")
 _WSC_CODE = LazyPattern(r"exceptionCode='([A-Za-z_]+)'")
 _WSC_MSG_START = "exceptionMessage='"
@@ -293,8 +297,20 @@ def clues_from_text(text: str, known_codes: frozenset[str] = frozenset()) -> lis
             clues.append(
                 Clue(Family.FAULT, m.group(1), _clean(m.group(2) or ""), None, "error code")
             )
+    if "_" not in text or not clues:
+        squashed = _squashed(known_codes)
+        for m in _SQUASHED_CODE.finditer(text) if squashed else ():
+            if m.group(1) in squashed:
+                code = squashed[m.group(1)]
+                clues.append(Clue(Family.FAULT, code, "", None, "error code (underscores lost)"))
     clues.append(Clue(Family.TEXT, None, text, None, "text"))
     return clues
+
+
+@lru_cache(maxsize=2)
+def _squashed(known_codes: frozenset[str]) -> dict[str, str]:
+    """Each known code, keyed by its letters without underscores (ten or more of them)."""
+    return {k: c for c in known_codes if "_" in c and len(k := c.replace("_", "")) >= 10}
 
 
 def looks_like_html(body: str) -> bool:
