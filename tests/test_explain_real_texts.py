@@ -1113,6 +1113,72 @@ def test_a_callback_url_refusal_is_recognised_not_diagnosed() -> None:
     assert doc.to_dict()["recognised"][0]["signature"] == "recognised.oauth_no_callback_url"
 
 
+# --- eleventh pass: the twelfth corpus round's dev texts ------------------------------------
+
+ROUND_TWELVE = [
+    ("INVALID LOGIN: Invalid username, password, ...", "invalid_credentials"),
+    ("got REQUEST LIMIT EXCEEDED from the org", "request_limit_exceeded"),
+    ("That scratch org has been deleted, so you can't connect to it anymore.", "org_inactive"),
+    (
+        "We couldn't create this sandbox or scratch org because the associated Dev Hub isn't "
+        "authorized. Authorize the Dev Hub and try again",
+        "config_missing",
+    ),
+    (
+        "[sfdx-hardis] You must be connected to org  to perform this command. Please login in "
+        "the open web browser",
+        "config_missing",
+    ),
+    ("javax.xml.ws.WebServiceException: Could not send Message.", "network_unreachable"),
+    ("Host could not be resolved", "dns_failure"),
+    ("SFDC_API_DAILY_QUOTA_THRESHOLD_EXCEEDED", "request_limit_exceeded"),
+    (
+        "Value should be in the form https://\\<domainName\\>.my.salesforce.com.",
+        "login_url_invalid",
+    ),
+]
+
+
+def test_upper_case_words_spell_a_code_only_in_order() -> None:
+    assert answer("ERROR INVALID SESSION ID FOUND")[0] == "session_invalid"
+    assert answer("ID SESSION INVALID")[0] is None
+    assert answer("THE QUICK BROWN FOX JUMPS")[0] is None
+
+
+def test_the_approval_page_names_both_app_causes() -> None:
+    cause, confidence, cands = answer("Remote Access Application Authorization")
+    assert (cause, confidence) == ("app_not_approved", "medium")
+    assert cands == ["app_not_approved", "app_not_installed"]
+
+
+def test_a_stored_authorization_that_cannot_be_read_is_low_and_says_reauthorize() -> None:
+    text = (
+        "SFDX Login Error >> invalidEncryptedFormat: The encrypted data is not properly formatted."
+    )
+    cause, confidence, cands = answer(text)
+    assert (cause, confidence) == ("config_missing", "low")
+    assert "refresh_token_invalid" in cands
+
+
+def test_an_unreadable_jwt_key_names_its_line_breaks_first() -> None:
+    text = (
+        "Warning: openssl_sign(): supplied key param cannot be coerced into a private key in "
+        "Firebase\\JWT\\JWT::sign()"
+    )
+    cause, confidence, cands = answer(text)
+    assert (cause, confidence) == ("config_whitespace", "low")
+    assert {"config_missing", "jwt_assertion_invalid"} <= set(cands)
+
+
+def test_a_keychain_mismatch_in_a_jwt_wrapper_is_the_local_setup() -> None:
+    text = (
+        "ERROR running auth:jwt:grant:  We encountered a JSON web token error, which is likely "
+        "not an issue with Salesforce CLI. Here's the error: The service and account specified "
+        "in key.json do not match the version of the toolbelt."
+    )
+    assert answer(text)[0] == "config_missing"
+
+
 # Every table above whose texts need only the right top cause, whatever the confidence.
 TOP_CAUSE = [
     *RUNTIME_TRANSPORT,
@@ -1129,6 +1195,7 @@ TOP_CAUSE = [
     *MORE_CLIENTS,
     *CONNECTOR_DOCS,
     *ROUND_ELEVEN,
+    *ROUND_TWELVE,
 ]
 
 

@@ -53,9 +53,12 @@ _OAUTH_INLINE = LazyPattern(
 _API_CODE = LazyPattern(
     r"(?<![A-Z0-9_'])([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+)(?![a-z0-9_])(?:\s*:\s*([^\n]*))?"
 )
-# A code whose underscores a Markdown page took for emphasis (`REQUESTLIMITEXCEEDED`): an
-# upper-case word that is a known code without them is that code.
-_SQUASHED_CODE = LazyPattern(r"(?<![A-Za-z0-9_])([A-Z][A-Z0-9]{9,59})(?![A-Za-z0-9_])")
+# A code whose underscores a Markdown page took for emphasis (`REQUESTLIMITEXCEEDED`), or a
+# person typed as spaces (`INVALID LOGIN`): upper-case words that are a known code without
+# its underscores are that code. Runs of at most eight words; each is looked up in parts.
+_SQUASHED_CODE = LazyPattern(
+    r"(?<![A-Za-z0-9_])([A-Z][A-Z0-9]{1,59}(?: [A-Z][A-Z0-9]{1,59}){0,7})(?![A-Za-z0-9_])"
+)
 _SSF_NEW = LazyPattern(r"Authentication failed \(code: ([^)\n]{1,100})\):\s*([^\n]*)")
 _WSC_CODE = LazyPattern(r"exceptionCode='([A-Za-z_]+)'")
 _WSC_MSG_START = "exceptionMessage='"
@@ -300,11 +303,24 @@ def clues_from_text(text: str, known_codes: frozenset[str] = frozenset()) -> lis
     if "_" not in text or not clues:
         squashed = _squashed(known_codes)
         for m in _SQUASHED_CODE.finditer(text) if squashed else ():
-            if m.group(1) in squashed:
-                code = squashed[m.group(1)]
+            for code in _codes_in_run(m.group(1).split(" "), squashed, known_codes):
                 clues.append(Clue(Family.FAULT, code, "", None, "error code (underscores lost)"))
     clues.append(Clue(Family.TEXT, None, text, None, "text"))
     return clues
+
+
+def _codes_in_run(words: list[str], squashed: dict[str, str], known: frozenset[str]) -> list[str]:
+    """The known codes a run of upper-case words spells: one word without underscores, or
+    consecutive words with spaces for them (the longest first)."""
+    found: list[str] = []
+    for i, word in enumerate(words):
+        if word in squashed:
+            found.append(squashed[word])
+        for j in range(len(words), i + 1, -1):
+            if "_".join(words[i:j]) in known:
+                found.append("_".join(words[i:j]))
+                break
+    return found
 
 
 @lru_cache(maxsize=2)
