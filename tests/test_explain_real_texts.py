@@ -1139,6 +1139,12 @@ ROUND_TWELVE = [
 ]
 
 
+def test_microsoft_entra_ids_own_errors_are_look_alikes() -> None:
+    doc = sfdoctor.explain("AADSTS7000215: Invalid client secret is provided.").to_dict()
+    assert not doc["matches"]
+    assert doc["recognised"][0]["signature"] == "lookalike.entra_id"
+
+
 def test_upper_case_words_spell_a_code_only_in_order() -> None:
     assert answer("ERROR INVALID SESSION ID FOUND")[0] == "session_invalid"
     assert answer("ID SESSION INVALID")[0] is None
