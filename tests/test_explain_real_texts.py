@@ -1089,6 +1089,19 @@ ROUND_TWELVE = [
 ]
 
 
+def test_the_concurrent_request_limit_is_recognised_not_the_daily_allowance() -> None:
+    # The same code names both limits; only the words say which (r9 gist, mautic#5006).
+    for text in (
+        "REQUEST_LIMIT_EXCEEDED: ConcurrentPerOrgLongTxn Limit exceeded.",
+        "REQUEST_LIMIT_EXCEEDED: ConcurrentRequests (Concurrent API Requests) Limit exceeded.",
+    ):
+        doc = sfdoctor.explain(text).to_dict()
+        assert not doc["matches"], text
+        assert doc["recognised"][0]["signature"] == "recognised.concurrent_request_limit"
+    daily = "REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded."
+    assert answer(daily)[:2] == ("request_limit_exceeded", "high")
+
+
 def test_microsoft_entra_ids_own_errors_are_look_alikes() -> None:
     doc = sfdoctor.explain("AADSTS7000215: Invalid client secret is provided.").to_dict()
     assert not doc["matches"]
