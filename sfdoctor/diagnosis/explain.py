@@ -122,6 +122,20 @@ def recognised_document(text: str) -> list[dict[str, Any]]:
     ]
 
 
+KNOWN_TEXT = "Known Salesforce text: not a failure sfdoctor diagnoses"
+LOOKALIKE_TEXT = "Known look-alike: not a Salesforce login failure"
+
+
+def known_text_headline(known: list[dict[str, Any]]) -> str:
+    """The headline for a paste that is a known text and no failure sfdoctor diagnoses.
+
+    A look-alike (another product's text, or no login at all) is never called Salesforce's.
+    """
+    if known and all(str(k.get("signature", "")).startswith("lookalike.") for k in known):
+        return LOOKALIKE_TEXT
+    return KNOWN_TEXT
+
+
 def dead_end_document(text: str) -> dict[str, Any]:
     """When nothing matched: the closest known texts (low confidence) and what to collect.
 

@@ -185,13 +185,19 @@ def _recognised(doc: dict[str, Any]) -> list[Any]:
     """A text sfdoctor knows that is not a login failure it diagnoses: say what it is."""
     from rich.text import Text
 
-    out: list[Any] = [
-        Text("i A known Salesforce text, but not a failure sfdoctor diagnoses:", style="cyan")
-    ]
+    from sfdoctor.diagnosis.explain import LOOKALIKE_TEXT, known_text_headline
+
+    headline = known_text_headline(doc["recognised"])
+    intro = (
+        "i A known look-alike, not a Salesforce login failure:"
+        if headline == LOOKALIKE_TEXT
+        else "i A known Salesforce text, but not a failure sfdoctor diagnoses:"
+    )
+    out: list[Any] = [Text(intro, style="cyan")]
     out += [para(Text(r["note"]), 2) for r in doc["recognised"]]
     out += closing_block(
         "info",
-        "Known Salesforce text: not a failure sfdoctor diagnoses",
+        headline,
         "",
         "If a login did fail, read that attempt's Status in Setup > Login History, then: "
         "sfdoctor explain 'STATUS'",

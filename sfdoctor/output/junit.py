@@ -190,13 +190,13 @@ def explanation(result: Explanation, banner: Banner) -> str:
     _banner_props(suite, banner)
     suite.prop("sfdoctor.family", str(result.family or ""))
     if not result.matches:
-        from sfdoctor.diagnosis.explain import recognised_document
+        from sfdoctor.diagnosis.explain import known_text_headline, recognised_document
 
         known = recognised_document(result.text)
         suite.case(
             "sfdoctor.explain",
             "recognised" if known else "unrecognised",
-            skipped=f"Known Salesforce text, not a failure sfdoctor diagnoses: {known[0]['note']}"
+            skipped=f"{known_text_headline(known)}: {known[0]['note']}"
             if known
             else "No known Salesforce signature in this text",
         )

@@ -180,11 +180,11 @@ def explanation(result: Explanation, banner: Banner, *, excerpt: str = "") -> st
         fence = "`" * max(3, max((len(r) for r in re.findall(r"`+", excerpt)), default=0) + 1)
         out += ["## Input (redacted)", "", f"{fence}text", excerpt.rstrip("\n"), fence, ""]
     if not result.matches:
-        from sfdoctor.diagnosis.explain import recognised_document
+        from sfdoctor.diagnosis.explain import known_text_headline, recognised_document
 
         known = recognised_document(result.text)
         if known:
-            out += ["## Known Salesforce text: not a failure sfdoctor diagnoses", ""]
+            out += [f"## {known_text_headline(known)}", ""]
             out += [f"{text(r['note'])}\n" for r in known]
             return "\n".join(out).rstrip("\n") + "\n"
         out += [

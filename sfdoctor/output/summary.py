@@ -199,16 +199,23 @@ def _explain(doc: dict[str, Any], banner: Banner) -> Summary:
     facts = [("Where", "offline: the pasted text (nothing was sent anywhere)"), _when(banner)]
     known = list(doc.get("recognised", []))
     if not matches and known:
+        from sfdoctor.diagnosis.explain import LOOKALIKE_TEXT, known_text_headline
+
+        headline = known_text_headline(known)
         return Summary(
             verdict="ok" if all(k.get("success") for k in known) else "inconclusive",
             label="KNOWN TEXT",
-            headline="Known Salesforce text: not a failure sfdoctor diagnoses",
+            headline=headline,
             fix=str(known[0].get("note", "")),
             fix_label="What it is",
             facts=(*facts, _exit(3)),
             key_title="",
             key=(),
-            closing="Known Salesforce text: what it is, above.",
+            closing=(
+                "Known look-alike: what it is, above."
+                if headline == LOOKALIKE_TEXT
+                else "Known Salesforce text: what it is, above."
+            ),
         )
     if not matches:
         nearest = list(doc.get("nearest", []))

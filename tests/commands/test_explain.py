@@ -224,6 +224,23 @@ def test_a_recognised_status_says_what_it_is_in_every_report(run, tmp_path) -> N
         assert "No known Salesforce signature" not in body, ext
 
 
+def test_a_look_alike_is_never_called_salesforces_text(run, tmp_path) -> None:
+    """Another provider's error (Entra ID's AADSTS) is a known look-alike: no report calls
+    it a Salesforce text, while a recognised Salesforce status still is one."""
+    reports = {ext: tmp_path / f"r.{ext}" for ext in ("md", "xml", "html", "svg", "txt")}
+    args = [a for p in reports.values() for a in ("--report", str(p))]
+    r = run("explain", "AADSTS7000215: Invalid client secret is provided.", *args)
+    assert r.status == ExitStatus.INCONCLUSIVE
+    assert "look-alike" in r.out and "Salesforce text" not in r.out
+    for ext, path in reports.items():
+        body = path.read_text(encoding="utf-8")
+        assert "Entra" in body, ext
+        assert "Salesforce text" not in body, ext
+        assert "look-alike" in body, ext
+    known = run("explain", "Failed: API-only user")
+    assert "Known Salesforce text" in known.out
+
+
 def test_the_summary_card_says_how_many_candidates_it_leaves_out(run, tmp_path) -> None:
     """Modern INVALID_LOGIN covers eight causes: the card names five and says the full
     report below has the rest; the full report lists all eight."""
