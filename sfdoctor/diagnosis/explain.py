@@ -93,6 +93,7 @@ def match_document(match: Match) -> dict[str, Any]:
         "references": doc.pop("references"),
         "evidence": list(match.evidence),
         "signature": match.signature,
+        **({"note": note} if (note := kb.note(match.signature)) else {}),
         "family": str(match.family),
         **doc,
     }

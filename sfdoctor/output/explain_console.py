@@ -43,6 +43,8 @@ def _cause_block(entry: Cause, match: Match | None) -> list[Any]:
     if match is not None:
         for line in match.evidence:
             out.append(para(Text.assemble(("Evidence: ", "dim"), line), 2))
+        if note := kb.note(match.signature):
+            out.append(para(Text.assemble(("Note: ", "bold"), note), 2))
     out.append(para(Text.assemble(("What it means: ", "bold"), entry.meaning), 2))
     out.append(para(Text.assemble(("Why: ", "bold"), entry.why), 2))
     out.extend(_retirements(entry.id))

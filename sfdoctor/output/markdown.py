@@ -219,12 +219,16 @@ def explanation(result: Explanation, banner: Banner, *, excerpt: str = "") -> st
             out += ["**Evidence**", ""]
             out += [f"- {text(line)}" for line in m.evidence]
             out.append("")
+        if note := kb.note(m.signature):
+            out += [f"**Note:** {text(note)}", ""]
         out += [f"**What it means:** {text(entry.meaning)}", "", f"**Why:** {text(entry.why)}", ""]
-        if entry.candidates:
+        # NOTE: the signature's own list where it has one (INVALID_LOGIN's), as the console.
+        candidates = kb.candidates(m.cause, m.signature)
+        if candidates:
             out += ["**Candidates, most likely first**", ""]
             out += [
                 f"- {text(kb.causes[c.cause].title)} ({code(c.cause)}); confirm: {text(c.confirm)}"
-                for c in entry.candidates
+                for c in candidates
             ]
             out.append("")
         out += ["**What to do**", ""]

@@ -254,3 +254,34 @@ def test_the_summary_card_says_how_many_candidates_it_leaves_out(run, tmp_path) 
     assert "org_inactive" not in card and "org_inactive" in full
     drawn = svg.read_text(encoding="utf-8").replace("&#160;", " ")
     assert "(+3 more below)" in drawn
+
+
+def test_a_signatures_note_comes_with_its_answer_in_every_form(run, tmp_path) -> None:
+    """What a signature knows about its text (here: a bare 401 may be another service's)
+    is shown with the answer, in the console, the JSON and the reports."""
+    text = "401 Unauthorized"
+    reports = {ext: tmp_path / f"r.{ext}" for ext in ("md", "html", "txt")}
+    args = [a for p in reports.values() for a in ("--report", str(p))]
+    r = run("explain", text, *args)
+    assert "Note:" in r.out and "Marketing Cloud" in r.out
+    for ext, path in reports.items():
+        assert "Marketing Cloud" in path.read_text(encoding="utf-8"), ext
+    best = json.loads(run("explain", text, "--format", "json").out)["matches"][0]
+    assert best["cause"] == "session_invalid" and best["confidence"] == "low"
+    assert "another service" in best["note"]
+    # A signature without a note adds none.
+    plain = json.loads(run("explain", "LOGIN_ERROR_USER_FROZEN", "--format", "json").out)
+    assert "note" not in plain["matches"][0]
+
+
+def test_markdown_lists_the_signatures_own_candidates(run, tmp_path) -> None:
+    """INVALID_LOGIN's candidates are its own list (an expired org among them), in Markdown
+    as on the console."""
+    md = tmp_path / "r.md"
+    run(
+        "explain",
+        "INVALID_LOGIN: Invalid username, password, security token; or user locked out.",
+        "--report",
+        str(md),
+    )
+    assert "org_inactive" in md.read_text(encoding="utf-8")

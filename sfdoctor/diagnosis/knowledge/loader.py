@@ -81,7 +81,7 @@ class KnowledgeBaseError(Exception):
 class KnowledgeBase:
     """Every cause entry and every signature, in precedence order (highest priority first)."""
 
-    __slots__ = ("api_codes", "causes", "signatures", "_candidates")
+    __slots__ = ("api_codes", "causes", "signatures", "_candidates", "_notes")
 
     def __init__(
         self,
@@ -92,6 +92,7 @@ class KnowledgeBase:
         self.causes = causes
         self.signatures = signatures
         self._candidates = candidates or {}
+        self._notes: dict[str, str] | None = None
         self.api_codes: frozenset[str] = frozenset(
             s.code for s in signatures if s.code and s.code.isupper()
         )
@@ -110,6 +111,13 @@ class KnowledgeBase:
             return self.cause(cause_id).candidates
         except KeyError:
             return ()
+
+    def note(self, signature_id: str) -> str:
+        """What the signature's text is, where the cause entry alone would not say it (a
+        catch-all's known causes, a connector's own reading), or ``""``."""
+        if self._notes is None:
+            self._notes = {s.id: s.note for s in self.signatures if s.note}
+        return self._notes.get(signature_id, "")
 
     def cause(self, cause_id: str) -> Cause:
         """The entry for ``cause_id`` or one of its aliases; KeyError if unknown."""
