@@ -116,6 +116,7 @@ def evaluate(entries: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[s
     by_family: dict[str, Counter[str]] = defaultdict(Counter)
     by_class: dict[str, Counter[str]] = defaultdict(Counter)
     by_label: dict[str, Counter[str]] = defaultdict(Counter)
+    by_language: dict[str, Counter[str]] = defaultdict(Counter)
     confusion: Counter[tuple[str, str]] = Counter()
     confident_wrong = 0
     unknown_kept = unknown_total = 0
@@ -128,6 +129,7 @@ def evaluate(entries: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[s
         by_family[e["family"]][verdict] += 1
         by_class[e["class"]][verdict] += 1
         by_label[e["label"]][verdict] += 1
+        by_language[e.get("language") or "?"][verdict] += 1
         if verdict == "wrong":
             confusion[(e["label"], got["cause"])] += 1
         if verdict == "wrong" and got["confidence"] == "high":
@@ -143,6 +145,7 @@ def evaluate(entries: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[s
         "by_family": {k: _rate(v) for k, v in sorted(by_family.items())},
         "by_class": {k: _rate(v) for k, v in sorted(by_class.items())},
         "by_label": {k: _rate(v) for k, v in sorted(by_label.items())},
+        "by_language": {k: _rate(v) for k, v in sorted(by_language.items())},
         "confusion": [
             {"expected": a, "got": b, "count": n} for (a, b), n in confusion.most_common()
         ],
@@ -179,6 +182,9 @@ def _print(name: str, f: dict[str, Any], *, heldout: bool) -> None:
         print(f"    {k:<14}{_pct(v)}")
     print("  per class:")
     for k, v in f["by_class"].items():
+        print(f"    {k:<14}{_pct(v)}")
+    print("  per language:")
+    for k, v in f["by_language"].items():
         print(f"    {k:<14}{_pct(v)}")
     if not heldout:
         print("  per label:")
