@@ -1205,6 +1205,55 @@ def test_a_text_that_covers_several_causes_lists_them(
     assert also <= set(cands)
 
 
+# --- the thirteenth corpus round's dev texts ------------------------------------------------
+
+ROUND_THIRTEEN = [
+    ("Access to uninstalled connected app is denied.", "app_not_installed"),
+    ("Your admin must approve access to this connected app.", "app_not_installed"),
+    (
+        "We cannot authorize you due to an OAuth error. Please contact your Salesforce "
+        "administrator for more information.",
+        "app_not_installed",
+    ),
+    ("INSERT_UPDATE_DELETE_NOT_ALLOWED_DURING_MAINTENANCE", "service_unavailable"),
+    ("Max bulk v2 query jobs (10000) per 24 hrs has been reached (10021).",
+     "request_limit_exceeded"),
+    ('{"code":13,"details":"The service is unavailable. Try again later', "service_unavailable"),
+    ("Salesforce login failed. Please make sure user has API Enabled Access.", "api_disabled"),
+    ("Salesforce login failed. Please verify your credentials.", "ambiguous_auth_failure"),
+]  # fmt: skip
+
+
+def test_a_connectors_failed_login_is_no_network_fault_unless_the_network_says_so() -> None:
+    # OpenFn's and Bruin's words for any failed login: a refused login, low, naming the
+    # SOAP login() default of 2026 orgs; the transport's own words still win.
+    for text in (
+        "Failed to connect to salesforce as <username>",
+        "failed to connect to source: failed to login to Salesforce",
+    ):
+        got, level, cands = answer(text)
+        assert (got, level) == ("ambiguous_auth_failure", "low"), text
+        assert {"soap_login_disabled", "network_unreachable"} <= set(cands)
+    refused = "failed to login to Salesforce: connect ECONNREFUSED 10.0.0.1:443"
+    assert answer(refused)[0] == "network_unreachable"
+
+
+def test_a_wrapper_that_names_an_inactive_user_for_any_invalid_grant_is_not_believed() -> None:
+    # Salto maps every invalid_grant to this sentence (user_facing_errors.ts).
+    got, level, cands = answer("Salesforce user is inactive, please re-authenticate")
+    assert (got, level) == ("ambiguous_auth_failure", "low")
+    assert cands[0] == "refresh_token_invalid" and "user_inactive" in cands
+    # Salesforce's own words still mean what they say.
+    assert answer("invalid_grant: inactive user")[0] == "user_inactive"
+
+
+def test_the_legacy_client_credentials_code_also_names_a_missing_secret() -> None:
+    # pas-membership-app: a password grant sent without client_secret got this code.
+    got, level, cands = answer("invalid_client_credentials")
+    assert (got, level) == ("invalid_client_secret", "medium")
+    assert "config_missing" in cands
+
+
 # Every table above whose texts need only the right top cause, whatever the confidence.
 TOP_CAUSE = [
     *RUNTIME_TRANSPORT,
@@ -1222,6 +1271,7 @@ TOP_CAUSE = [
     *CONNECTOR_DOCS,
     *ROUND_ELEVEN,
     *ROUND_TWELVE,
+    *ROUND_THIRTEEN,
 ]
 
 
