@@ -1247,6 +1247,22 @@ def test_a_wrapper_that_names_an_inactive_user_for_any_invalid_grant_is_not_beli
     assert answer("invalid_grant: inactive user")[0] == "user_inactive"
 
 
+def test_other_token_endpoints_are_look_alikes_but_a_wrapped_salesforce_answer_is_read() -> None:
+    wrapper = "OAuth flow failed. Verify the configurations and try again. Error detail:"
+    # ServiceNow's own endpoint: its description is not Salesforce's.
+    assert answer(wrapper + "unsupported_grant_type, Invalid grant_type: password")[0] is None
+    # ServiceNow as the client of a Salesforce org: Salesforce's words inside are read.
+    assert answer(wrapper + "invalid_grant, authentication failure")[0] == "ambiguous_auth_failure"
+    marketing_cloud = (
+        "{ error: 'unsupported_grant_type', error_description: 'Use \"authorization_code\" or "
+        '"refresh_token" or "client_credentials" or '
+        '"urn:ietf:params:oauth:grant-type:jwt-bearer" as the grant_type.\' }'
+    )
+    doc = sfdoctor.explain(marketing_cloud).to_dict()
+    assert not doc["matches"]
+    assert "Marketing Cloud" in doc["recognised"][0]["note"]
+
+
 def test_the_legacy_client_credentials_code_also_names_a_missing_secret() -> None:
     # pas-membership-app: a password grant sent without client_secret got this code.
     got, level, cands = answer("invalid_client_credentials")
