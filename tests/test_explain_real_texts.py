@@ -1185,6 +1185,11 @@ HEDGED = [
     ("401 Unauthorized", "session_invalid", "low", {"refresh_token_invalid"}),
     ("<Net::HTTPUnauthorized 401 Unauthorized readbody=true>",
      "session_invalid", "low", {"refresh_token_invalid"}),
+    # The SOAP guide's descriptions of two codes that cover several causes.
+    ("Because of a system problem, API functionality is temporarily unavailable.",
+     "api_disabled", "low", {"service_unavailable", "org_inactive"}),
+    ("The login() credentials are not valid, or the maximum number of logins have been "
+     "exceeded.", "invalid_credentials", "medium", {"rate_limited", "user_locked_out"}),
     # INVALID_LOGIN's message cut after "security token" (CRMArena#17).
     ("Invalid username, password, security token", "invalid_credentials", "medium",
      {"security_token_required", "user_locked_out", "org_inactive"}),
