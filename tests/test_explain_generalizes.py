@@ -525,3 +525,38 @@ def test_neighbour_index_is_fresh_and_holds_no_heldout_text() -> None:
     for p in fixture_paths():
         fixture_sources.add(load_fixture(p).get("source"))
     assert not {s for s in sources if _heldout(s)} - fixture_sources
+
+
+def test_hints_put_the_cause_several_close_texts_share_first(monkeypatch) -> None:
+    """One known text a little closer does not outrank a cause that several close texts
+    share; each cause is shown once, with its closest text and that text's similarity."""
+    from sfdoctor.diagnosis import nearest as N
+
+    docs = [
+        ("session_invalid", "session expired invalid api call refused token", "https://a"),
+        ("timeout", "session expired timeout read api call", "https://b"),
+        ("timeout", "session expired timeout read api", "https://c"),
+        ("timeout", "session expired timeout api call", "https://d"),
+        ("dns_failure", "unknown host name resolution", "https://e"),
+    ]
+    index = N.build(docs)
+    monkeypatch.setattr(N, "_index", lambda: index)
+    query = "session expired invalid api call token timeout"
+    plain = sorted(
+        (
+            (
+                sum(
+                    w * d["terms"].get(t, 0.0)
+                    for t, w in N.vector(N.terms(query), index["idf"]).items()
+                ),
+                d["cause"],
+            )
+            for d in index["docs"]
+        ),
+        reverse=True,
+    )
+    assert plain[0][1] == "session_invalid", "the single closest text is the session one"
+    hints = N.nearest(query)
+    assert [h.cause for h in hints][:2] == ["timeout", "session_invalid"]
+    assert len({h.cause for h in hints}) == len(hints)
+    assert hints[1].score == round(plain[0][0], 2)
