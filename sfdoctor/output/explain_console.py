@@ -109,6 +109,10 @@ def renderables(explanation: Explanation) -> list[Any]:
         return _dead_end(explanation.text)
     best, *rest = explanation.matches
     parts = _cause_block(kb.cause(best.cause), best)
+    # A cause the answer already lists as a candidate (with what confirms it) is not
+    # repeated as another possible cause.
+    listed = {c.cause for c in kb.candidates(best.cause, best.signature)}
+    rest = [m for m in rest if m.cause not in listed]
     if rest:
         parts.append(Text("Also possible:", style="bold"))
         for m in rest:

@@ -235,8 +235,11 @@ def _explain(doc: dict[str, Any], banner: Banner) -> Summary:
         )
     top = matches[0]
     cause = str(top.get("cause", ""))
+    if top.get("note"):
+        facts.insert(0, ("Note", str(top["note"])))
     if top.get("confirm"):
         facts.append(("Confirm", str(top["confirm"])))
+    listed = {str(c.get("cause")) for c in top.get("candidates", [])}
     evidence = [str(e) for e in top.get("evidence", [])]
     return Summary(
         verdict=_mark(str(top.get("severity", "error"))) if top.get("severity") != "info" else "ok",
@@ -249,7 +252,7 @@ def _explain(doc: dict[str, Any], banner: Banner) -> Summary:
         key_title="Evidence",
         key=tuple(Line("info", "", e) for e in evidence[:EVIDENCE_LINES]),
         more=max(0, len(evidence) - EVIDENCE_LINES),
-        also=_also(matches[1:]),
+        also=_also([m for m in matches[1:] if str(m.get("cause")) not in listed]),
         also_title="Could also be",
         candidates=_candidates(top),
         more_candidates=_more_candidates(top),

@@ -285,3 +285,19 @@ def test_markdown_lists_the_signatures_own_candidates(run, tmp_path) -> None:
         str(md),
     )
     assert "org_inactive" in md.read_text(encoding="utf-8")
+
+
+def test_a_candidate_is_not_repeated_as_another_possible_cause(run, tmp_path) -> None:
+    """Salto's sentence also contains Salesforce's 'user is inactive': that reading is one of
+    the answer's candidates (with what confirms it), so it is not listed again as a second,
+    high-confidence cause; the card carries the signature's note."""
+    text = "Salesforce user is inactive, please re-authenticate"
+    html = tmp_path / "r.html"
+    r = run("explain", text, "--report", str(html))
+    assert "User is inactive" in r.out  # as a candidate
+    assert "Also possible" not in r.out and "other possible cause" not in r.out
+    card = html.read_text(encoding="utf-8").split("Full report")[0]
+    assert "Could also be" not in card
+    assert "may well be active" in card
+    doc = json.loads(run("explain", text, "--format", "json").out)
+    assert [m["cause"] for m in doc["matches"]] == ["ambiguous_auth_failure", "user_inactive"]
