@@ -1275,6 +1275,24 @@ def test_the_legacy_client_credentials_code_also_names_a_missing_secret() -> Non
     assert "config_missing" in cands
 
 
+# --- the fourteenth corpus round's dev texts -------------------------------------------------
+
+ROUND_FOURTEEN = [
+    ("Salesforce instance host does not resolve", "dns_failure"),  # PostHog's words
+    ("Exceeded API request limits", "request_limit_exceeded"),  # StreamAlert's
+    ("Salesforce API limits have been exceeded. Please try again later.",
+     "request_limit_exceeded"),
+]  # fmt: skip
+
+
+def test_the_experience_cloud_login_sentence_lists_what_it_can_mean() -> None:
+    # hon#187: an Experience Cloud site's Aura login answer.
+    text = "Your login attempt has failed. Make sure the username and password are correct."
+    got, level, cands = answer(text)
+    assert (got, level) == ("invalid_credentials", "low")
+    assert {"user_locked_out", "user_frozen"} <= set(cands)
+
+
 # Every table above whose texts need only the right top cause, whatever the confidence.
 TOP_CAUSE = [
     *RUNTIME_TRANSPORT,
@@ -1293,6 +1311,7 @@ TOP_CAUSE = [
     *ROUND_ELEVEN,
     *ROUND_TWELVE,
     *ROUND_THIRTEEN,
+    *ROUND_FOURTEEN,
 ]
 
 
