@@ -1285,6 +1285,20 @@ ROUND_FOURTEEN = [
 ]  # fmt: skip
 
 
+# Session 7: the plain forms of "a value the login needs was not given".
+REQUIRED_VALUE_MISSING = [
+    ("refresh_token and instance_url are required to obtain a new token", "config_missing"),
+    ("missing JWT audience", "config_missing"),
+    ("Faltan credenciales de Salesforce en las variables de entorno", "config_missing"),
+    ('No authenticated orgs found. Please run "sf org login" to authenticate.', "config_missing"),
+    ("Error: client_secret is not set", "config_missing"),
+]  # fmt: skip
+
+
+def test_a_response_without_a_refresh_token_is_not_a_missing_setting() -> None:
+    # The server's answer lacked the token (a scope question), the caller's config is not at fault.
+    assert answer("java.io.IOException: Missing refresh token on response")[0] != "config_missing"
+
 def test_the_experience_cloud_login_sentence_lists_what_it_can_mean() -> None:
     # hon#187: an Experience Cloud site's Aura login answer.
     text = "Your login attempt has failed. Make sure the username and password are correct."
@@ -1312,6 +1326,7 @@ TOP_CAUSE = [
     *ROUND_TWELVE,
     *ROUND_THIRTEEN,
     *ROUND_FOURTEEN,
+    *REQUIRED_VALUE_MISSING,
 ]
 
 
