@@ -1299,6 +1299,7 @@ def test_a_response_without_a_refresh_token_is_not_a_missing_setting() -> None:
     # The server's answer lacked the token (a scope question), the caller's config is not at fault.
     assert answer("java.io.IOException: Missing refresh token on response")[0] != "config_missing"
 
+
 def test_the_experience_cloud_login_sentence_lists_what_it_can_mean() -> None:
     # hon#187: an Experience Cloud site's Aura login answer.
     text = "Your login attempt has failed. Make sure the username and password are correct."
