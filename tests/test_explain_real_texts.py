@@ -1292,7 +1292,26 @@ REQUIRED_VALUE_MISSING = [
     ("Faltan credenciales de Salesforce en las variables de entorno", "config_missing"),
     ('No authenticated orgs found. Please run "sf org login" to authenticate.', "config_missing"),
     ("Error: client_secret is not set", "config_missing"),
+    (
+        "Impossibile assegnare il set di autorizzazioni perché l'utente di integrazione è "
+        "inattivo in Salesforce.",
+        "user_inactive",
+    ),
+    ("Der Benutzer ist inaktiv.", "user_inactive"),
 ]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", ['"Incorrect Password"', "Wrong password", "invalid_client",
+                                  '{"error":"invalid_client"}'])  # fmt: skip
+def test_a_bare_refusal_is_low_and_names_what_salesforce_would_have_said(text: str) -> None:
+    got, level, cands = answer(text)
+    assert level == "low"
+    assert len(cands) >= 3, cands
+
+
+def test_another_providers_invalid_client_with_its_own_words_stays_unknown() -> None:
+    text = "CRITICAL invalid_client\nCRITICAL The client identifier provided is invalid, the client failed"
+    assert answer(text)[0] is None
 
 
 def test_a_response_without_a_refresh_token_is_not_a_missing_setting() -> None:
