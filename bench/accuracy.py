@@ -2,7 +2,8 @@
 
 Loads corpus/texts.jsonl (one verbatim error text a line, labelled with the cause its public
 source established), runs :func:`sfdoctor.explain` on every text and prints accuracy on the
-dev and held-out sets: overall, per family and per class, the confusion pairs
+dev and held-out sets: overall (and apart, the texts whose own words carry their label and
+those labelled from context the text lacks), per family and per class, the confusion pairs
 (expected -> got), how many texts labelled ``unknown`` stayed unknown, and the confident
 wrong answers (a high-confidence top match naming the wrong cause).
 
@@ -117,6 +118,7 @@ def evaluate(entries: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[s
     by_class: dict[str, Counter[str]] = defaultdict(Counter)
     by_label: dict[str, Counter[str]] = defaultdict(Counter)
     by_language: dict[str, Counter[str]] = defaultdict(Counter)
+    by_evidence: dict[str, Counter[str]] = defaultdict(Counter)
     confusion: Counter[tuple[str, str]] = Counter()
     confident_wrong = 0
     unknown_kept = unknown_total = 0
@@ -130,6 +132,7 @@ def evaluate(entries: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[s
         by_class[e["class"]][verdict] += 1
         by_label[e["label"]][verdict] += 1
         by_language[e.get("language") or "?"][verdict] += 1
+        by_evidence[e.get("evidence") or "?"][verdict] += 1
         if verdict == "wrong":
             confusion[(e["label"], got["cause"])] += 1
         if verdict == "wrong" and got["confidence"] == "high":
@@ -146,6 +149,7 @@ def evaluate(entries: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[s
         "by_class": {k: _rate(v) for k, v in sorted(by_class.items())},
         "by_label": {k: _rate(v) for k, v in sorted(by_label.items())},
         "by_language": {k: _rate(v) for k, v in sorted(by_language.items())},
+        "by_evidence": {k: _rate(v) for k, v in sorted(by_evidence.items(), reverse=True)},
         "confusion": [
             {"expected": a, "got": b, "count": n} for (a, b), n in confusion.most_common()
         ],
@@ -169,9 +173,18 @@ def _pct(r: dict[str, Any]) -> str:
     )
 
 
+_EVIDENCE = {
+    "text": "label in the text's words",
+    "context": "label from context only",
+}
+"""Where a label's evidence is (the corpus's ``evidence`` field; corpus/README.md)."""
+
+
 def _print(name: str, f: dict[str, Any], *, heldout: bool) -> None:
     print(f"== {name} ==")
     print(f"  overall       {_pct(f['overall'])}")
+    for k, v in f["by_evidence"].items():
+        print(f"    {_EVIDENCE.get(k, k):<28}{_pct(v)}")
     print(f"  confident wrong (high confidence, wrong cause): {f['confident_wrong']}")
     u = f["unknown_labelled"]
     print(f"  labelled unknown that stayed unknown: {u['stayed_unknown']}/{u['n']}")

@@ -1,0 +1,83 @@
+"""The corpus of real error texts (corpus/texts.jsonl) keeps its documented shape, and the
+benchmark reads it the way corpus/README.md says: the figures a reader of issue 14 relies on.
+Nothing here prints a text (the held-out set is read only by the benchmark)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+from typing import Any
+
+import pytest
+
+from sfdoctor.diagnosis.knowledge.loader import load
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORPUS = os.path.join(ROOT, "corpus", "texts.jsonl")
+FIELDS = {"id", "text", "source", "client", "language", "label", "class", "family"}
+CLASSES = {"glued_code", "message_only", "wrapper", "transport", "localized", "over_broad",
+           "ambiguous", "plain", "unknown"}  # fmt: skip
+FAMILIES = {"oauth", "soap", "rest", "login_history", "elf", "transport", "wrapper", "text"}
+
+
+def _bench() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "accuracy", os.path.join(ROOT, "bench", "accuracy.py")
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict[str, Any]]:
+    with open(CORPUS, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def test_every_row_has_the_documented_fields(rows: list[dict[str, Any]]) -> None:
+    causes = set(load().causes) | {"unknown"}
+    bad = []
+    for r in rows:
+        problems = [f for f in FIELDS if not r.get(f)]
+        if r["label"] not in causes:
+            problems.append("label")
+        if bool(r.get("candidates")) != (r["label"] == "ambiguous_auth_failure"):
+            problems.append("candidates")
+        if r["class"] not in CLASSES or r["family"] not in FAMILIES:
+            problems.append("class/family")
+        if r.get("evidence") not in ("text", "context"):
+            problems.append("evidence")
+        if len(r["text"]) > 2000 or not r["source"].startswith(("http://", "https://")):
+            problems.append("text/source")
+        if problems:
+            bad.append((r["id"], problems))
+    assert not bad, bad[:10]
+    assert len({r["id"] for r in rows}) == len(rows), "ids are unique"
+
+
+def test_one_source_never_sits_on_both_sides(rows: list[dict[str, Any]]) -> None:
+    split = _bench().split
+    sides = {r["source"]: split(r["source"]) for r in rows}
+    assert set(sides.values()) == {"dev", "heldout"}
+    # The fixed hash: a known dev source stays dev (a changed threshold would move sets).
+    assert split("https://github.com/egen/spark-salesforce/issues/24") == "dev"
+
+
+def test_the_evidence_split_adds_up_to_the_overall_figure() -> None:
+    bench = _bench()
+    entries = [
+        {"text": "INVALID_SESSION_ID: Session expired or invalid", "label": "session_invalid",
+         "family": "rest", "class": "plain", "evidence": "text"},
+        {"text": "retry your request", "label": "tls_unsupported", "family": "wrapper",
+         "class": "over_broad", "evidence": "context"},
+        {"text": "Connection lost", "label": "unknown", "family": "text", "class": "unknown",
+         "evidence": "text"},
+    ]  # fmt: skip
+    figures, _ = bench.evaluate(entries)
+    ev = figures["by_evidence"]
+    assert ev["text"]["n"] == 2 and ev["text"]["right"] == 2
+    assert ev["context"]["n"] == 1 and ev["context"]["wrong"] == 1
+    assert figures["overall"]["right"] == ev["text"]["right"] + ev["context"]["right"]
