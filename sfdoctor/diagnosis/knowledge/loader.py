@@ -170,6 +170,11 @@ def _read(allow_compiled: bool) -> tuple[dict[str, Any], list[dict[str, Any]], s
             return compiled["causes"], compiled["signatures"], digest, True
     causes = _parse_toml(SOURCES[0], blobs[0])
     signatures = _parse_toml(SOURCES[1], blobs[1]).get("signature", [])
+    for sig in signatures:
+        message = sig.get("message")
+        if isinstance(message, list) and all(isinstance(m, str) for m in message):
+            # A list of patterns, one alternative each (long tables stay readable).
+            sig["message"] = "|".join(message)
     return causes, signatures, digest, False
 
 
@@ -277,7 +282,9 @@ def _check_signature(raw: dict[str, Any], causes: dict[str, Cause]) -> None:
     _require(family in SIGNATURE_FAMILIES, where, f"family {family} cannot carry signatures")
     _require(isinstance(raw.get("priority"), int), where, "needs an integer priority")
     message = raw.get("message")
-    _require(message is None or isinstance(message, str), where, "message is a pattern string")
+    _require(
+        message is None or isinstance(message, str), where, "message is a pattern or a list of them"
+    )
     status = raw.get("status")
     if status is not None and not isinstance(status, int):
         _require(isinstance(status, list) and len(status) == 2, where, "status is N or [lo, hi]")
