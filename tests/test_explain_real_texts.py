@@ -1310,7 +1310,10 @@ def test_a_bare_refusal_is_low_and_names_what_salesforce_would_have_said(text: s
 
 
 def test_another_providers_invalid_client_with_its_own_words_stays_unknown() -> None:
-    text = "CRITICAL invalid_client\nCRITICAL The client identifier provided is invalid, the client failed"
+    text = (
+        "CRITICAL invalid_client\n"
+        "CRITICAL The client identifier provided is invalid, the client failed"
+    )
     assert answer(text)[0] is None
 
 
