@@ -555,6 +555,9 @@ def test_a_failed_login_with_more_words_is_not_a_bare_one() -> None:
 
 def test_a_bare_authentication_failed_is_an_ambiguity() -> None:
     assert answer("authentication failed")[:2] == ("ambiguous_auth_failure", "low")
+    for text in ("Token Exchange Failed", "JWT Verification Fails", "Authentication failed: 401"):
+        assert answer(text)[:2] == ("ambiguous_auth_failure", "low"), text
+    assert answer("JWT verification failed for the GitHub webhook payload")[0] is None
     assert answer("SSH authentication failed for user git")[0] is None
 
 
