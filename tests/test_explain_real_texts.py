@@ -1312,6 +1312,17 @@ def test_a_bare_refusal_is_low_and_names_what_salesforce_would_have_said(text: s
     assert len(cands) >= 3, cands
 
 
+@pytest.mark.parametrize("text", ["Token Expired", "Token revoked", "The token has expired."])
+def test_a_bare_token_refusal_names_both_tokens(text: str) -> None:
+    got, level, cands = answer(text)
+    assert (got, level) == ("refresh_token_invalid", "low")
+    assert cands == ["refresh_token_invalid", "session_invalid"]
+
+
+def test_another_providers_token_sentence_is_not_a_bare_one() -> None:
+    assert answer("Token has been expired or revoked.")[0] is None
+
+
 def test_another_providers_invalid_client_with_its_own_words_stays_unknown() -> None:
     text = (
         "CRITICAL invalid_client\n"
