@@ -1323,6 +1323,25 @@ def test_another_providers_token_sentence_is_not_a_bare_one() -> None:
     assert answer("Token has been expired or revoked.")[0] is None
 
 
+def test_a_transport_failure_to_another_host_is_not_claimed_with_high_confidence() -> None:
+    # r12a (inspect.dev#211): a TLS failure on a call to another service.
+    text = (
+        "Uncaught (in promise) Error: request to https://inspect.dev/api/changelog failed, "
+        "reason: self signed certificate in certificate chain."
+    )
+    doc = sfdoctor.explain(text).to_dict()["matches"][0]
+    assert (doc["cause"], doc["confidence"]) == ("tls_verification_failed", "medium")
+    assert any("inspect.dev, not a Salesforce host" in line for line in doc["evidence"])
+    # The same failure on the way to Salesforce (or an Experience Cloud site) keeps its claim.
+    for host in ("acme.my.salesforce.com", "acme.my.site.com"):
+        text = (
+            f"requests.exceptions.SSLError: HTTPSConnectionPool(host='{host}', port=443): Max "
+            "retries exceeded (Caused by SSLError(SSLCertVerificationError(1, '[SSL: "
+            "CERTIFICATE_VERIFY_FAILED] certificate verify failed')))"
+        )
+        assert answer(text)[:2] == ("tls_verification_failed", "high"), host
+
+
 def test_another_providers_invalid_client_with_its_own_words_stays_unknown() -> None:
     text = (
         "CRITICAL invalid_client\n"

@@ -23,9 +23,15 @@ from functools import cache, lru_cache
 
 from sfdoctor.diagnosis.knowledge import KnowledgeBase
 from sfdoctor.diagnosis.knowledge.needles import needles
-from sfdoctor.hosts import PRODUCTION_LOGIN, host_of, is_loopback, sandbox_suffix
+from sfdoctor.hosts import (
+    PRODUCTION_LOGIN,
+    host_of,
+    is_loopback,
+    is_salesforce_host,
+    sandbox_suffix,
+)
 from sfdoctor.lazyre import LazyPattern
-from sfdoctor.models import Clue, Family, Match, Signature
+from sfdoctor.models import Clue, Confidence, Family, Match, Signature
 
 APPLIES: dict[Family, frozenset[Family]] = {
     Family.OAUTH: frozenset({Family.OAUTH, Family.FAULT, Family.TEXT}),
@@ -219,6 +225,48 @@ def _lower(text: str) -> str:
     return text.lower()
 
 
+# The host a failed request went to, where runtimes print it: urllib3's connection pool,
+# node-fetch's "request to <url> failed", curl's "Failed to connect to <host> port".
+_REQUEST_HOST = LazyPattern(
+    r"\bHTTPSConnectionPool\(host='([\w.-]{1,253})'"
+    r"|\brequest to https?://([\w.-]{1,253})[/:\s]"
+    r"|\bFailed to connect to ([\w.-]{1,253}) port\b",
+    re.IGNORECASE,
+)
+# Experience Cloud sites also take logins (OAuth on the site's own domain).
+_SITE_DOMAINS = ("my.site.com", "salesforce-sites.com")
+
+
+def _foreign_request_host(clues: Sequence[Clue]) -> str | None:
+    """The host a pasted transport failure names, when every one it names is not Salesforce's.
+
+    A certificate or proxy failure on the way to another service is that service's problem:
+    the words are transport evidence, but not about this login.
+    """
+    hosts: set[str] = {
+        str(next(g for g in m.groups() if g)).lower().rstrip(".")
+        for c in clues
+        if c.family is Family.TEXT
+        for m in _REQUEST_HOST.finditer(c.message)
+    }
+    hosts.discard("")
+    if not hosts or any(
+        is_salesforce_host(h) or is_loopback(h) or h.endswith(_SITE_DOMAINS) for h in hosts
+    ):
+        return None
+    return sorted(hosts)[0]
+
+
+def _not_this_login(match: Match, host: str) -> Match:
+    """``match`` at medium confidence at most, saying where the request went."""
+    line = (
+        f"the failing request went to {host}, not a Salesforce host: unless that is the org's "
+        "custom login domain or a proxy, this failure belongs to another service"
+    )
+    confidence = Confidence.MEDIUM if match.confidence is Confidence.HIGH else match.confidence
+    return match._replace(confidence=confidence, evidence=(*match.evidence, line))
+
+
 def classify(clues: Sequence[Clue], kb: KnowledgeBase) -> tuple[Match, ...]:
     """Rank the causes the clues point to, best first (empty when nothing matched).
 
@@ -253,6 +301,10 @@ def classify(clues: Sequence[Clue], kb: KnowledgeBase) -> tuple[Match, ...]:
         return ()  # the body names its own error, in words that are not Salesforce's
     if matches and matches[0].priority >= DECISIVE:
         matches = [m for m in matches if m.priority >= GENERIC]
+    if matches and matches[0].family is Family.TRANSPORT:
+        foreign = _foreign_request_host(clues)
+        if foreign:
+            matches[0] = _not_this_login(matches[0], foreign)
     return tuple(matches)
 
 
