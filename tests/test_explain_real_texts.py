@@ -5,6 +5,8 @@ set; the fixtures carry the sources.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import sfdoctor
@@ -1288,6 +1290,28 @@ ROUND_FOURTEEN = [
 ]  # fmt: skip
 
 
+# Round 15's dev texts.
+ROUND_FIFTEEN = [
+    ("Failed: Token request is already being processed.", "rate_limited"),
+    ('Salesforce: API-Fehler: “Required parameter not passed: "refresh_token"”', "config_missing"),
+    ('{"err_code":181,"err":"A required header is missing: Pardot-Business-Unit-Id header not '
+     'found on request."}', "config_missing"),
+    ("Unable To Login: Invalid username, password, security token; or user locket out",
+     "invalid_credentials"),
+    ("Invalid Salesforce credentials", "ambiguous_auth_failure"),
+]  # fmt: skip
+
+
+def test_the_agent_apis_missing_connected_app_is_recognised_with_its_fix() -> None:
+    doc = sfdoctor.explain("Connected app is not attached to Agent").to_dict()
+    assert doc["matches"] == []
+    assert "agent's connections" in json.dumps(doc)
+
+
+def test_a_bare_invalid_credentials_without_salesforce_stays_unknown() -> None:
+    assert answer("Invalid credentials")[0] is None
+
+
 # Session 7: the plain forms of "a value the login needs was not given".
 REQUIRED_VALUE_MISSING = [
     ("refresh_token and instance_url are required to obtain a new token", "config_missing"),
@@ -1383,6 +1407,7 @@ TOP_CAUSE = [
     *ROUND_THIRTEEN,
     *ROUND_FOURTEEN,
     *REQUIRED_VALUE_MISSING,
+    *ROUND_FIFTEEN,
 ]
 
 
