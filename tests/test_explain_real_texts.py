@@ -1308,6 +1308,15 @@ def test_the_agent_apis_missing_connected_app_is_recognised_with_its_fix() -> No
     assert "agent's connections" in json.dumps(doc)
 
 
+def test_an_identity_verification_that_succeeded_is_no_failure() -> None:
+    row = (
+        "Triggered by: Multi-factor authentication required Method: Salesforce Authenticator "
+        "Status:"
+    )
+    assert answer(f"{row} User challenged; waiting for response >> Succeeded")[0] is None
+    assert answer(f"{row} Denied")[0] == "identity_verification_required"
+
+
 def test_a_bare_invalid_credentials_without_salesforce_stays_unknown() -> None:
     assert answer("Invalid credentials")[0] is None
 
