@@ -1,5 +1,7 @@
 """Network, DNS, TLS, proxy and timeout failures as the platforms word them, in the languages
-they ship (fixtures/catalogs/localized-transport.jsonl: each text verbatim from its source).
+they ship (fixtures/catalogs/localized-transport.jsonl: each text verbatim from its source), and
+the runtimes' own certificate and timeout strings (fixtures/catalogs/runtime-transport.jsonl:
+each attested in the runtime's source or a pasted error).
 
 A German or Chinese Windows prints .NET's and WinSock's messages in its own language; a
 support engineer pastes them as they are. Each is read as the same cause as its English
@@ -16,10 +18,17 @@ import pytest
 
 import sfdoctor
 
-CATALOG = (
-    Path(__file__).resolve().parent.parent / "fixtures" / "catalogs" / "localized-transport.jsonl"
-)
-ROWS = [json.loads(line) for line in CATALOG.read_text(encoding="utf-8").splitlines() if line]
+CATALOGS = Path(__file__).resolve().parent.parent / "fixtures" / "catalogs"
+
+
+def _rows(name: str) -> list[dict[str, Any]]:
+    text = (CATALOGS / name).read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line]
+
+
+LOCALIZED = _rows("localized-transport.jsonl")
+RUNTIME = _rows("runtime-transport.jsonl")
+ROWS = LOCALIZED + RUNTIME
 
 
 def top(text: str) -> tuple[str | None, str | None]:
@@ -35,7 +44,7 @@ def test_each_platform_message_names_its_cause(row: dict[str, Any]) -> None:
 
 
 def test_the_catalog_covers_several_languages_and_cites_every_source() -> None:
-    assert {r["language"] for r in ROWS} >= {
+    assert {r["language"] for r in LOCALIZED} >= {
         "en",
         "de",
         "fr",
@@ -64,3 +73,21 @@ def test_a_localized_name_failure_keeps_the_host_out_of_the_pattern() -> None:
         == "dns_failure"
     )
     assert top("未能解析此远程名称: 'login.salesforce.com'")[0] == "dns_failure"
+
+
+def test_the_runtimes_certificate_strings_are_verification_failures() -> None:
+    # OpenSSL's X509 texts, CPython's hostname check, Java's, Go's, rustls': each a
+    # certificate the client refused, whatever the runtime.
+    assert {r["runtime"] for r in RUNTIME} >= {"OpenSSL", "CPython", "Java", "Go", "rustls"}
+    text = "ssl.CertificateError: hostname 'acme.my.salesforce.com' doesn't match '*.corp'"
+    assert top(text)[0] == "tls_verification_failed"
+    assert top("AxiosError: timeout of 30000ms exceeded")[0] == "timeout"
+
+
+def test_more_words_for_a_failure_keep_its_candidates() -> None:
+    # The translated words share the English signature's candidates (signatures.toml `like`).
+    doc = sfdoctor.explain("Die zugrunde liegende Verbindung wurde geschlossen: Unerwarteter "
+                           "Fehler beim Senden.").to_dict()["matches"][0]  # fmt: skip
+    assert doc["signature"] == "transport.text_tls_handshake_translated"
+    assert doc["confidence"] == "medium"
+    assert [c["cause"] for c in doc["candidates"]][:2] == ["tls_unsupported", "proxy_error"]

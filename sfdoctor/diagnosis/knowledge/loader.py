@@ -170,12 +170,23 @@ def _read(allow_compiled: bool) -> tuple[dict[str, Any], list[dict[str, Any]], s
             return compiled["causes"], compiled["signatures"], digest, True
     causes = _parse_toml(SOURCES[0], blobs[0])
     signatures = _parse_toml(SOURCES[1], blobs[1]).get("signature", [])
+    by_id = {sig.get("id"): sig for sig in signatures}
     for sig in signatures:
         message = sig.get("message")
         if isinstance(message, list) and all(isinstance(m, str) for m in message):
             # A list of patterns, one alternative each (long tables stay readable).
             sig["message"] = "|".join(message)
+        base = by_id.get(sig.pop("like", None))
+        if base is not None:
+            # More words for another signature's failure (a table of translations): the same
+            # cause, family, precedence, confidence, candidates and note, matched apart.
+            for key in _INHERITED:
+                if key in base and key not in sig:
+                    sig[key] = base[key]
     return causes, signatures, digest, False
+
+
+_INHERITED = ("cause", "family", "priority", "confidence", "candidates", "note")
 
 
 def read_raw(*, allow_compiled: bool = True) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
