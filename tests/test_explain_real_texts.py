@@ -1321,6 +1321,35 @@ def test_a_bare_invalid_credentials_without_salesforce_stays_unknown() -> None:
     assert answer("Invalid credentials")[0] is None
 
 
+# The Salesforce CLI's own messages (sfdx-core, plugin-auth, plugin-org message files).
+SF_CLI_MESSAGES = [
+    ("Error (1): No default environment found. Use -o or --target-org to specify an environment.",
+     "config_missing"),
+    ("Unable to associate this scratch org with a DevHub.", "config_missing"),
+    ("Attempting to delete an expired or deleted org", "org_inactive"),
+    ("Socket timeout occurred while listening for results.", "timeout"),
+    ("The Lightning Experience-enabled custom domain is unavailable.", "dns_failure"),
+    ("HTTP response contains html content. Check that the org exists and can be reached.",
+     "unexpected_response"),
+]  # fmt: skip
+
+
+def test_the_cli_wrappers_defer_to_salesforces_words_after_them() -> None:
+    got, level, _ = answer("Error authenticating with auth code due to: %s")
+    assert (got, level) == ("ambiguous_auth_failure", "low")
+    inner = "Error authenticating with auth code due to: user hasn't approved this consumer"
+    assert answer(inner)[0] == "app_not_approved"
+    assert answer("Error authenticating with JWT.")[:2] == ("jwt_assertion_invalid", "low")
+
+
+def test_the_clis_refresh_token_lock_is_no_salesforce_refusal() -> None:
+    text = (
+        "Timed out waiting for another process to finish rotating the refresh token for "
+        "me@example.com. Another process held the rotation lock for the entire wait"
+    )
+    assert answer(text)[0] is None
+
+
 # Session 7: the plain forms of "a value the login needs was not given".
 REQUIRED_VALUE_MISSING = [
     ("refresh_token and instance_url are required to obtain a new token", "config_missing"),
@@ -1417,6 +1446,7 @@ TOP_CAUSE = [
     *ROUND_FOURTEEN,
     *REQUIRED_VALUE_MISSING,
     *ROUND_FIFTEEN,
+    *SF_CLI_MESSAGES,
 ]
 
 
