@@ -1331,6 +1331,13 @@ SF_CLI_MESSAGES = [
     ("The Lightning Experience-enabled custom domain is unavailable.", "dns_failure"),
     ("HTTP response contains html content. Check that the org exists and can be reached.",
      "unexpected_response"),
+    # The Mobile SDKs', Data Loader's, jsforce's and simple-salesforce's own string tables.
+    ("Please type in a valid URL starting with https://", "login_url_invalid"),
+    ("Your app config does not specify a Connected App Consumer Key.", "config_missing"),
+    ("Expired Certificate", "tls_verification_failed"),
+    ("Refersh token is specified without oauth2 client information", "config_missing"),
+    ("Error logging in to Salesforce.  Please check your username and password.",
+     "invalid_credentials"),
 ]  # fmt: skip
 
 
@@ -1340,6 +1347,14 @@ def test_the_cli_wrappers_defer_to_salesforces_words_after_them() -> None:
     inner = "Error authenticating with auth code due to: user hasn't approved this consumer"
     assert answer(inner)[0] == "app_not_approved"
     assert answer("Error authenticating with JWT.")[:2] == ("jwt_assertion_invalid", "low")
+    assert answer("Authentication error. Please try again.")[:2] == (
+        "ambiguous_auth_failure",
+        "low",
+    )
+    coded = (
+        "Could not log in. Code: INVALID_LOGIN Message: Invalid username, password, security token"
+    )
+    assert answer(coded)[0] == "invalid_credentials"
 
 
 def test_the_clis_refresh_token_lock_is_no_salesforce_refusal() -> None:
