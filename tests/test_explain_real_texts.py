@@ -1365,6 +1365,24 @@ def test_the_clis_refresh_token_lock_is_no_salesforce_refusal() -> None:
     assert answer(text)[0] is None
 
 
+# Round 16's dev texts.
+ROUND_SIXTEEN = [
+    ("UNSUPPORTED CLIENT: TLS 1.0 has beed disabled in this organization. Please use TLS 1.1",
+     "tls_unsupported"),
+    ("unsupported grant_type", "malformed_token_request"),
+    ("[ERROR] Command initialization error: Access token to the *Authorized Sandbox* has expired "
+     "or the user has no access..", "session_invalid"),
+    ("ERROR_HTTP_429", "rate_limited"),
+]  # fmt: skip
+
+
+def test_the_soap_fault_for_a_down_sso_service_is_recognised() -> None:
+    text = "SSO_SERVICE_DOWN: the single sign on service for the org is down"
+    doc = sfdoctor.explain(text).to_dict()
+    assert doc["matches"] == []
+    assert "authentication service" in json.dumps(doc)
+
+
 # Session 7: the plain forms of "a value the login needs was not given".
 REQUIRED_VALUE_MISSING = [
     ("refresh_token and instance_url are required to obtain a new token", "config_missing"),
@@ -1462,6 +1480,7 @@ TOP_CAUSE = [
     *REQUIRED_VALUE_MISSING,
     *ROUND_FIFTEEN,
     *SF_CLI_MESSAGES,
+    *ROUND_SIXTEEN,
 ]
 
 
