@@ -257,10 +257,14 @@ def _foreign_request_host(clues: Sequence[Clue]) -> str | None:
     return sorted(hosts)[0]
 
 
+OTHER_HOST = "the failing request went to "
+"""How the evidence line of :func:`_not_this_login` starts (reports lift it into the card)."""
+
+
 def _not_this_login(match: Match, host: str) -> Match:
     """``match`` at medium confidence at most, saying where the request went."""
     line = (
-        f"the failing request went to {host}, not a Salesforce host: unless that is the org's "
+        f"{OTHER_HOST}{host}, not a Salesforce host: unless that is the org's "
         "custom login domain or a proxy, this failure belongs to another service"
     )
     confidence = Confidence.MEDIUM if match.confidence is Confidence.HIGH else match.confidence

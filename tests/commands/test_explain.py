@@ -274,6 +274,22 @@ def test_a_signatures_note_comes_with_its_answer_in_every_form(run, tmp_path) ->
     assert "note" not in plain["matches"][0]
 
 
+def test_a_failure_on_the_way_to_another_host_is_flagged_in_the_card(run, tmp_path) -> None:
+    """A TLS failure on a call to another service: the answer drops to medium and the
+    report's summary card says where the request went, not only the full report."""
+    text = (
+        "Uncaught (in promise) Error: request to https://inspect.dev/api/changelog failed, "
+        "reason: self signed certificate in certificate chain."
+    )
+    html, svg = tmp_path / "r.html", tmp_path / "r.svg"
+    run("explain", text, "--report", str(html), "--report", str(svg))
+    card = html.read_text(encoding="utf-8").split("Full report", 1)[0]
+    assert "Caution" in card and "inspect.dev, not a Salesforce host" in card
+    assert "Caution" in svg.read_text(encoding="utf-8")
+    best = json.loads(run("explain", text, "--format", "json").out)["matches"][0]
+    assert best["confidence"] == "medium"
+
+
 def test_markdown_lists_the_signatures_own_candidates(run, tmp_path) -> None:
     """INVALID_LOGIN's candidates are its own list (an expired org among them), in Markdown
     as on the console."""
