@@ -229,7 +229,7 @@ def _lower(text: str) -> str:
 # node-fetch's "request to <url> failed", curl's "Failed to connect to <host> port".
 _REQUEST_HOST = LazyPattern(
     r"\bHTTPSConnectionPool\(host='([\w.-]{1,253})'"
-    r"|\brequest to https?://([\w.-]{1,253})[/:\s]"
+    r"|\brequest to https?://(?:[^/@\s]{0,256}@)?([\w.-]{1,253})[/:\s]"
     r"|\bFailed to connect to ([\w.-]{1,253}) port\b",
     re.IGNORECASE,
 )

@@ -288,6 +288,19 @@ def test_a_failure_on_the_way_to_another_host_is_flagged_in_the_card(run, tmp_pa
     assert "Caution" in svg.read_text(encoding="utf-8")
     best = json.loads(run("explain", text, "--format", "json").out)["matches"][0]
     assert best["confidence"] == "medium"
+    # Credentials in the URL are neither the host nor shown; a Salesforce host behind them
+    # keeps the answer's confidence.
+    canary = "S3cretCanary"
+    with_user = f"Error: request to https://admin:{canary}@inspect.dev/api failed, reason: self "
+    out = run(
+        "explain", with_user + "signed certificate in certificate chain", "--format", "json"
+    ).out
+    assert canary not in out and "went to inspect.dev," in out
+    sf = (
+        f"Error: request to https://admin:{canary}@acme.my.salesforce.com/services failed, reason: "
+    )
+    best = json.loads(run("explain", sf + "self signed certificate", "--format", "json").out)
+    assert best["matches"][0]["confidence"] == "high" and canary not in json.dumps(best)
 
 
 def test_markdown_lists_the_signatures_own_candidates(run, tmp_path) -> None:
