@@ -170,3 +170,21 @@ def test_a_capitalised_candidate_confirm_is_a_login_history_status() -> None:
         if confirm[:1].isupper():
             status = Clue(Family.LOGIN_HISTORY, None, confirm, None, "status")
             assert any(match_signature(s, status) for s in statuses), confirm
+
+
+def test_a_like_naming_no_signature_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`like = "<id>"` borrows another signature's cause and precedence; a typo in the id
+    must stop the build with the signature's name, not fail later on a missing cause."""
+    from sfdoctor.diagnosis.knowledge import loader
+
+    parse = loader._parse_toml
+
+    def with_bad_like(name: str, data: bytes) -> dict:
+        doc = parse(name, data)
+        if name.endswith("signatures.toml"):
+            doc["signature"].append({"id": "text.bad_like", "like": "no.such", "message": "x"})
+        return doc
+
+    monkeypatch.setattr(loader, "_parse_toml", with_bad_like)
+    with pytest.raises(loader.KnowledgeBaseError, match="text.bad_like.*no.such"):
+        loader._read(False)

@@ -176,8 +176,11 @@ def _read(allow_compiled: bool) -> tuple[dict[str, Any], list[dict[str, Any]], s
         if isinstance(message, list) and all(isinstance(m, str) for m in message):
             # A list of patterns, one alternative each (long tables stay readable).
             sig["message"] = "|".join(message)
-        base = by_id.get(sig.pop("like", None))
-        if base is not None:
+        like = sig.pop("like", None)
+        if like is not None:
+            base: dict[str, Any] = by_id.get(like) or {}
+            where = f"signatures.toml [[signature]] id={sig.get('id')!r}"
+            _require(bool(base) and "like" not in base, where, f"like names no base: {like!r}")
             # More words for another signature's failure (a table of translations): the same
             # cause, family, precedence, confidence, candidates and note, matched apart.
             for key in _INHERITED:
