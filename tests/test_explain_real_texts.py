@@ -1338,6 +1338,10 @@ SF_CLI_MESSAGES = [
     ("Refersh token is specified without oauth2 client information", "config_missing"),
     ("Error logging in to Salesforce.  Please check your username and password.",
      "invalid_credentials"),
+    # sf-plugins-core's --api-version checks.
+    ("Error (1): The API version must be greater than 30.0.", "api_version_retired"),
+    ("56 is not a valid API version. It should end in '.0' like '54.0'.",
+     "api_version_unsupported"),
 ]  # fmt: skip
 
 
