@@ -10,6 +10,7 @@ import json
 import pytest
 
 import sfdoctor
+from sfdoctor.diagnosis.classify import UNNAMED_HOST
 
 
 def answer(text: str) -> tuple[str | None, str | None, list[str]]:
@@ -1439,6 +1440,54 @@ def test_a_transport_failure_to_another_host_is_not_claimed_with_high_confidence
             "CERTIFICATE_VERIFY_FAILED] certificate verify failed')))"
         )
         assert answer(text)[:2] == ("tls_verification_failed", "high"), host
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        # r11a (SuiteCRM Outlook plugin#8) and r10 (sfpowerkit#720): a proxy's refusal alone.
+        ("Error (407) Proxy Authentication Required", "proxy_error"),
+        ("Error: tunneling socket could not be established, statusCode=407", "proxy_error"),
+        (
+            "javax.net.ssl.SSLHandshakeException: sun.security.validator.ValidatorException: "
+            "PKIX path building failed",
+            "tls_verification_failed",
+        ),
+    ],
+)
+def test_a_transport_failure_that_never_names_salesforce_is_not_claimed_high(
+    text: str, cause: str
+) -> None:
+    doc = sfdoctor.explain(text).to_dict()["matches"][0]
+    assert (doc["cause"], doc["confidence"]) == (cause, "medium")
+    assert any(line.startswith(UNNAMED_HOST) for line in doc["evidence"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "curl: (6) Could not resolve host: login.salesforce.com",
+        "com.sforce.ws.ConnectionException: javax.net.ssl.SSLHandshakeException: PKIX path "
+        "building failed",
+        "simple_salesforce: Error (407) Proxy Authentication Required",
+        "POST /services/oauth2/token: unable to get local issuer certificate",
+    ],
+)
+def test_the_same_failure_beside_a_salesforce_host_or_library_keeps_its_claim(text: str) -> None:
+    doc = sfdoctor.explain(text).to_dict()["matches"][0]
+    assert doc["confidence"] == "high", doc
+    assert not any(line.startswith(UNNAMED_HOST) for line in doc["evidence"])
+
+
+def test_a_failure_sfdoctor_saw_itself_needs_no_salesforce_word() -> None:
+    """`check`'s own transport failures went to the host it was given: no caution there."""
+    from sfdoctor.diagnosis.classify import classify
+    from sfdoctor.diagnosis.knowledge import load
+    from sfdoctor.models import Clue, Family
+
+    clue = Clue(Family.TRANSPORT, "proxy", "407 Proxy Authentication Required", None, "transport")
+    best = classify([clue], load())[0]
+    assert (best.cause, str(best.confidence)) == ("proxy_error", "high")
 
 
 def test_another_providers_invalid_client_with_its_own_words_stays_unknown() -> None:

@@ -241,9 +241,9 @@ def _explain(doc: dict[str, Any], banner: Banner) -> Summary:
         facts.append(("Confirm", str(top["confirm"])))
     listed = {str(c.get("cause")) for c in top.get("candidates", [])}
     evidence = [str(e) for e in top.get("evidence", [])]
-    from sfdoctor.diagnosis.classify import OTHER_HOST
+    from sfdoctor.diagnosis.classify import OTHER_HOST, UNNAMED_HOST
 
-    if other := next((e for e in evidence if e.startswith(OTHER_HOST)), None):
+    if other := next((e for e in evidence if e.startswith((OTHER_HOST, UNNAMED_HOST))), None):
         facts.insert(0, ("Caution", other[0].upper() + other[1:]))
     return Summary(
         verdict=_mark(str(top.get("severity", "error"))) if top.get("severity") != "info" else "ok",

@@ -274,6 +274,17 @@ def test_a_signatures_note_comes_with_its_answer_in_every_form(run, tmp_path) ->
     assert "note" not in plain["matches"][0]
 
 
+def test_a_transport_failure_naming_no_salesforce_host_is_flagged_in_the_card(
+    run, tmp_path
+) -> None:
+    """A proxy refusal pasted alone may be any service's: the card says so, above the fix."""
+    html = tmp_path / "r.html"
+    r = run("explain", "Error (407) Proxy Authentication Required", "--report", str(html))
+    card = html.read_text(encoding="utf-8").split("Full report", 1)[0]
+    assert "Caution" in card and "Nothing in the text says the failing request" in card
+    assert "medium" in r.out
+
+
 def test_a_failure_on_the_way_to_another_host_is_flagged_in_the_card(run, tmp_path) -> None:
     """A TLS failure on a call to another service: the answer drops to medium and the
     report's summary card says where the request went, not only the full report."""
