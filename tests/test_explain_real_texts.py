@@ -1381,6 +1381,50 @@ ROUND_SIXTEEN = [
 ]  # fmt: skip
 
 
+# Round 17's dev texts: recorded answers in other projects' tests, 2025-26 threads, Q&A.
+ROUND_SEVENTEEN = [
+    ("Non-JSON response from Salesforce", "unexpected_response"),  # nforce
+    ("Can not connect to server with disabled TLS 1.0", "tls_unsupported"),  # django-salesforce
+    ('"Data Cloud credentials not configured"', "config_missing"),
+    ("Sorry, your administrator has blocked access to this client.", "app_not_approved"),
+    ("pypardot.errors.PardotAPIError: Error #184: access_token is invalid, unknown, or malformed",
+     "session_invalid"),
+    ("sfdc.platform.eventbus.grpc.service.unavailable", "service_unavailable"),
+    # A redirect's description pasted without its error= part is decoded alone.
+    ("&error_description=app+must+be+installed+into+org", "app_not_installed"),
+    ("&error_description=this+app+is+blocked+by+admin", "app_not_installed"),
+]  # fmt: skip
+
+
+def test_data_loaders_login_failure_lists_the_wrong_host_among_its_readings() -> None:
+    # dataloader#1642: test.salesforce.com refused, the sandbox's My Domain worked.
+    text = "Error: login failed. Please check your username, password, and security token."
+    got, level, cands = answer(text)
+    assert (got, level) == ("ambiguous_auth_failure", "low")
+    assert "wrong_login_host" in cands
+
+
+def test_an_unescaped_ampersand_in_a_soap_login_is_recognised_with_its_fix() -> None:
+    # forcex#30: the password's "&" broke the login() envelope.
+    text = (
+        "UNKNOWN_EXCEPTION: The reference to entity &quot;v4Hq&quot; must end with the "
+        "&apos;;&apos; delimiter."
+    )
+    doc = sfdoctor.explain(text).to_dict()
+    assert doc["matches"] == []
+    assert "&amp;" in json.dumps(doc) and "unescaped" in json.dumps(doc)
+
+
+def test_marketing_clouds_installed_package_client_is_another_services() -> None:
+    text = (
+        '{"error":"invalid_client","error_description":"Invalid client ID. Use the client ID '
+        'in Marketing Cloud Installed Packages."}'
+    )
+    doc = sfdoctor.explain(text).to_dict()
+    assert doc["matches"] == []
+    assert "Marketing Cloud" in json.dumps(doc)
+
+
 def test_the_soap_fault_for_a_down_sso_service_is_recognised() -> None:
     text = "SSO_SERVICE_DOWN: the single sign on service for the org is down"
     doc = sfdoctor.explain(text).to_dict()
@@ -1440,6 +1484,27 @@ def test_a_transport_failure_to_another_host_is_not_claimed_with_high_confidence
             "CERTIFICATE_VERIFY_FAILED] certificate verify failed')))"
         )
         assert answer(text)[:2] == ("tls_verification_failed", "high"), host
+
+
+@pytest.mark.parametrize(
+    ("host", "claim"),
+    [("dev09.commerce.acme.demandware.net", "medium"), ("acme.my.salesforce.com", "high")],
+)
+def test_the_name_a_certificate_did_not_cover_is_the_host_the_request_went_to(
+    host: str, claim: str
+) -> None:
+    # Node's altnames line (sfcc-ci: a B2C Commerce host, another service than the org's).
+    text = (
+        "Error [ERR_TLS_CERT_ALTNAME_INVALID]: Hostname/IP does not match certificate's "
+        f"altnames: Host: {host}. is not in the cert's altnames: DNS:*.example.net"
+    )
+    doc = sfdoctor.explain(text).to_dict()["matches"][0]
+    assert (doc["cause"], doc["confidence"]) == ("tls_verification_failed", claim)
+    assert any(host in line and "not a Salesforce host" in line for line in doc["evidence"]) == (
+        claim == "medium"
+    )
+    java = f"java.security.cert.CertificateException: No name matching {host} found"
+    assert answer(java)[:2] == ("tls_verification_failed", claim)
 
 
 @pytest.mark.parametrize(
@@ -1534,6 +1599,7 @@ TOP_CAUSE = [
     *ROUND_FIFTEEN,
     *SF_CLI_MESSAGES,
     *ROUND_SIXTEEN,
+    *ROUND_SEVENTEEN,
 ]
 
 

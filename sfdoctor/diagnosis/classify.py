@@ -226,11 +226,15 @@ def _lower(text: str) -> str:
 
 
 # The host a failed request went to, where runtimes print it: urllib3's connection pool,
-# node-fetch's "request to <url> failed", curl's "Failed to connect to <host> port".
+# node-fetch's "request to <url> failed", curl's "Failed to connect to <host> port", and the
+# name a certificate did not cover (Node's altnames, CPython's and Java's mismatch lines).
 _REQUEST_HOST = LazyPattern(
     r"\bHTTPSConnectionPool\(host='([\w.-]{1,253})'"
     r"|\brequest to https?://(?:[^/@\s]{0,256}@)?([\w.-]{1,253})[/:\s]"
-    r"|\bFailed to connect to ([\w.-]{1,253}) port\b",
+    r"|\bFailed to connect to ([\w.-]{1,253}) port\b"
+    r"|\bHost: ([\w.-]{1,253}) is not in the cert's altnames"
+    r"|\bcertificate is not valid for '([\w.-]{1,253})'"
+    r"|\bNo (?:subject alternative DNS )?name matching ([\w.-]{1,253}) found",
     re.IGNORECASE,
 )
 # Experience Cloud sites also take logins (OAuth on the site's own domain).

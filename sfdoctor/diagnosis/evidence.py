@@ -72,6 +72,8 @@ _XML_MSG = LazyPattern(r"<(?:\w+:)?exceptionMessage>([^<]*)</")
 _XML_FAULTCODE = LazyPattern(r"<faultcode>(?:[\w.]+:)?([^<]+)</faultcode>")
 _XML_FAULTSTRING = LazyPattern(r"<faultstring>([^<]*)</faultstring>")
 _FORM_ERROR = LazyPattern(r"[?#&]?error=([a-z_]+)&(?:[a-z]+_)?error_description=([^&\s\"']*)")
+# A redirect's description without its `error=` (a paste cut at the `&`): decoded alone.
+_LONE_DESCRIPTION = LazyPattern(r"(?<![\w])error_description=([^&\s\"']{1,1000})")
 _SOAP_CODE_PREFIX = LazyPattern(r"^[A-Z_]+:\s*")
 # JSON values embedded in text start like this: an object with a key, or an array of them.
 _JSON_START = LazyPattern(r"\{\s*\"|\[\s*\{")
@@ -280,6 +282,13 @@ def clues_from_text(text: str, known_codes: frozenset[str] = frozenset()) -> lis
 
         desc = parse_qs(f"d={m.group(2)}").get("d", [""])[0]
         clues.append(Clue(Family.OAUTH, m.group(1), desc, None, "redirect parameters"))
+    if "error_description=" in text and not any(c.origin == "redirect parameters" for c in clues):
+        from urllib.parse import parse_qs
+
+        for m in _LONE_DESCRIPTION.finditer(text):
+            desc = parse_qs(f"d={m.group(1)}").get("d", [""])[0]
+            if desc:
+                clues.append(Clue(Family.TEXT, None, desc, None, "redirect parameters"))
     fields = dict(_QUOTED_FIELD.findall(text)) if "error" in text else {}
     if "error" in fields and not any(c.family is Family.OAUTH for c in clues):
         description = fields.get("error_description", "")
