@@ -500,6 +500,20 @@ def test_no_match_console_shows_neighbours_and_next_steps() -> None:
     assert "Closest known texts" in out and "Collect next" in out
 
 
+def test_no_match_console_keeps_its_indents_and_whole_links_at_80_columns() -> None:
+    """A support engineer copies the source of a close text: it must stay one line."""
+    from sfdoctor.output.explain_console import render
+
+    text = "Error: Unable to connect to the Source Org. Check your SFDX authentication data."
+    doc = sfdoctor.explain(text).to_dict()
+    out = render(sfdoctor.explain(text), width=80).splitlines()
+    for n in doc["nearest"]:
+        assert any(line.strip() == n["source"] for line in out), n["source"]
+    start = out.index("Closest known texts (low confidence: shared words, not a match):")
+    block = out[start + 1 : out.index("Collect next:")]
+    assert block and all(line.startswith("  ") for line in block), block
+
+
 def test_a_match_never_loads_the_neighbour_index() -> None:
     code = (
         "import sys, sfdoctor; from sfdoctor.output.explain_console import render; "

@@ -148,9 +148,12 @@ def _dead_end(text: str) -> list[Any]:
         return _recognised(doc)
     out: list[Any] = [
         Text("? No known Salesforce signature in this text.", style="yellow"),
-        Text(
-            "  sfdoctor knows the OAuth, SOAP, REST, Login History and Event Log File "
-            "errors listed by `sfdoctor explain --list`."
+        para(
+            Text(
+                "sfdoctor knows the OAuth, SOAP, REST, Login History and Event Log File "
+                "errors listed by `sfdoctor explain --list`."
+            ),
+            2,
         ),
     ]
     if doc["nearest"]:
@@ -158,20 +161,23 @@ def _dead_end(text: str) -> list[Any]:
             Text("Closest known texts (low confidence: shared words, not a match):", style="bold")
         )
         for n in doc["nearest"]:
-            out.append(
-                Text.assemble(
-                    f"  \u2022 {n['title']} ",
-                    (f"[{n['cause']} \u00b7 similarity {n['similarity']:.2f}]", "dim"),
-                )
+            title = Text.assemble(
+                f"{n['title']} ",
+                (f"[{n['cause']} \u00b7 similarity {n['similarity']:.2f}]", "dim"),
             )
-            out.append(Text.assemble(("    seen: ", "dim"), n["text"]))
-            out.append(Text.assemble(("    source: ", "dim"), n["source"]))
+            out.append(listing([title], 2, bullet="\u2022"))
+            out.append(para(Text.assemble(("seen: ", "dim"), n["text"]), 4))
+            out.append(para(Text("source:", style="dim"), 4))
+            out.append(link(n["source"], 6))  # whole, so that it stays a link
     out.append(Text("Collect next:", style="bold"))
     out.append(listing([Text(step) for step in doc["next_steps"]], 2))
     out.append(
-        Text(
-            "  If this is a Salesforce error, report the (redacted) text on the sfdoctor "
-            "repository's issue tracker (docs/causes.md says how)."
+        para(
+            Text(
+                "If this is a Salesforce error, report the (redacted) text on the sfdoctor "
+                "repository's issue tracker (docs/causes.md says how)."
+            ),
+            2,
         )
     )
     where = "what to collect above \u00b7 every known cause: sfdoctor explain --list"
