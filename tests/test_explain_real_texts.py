@@ -1393,7 +1393,32 @@ ROUND_SEVENTEEN = [
     # A redirect's description pasted without its error= part is decoded alone.
     ("&error_description=app+must+be+installed+into+org", "app_not_installed"),
     ("&error_description=this+app+is+blocked+by+admin", "app_not_installed"),
+    # Round 18 (RudderStack's fixture): the RFC's words for a 503 inside a connector's line.
+    ('Salesforce Request Failed: 503 - due to "{"error":{"message":"Service Unavailable",'
+     '"description":"The server is currently unable to handle the request due to temporary '
+     'overloading or maintenance of the server. Please try again later."}}"',
+     "service_unavailable"),
 ]  # fmt: skip
+
+
+def test_another_servers_error_uri_makes_its_oauth_error_not_salesforces() -> None:
+    # Round 18 (jkkn.ai's auth server docs): the error links its own server's documentation.
+    foreign = (
+        'error: "invalid_grant"\nerror_description: "User not found"\n'
+        'error_uri: "https://auth.jkkn.ai/docs/errors#invalid_grant"'
+    )
+    assert answer(foreign)[0] is None
+    ours = '{"error":"invalid_grant","error_description":"authentication failure"}'
+    assert answer(ours)[0] == "ambiguous_auth_failure"
+    with_salesforce_uri = ours[:-1] + ',"error_uri":"https://help.salesforce.com/x"}'
+    assert answer(with_salesforce_uri)[0] == "ambiguous_auth_failure"
+
+
+def test_an_unapproved_consumer_lists_the_client_credentials_run_as_user() -> None:
+    # AutoRABIT's ARVault guide: a blank Run As user gets this answer to client credentials.
+    got, level, cands = answer("invalid_grant: user hasn't approved this consumer")
+    assert (got, level) == ("app_not_approved", "medium")
+    assert "client_credentials_user_missing" in cands
 
 
 def test_data_loaders_login_failure_lists_the_wrong_host_among_its_readings() -> None:

@@ -334,6 +334,8 @@ def classify(clues: Sequence[Clue], kb: KnowledgeBase) -> tuple[Match, ...]:
     matches = [m for m in matches if m.cause != LOOKALIKE]
     if matches and matches[0].priority < DECISIVE and _foreign_oauth_error(clues, kb):
         return ()  # the body names its own error, in words that are not Salesforce's
+    if matches and matches[0].priority < DECISIVE and _foreign_error_uri(clues):
+        return ()  # the error points to another server's documentation
     if matches and matches[0].priority >= DECISIVE:
         matches = [m for m in matches if m.priority >= GENERIC]
     if matches and matches[0].family is Family.TRANSPORT:
@@ -365,6 +367,22 @@ def recognised(clues: Sequence[Clue], kb: KnowledgeBase) -> tuple[Signature, ...
             if any(match_signature(sig, clue) is not None for clue in clues):
                 found.append(sig)
     return tuple(found)
+
+
+# An OAuth error's `error_uri`: the documentation of the server that answered.
+_ERROR_URI = LazyPattern(r"\berror_uri\W{1,4}https?://([\w.-]{1,253})", re.IGNORECASE)
+
+
+def _foreign_error_uri(clues: Sequence[Clue]) -> bool:
+    """True when the text's OAuth error links its own documentation on a host that is not
+    Salesforce's: another authorization server answered (jkkn.ai's "User not found")."""
+    hosts = {
+        m.group(1).lower().rstrip(".")
+        for c in clues
+        if c.family is Family.TEXT and "error_uri" in c.message
+        for m in _ERROR_URI.finditer(c.message)
+    }
+    return bool(hosts) and not any(is_salesforce_host(h) for h in hosts)
 
 
 def _foreign_oauth_error(clues: Sequence[Clue], kb: KnowledgeBase) -> bool:
