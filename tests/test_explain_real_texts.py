@@ -1414,6 +1414,14 @@ def test_another_servers_error_uri_makes_its_oauth_error_not_salesforces() -> No
     assert answer(with_salesforce_uri)[0] == "ambiguous_auth_failure"
 
 
+def test_account_engagements_184_is_low_and_names_the_missing_scope_first() -> None:
+    # craft-freeform#1502: the token lacked the pardot_api scope (no cause id names it).
+    doc = sfdoctor.explain("Error Code 184: access_token is invalid, unknown, or malformed.")
+    top = doc.to_dict()["matches"][0]
+    assert (top["cause"], top["confidence"]) == ("session_invalid", "low")
+    assert top["note"].index("pardot_api") < top["note"].index("expired")
+
+
 def test_an_unapproved_consumer_lists_the_client_credentials_run_as_user() -> None:
     # AutoRABIT's ARVault guide: a blank Run As user gets this answer to client credentials.
     got, level, cands = answer("invalid_grant: user hasn't approved this consumer")
