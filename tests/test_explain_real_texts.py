@@ -1401,6 +1401,21 @@ ROUND_SEVENTEEN = [
 ]  # fmt: skip
 
 
+# Round 19's dev texts: developer tools' trackers and message catalogs.
+ROUND_NINETEEN = [
+    ("Refresh token expired", "refresh_token_invalid"),  # sfp
+    ("Connecting to Salesforce Failed", "ambiguous_auth_failure"),  # HaoIDE
+    ("Unable to connect to hostname with given login credentials", "ambiguous_auth_failure"),
+    ("Force.com Projects require an organization with the Metadata API enabled.", "api_disabled"),
+    ("Please verify your proxy settings.", "proxy_error"),
+    ("Hostname field should not include protocol", "login_url_invalid"),
+    ("[sfdx-hardis][WARNING] You may have to define targetUsername in "
+     "config/branches/.sfdx-hardis.main.yml", "config_missing"),
+    (" Command initialization error: Access token to the XYZ has been expired or the user has "
+     "no access permissions..", "session_invalid"),  # SFDMU
+]  # fmt: skip
+
+
 def test_another_servers_error_uri_makes_its_oauth_error_not_salesforces() -> None:
     # Round 18 (jkkn.ai's auth server docs): the error links its own server's documentation.
     foreign = (
@@ -1633,6 +1648,7 @@ TOP_CAUSE = [
     *SF_CLI_MESSAGES,
     *ROUND_SIXTEEN,
     *ROUND_SEVENTEEN,
+    *ROUND_NINETEEN,
 ]
 
 
