@@ -1416,6 +1416,15 @@ ROUND_NINETEEN = [
 ]  # fmt: skip
 
 
+def test_the_agents_librarys_token_refusal_names_the_missing_agent_api_scopes() -> None:
+    # forcedotcom/agents#260: an app without the chatbot_api and sfap_api scopes.
+    text = "Error (ApiAccessError): Error obtaining API token: invalid or missing access token."
+    doc = sfdoctor.explain(text).to_dict()["matches"][0]
+    assert (doc["cause"], doc["confidence"]) == ("ambiguous_auth_failure", "low")
+    assert "sfap_api" in doc["note"]
+    assert [c["cause"] for c in doc["candidates"]] == ["app_not_approved", "session_invalid"]
+
+
 def test_another_servers_error_uri_makes_its_oauth_error_not_salesforces() -> None:
     # Round 18 (jkkn.ai's auth server docs): the error links its own server's documentation.
     foreign = (
