@@ -1446,6 +1446,23 @@ def test_account_engagements_184_is_low_and_names_the_missing_scope_first() -> N
     assert top["note"].index("pardot_api") < top["note"].index("expired")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Error: "invalid client credentials"',  # a CI doc's JWT login (secrets never created)
+        "MOSFSYNCERR001: Invalid client credentials. Save valid credentials. One of the "
+        "following is empty: Client-ID, Client-Secret, Redirect URI.",
+    ],
+)
+def test_a_clients_invalid_client_credentials_lists_the_key_and_an_empty_setting(text: str) -> None:
+    got, level, cands = answer(text)
+    assert (got, level) == ("invalid_client_secret", "low")
+    assert cands == ["invalid_client_secret", "invalid_client_id", "config_missing"]
+    # With Salesforce's own code beside it, the secret stays the answer.
+    body = '{"error":"invalid_client","error_description":"invalid client credentials"}'
+    assert answer(body)[:2] == ("invalid_client_secret", "high")
+
+
 def test_an_unapproved_consumer_lists_the_client_credentials_run_as_user() -> None:
     # AutoRABIT's ARVault guide: a blank Run As user gets this answer to client credentials.
     got, level, cands = answer("invalid_grant: user hasn't approved this consumer")
