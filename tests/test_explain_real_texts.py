@@ -1413,7 +1413,17 @@ ROUND_NINETEEN = [
      "config/branches/.sfdx-hardis.main.yml", "config_missing"),
     (" Command initialization error: Access token to the XYZ has been expired or the user has "
      "no access permissions..", "session_invalid"),  # SFDMU
+    ("Cannot Connect to the Target System with Given Credentials", "invalid_credentials"),  # Riva
 ]  # fmt: skip
+
+
+def test_sfdx_cores_missing_username_is_low_and_names_the_caller() -> None:
+    # dependencies-cli#1, salesforcedx-vscode#1702: logged in, and the caller passed no org.
+    doc = sfdoctor.explain(
+        "Must pass a username and/or OAuth options when creating an AuthInfo instance."
+    ).to_dict()["matches"][0]
+    assert (doc["cause"], doc["confidence"]) == ("config_missing", "low")
+    assert "target-org" in doc["note"] and "extension" in doc["note"]
 
 
 def test_the_agents_librarys_token_refusal_names_the_missing_agent_api_scopes() -> None:
