@@ -78,6 +78,10 @@ PASTES = {
     "session_url_encoded": f"sid=00D5g000004CANRY%21AQ{C}",
     "session_bare_encoded": f"token 00D5g000004CANRY%21AQ{C} expired",
     "session_encoded_twice": f"?t=00D5g000004CANRY%2521AQ{C}",
+    # a form that was itself URL-encoded (a redirect's state, a logged URL)
+    "form_encoded": f"state=x%26password%3D{C}%26username%3Dops",
+    "form_encoded_alone": f"invalid_grant authentication failure password%3D{C}",
+    "form_encoded_twice": f"state=x%2526client_secret%253D{C}%2526y",
 }
 
 
@@ -229,3 +233,21 @@ def test_a_value_cut_off_by_the_end_of_a_line_is_masked_to_the_end() -> None:
     assert "CanaryP" not in r(line[:limit])  # the patterns mask the rest of the line
     for cut in ('{"password":"CanaryP', "password=CanaryP", "password: CanaryP"):
         assert "CanaryP" not in redact(cut), cut
+
+
+@pytest.mark.parametrize(
+    "paste",
+    [
+        f"&error_description=app+must+be+installed+into+org+password%3D{C}",
+        f"error=invalid_grant&error_description=authentication+failure+password%3D{C}",
+        f"#error=access_denied&error_description=end-user+denied+client_secret%3A+{C}",
+    ],
+)
+def test_what_decoding_a_redirects_parameters_reveals_is_masked_too(paste: str) -> None:
+    """A description is decoded to be read (``+``, ``%3D``): a secret it held comes out in
+    no evidence line, JSON field or console text."""
+    import sfdoctor
+    from sfdoctor.output.explain_console import render
+
+    explained = sfdoctor.explain(paste)
+    assert C not in json.dumps(explained.to_dict()) and C not in render(explained)

@@ -164,6 +164,14 @@ def normalize(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _form_value(raw: str) -> str:
+    """A form-encoded value decoded (``+`` and ``%XX``), and redacted again: decoding may
+    reveal a secret the paste's redaction could not see (``password%3D...``)."""
+    from urllib.parse import parse_qs
+
+    return redact(parse_qs(f"d={raw}").get("d", [""])[0])
+
+
 def _clean(message: str) -> str:
     """Trim the decoration that wraps a message in exception reprs and logs."""
     # NOTE: str.strip, not a pattern: `[...]+$` is quadratic in a long run of its characters.
@@ -278,16 +286,11 @@ def clues_from_text(text: str, known_codes: frozenset[str] = frozenset()) -> lis
         family = Family.FAULT if code.isupper() else Family.OAUTH
         clues.append(Clue(family, code, message, None, "exception message"))
     for m in _FORM_ERROR.finditer(text) if "error=" in text else ():
-        from urllib.parse import parse_qs
-
-        desc = parse_qs(f"d={m.group(2)}").get("d", [""])[0]
+        desc = _form_value(m.group(2))
         clues.append(Clue(Family.OAUTH, m.group(1), desc, None, "redirect parameters"))
     if "error_description=" in text and not any(c.origin == "redirect parameters" for c in clues):
-        from urllib.parse import parse_qs
-
         for m in _LONE_DESCRIPTION.finditer(text):
-            desc = parse_qs(f"d={m.group(1)}").get("d", [""])[0]
-            if desc:
+            if desc := _form_value(m.group(1)):
                 clues.append(Clue(Family.TEXT, None, desc, None, "redirect parameters"))
     fields = dict(_QUOTED_FIELD.findall(text)) if "error" in text else {}
     if "error" in fields and not any(c.family is Family.OAUTH for c in clues):

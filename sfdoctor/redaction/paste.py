@@ -91,10 +91,11 @@ def _xml_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
 # Forms, query strings, env lines, YAML and log lines, Java toString: password=x,
 # SF_PASSWORD="x", --client-secret=x, password: x, clientSecret: 'x', X-SFDC-Session: x.
 # On a line of its own (env file, YAML, headers) the value is the rest of the line. A colon
-# must be followed by a space or a quote: force:user:password:generate is a command.
+# must be followed by a space or a quote: force:user:password:generate is a command. A form
+# that was itself URL-encoded (a redirect's state, a logged URL) writes = as %3D.
 _FIELD = LazyPattern(
-    r"(?m)(^[ \t]*(?:(?:-|export|set)[ \t]+)?)?(?<![\w.$-])(?:--?)?"
-    r"([A-Za-z_][\w.-]{0,63})[ \t]*(==?|:(?=[ \t\"']))[ \t]*"
+    r"(?m)(^[ \t]*(?:(?:-|export|set)[ \t]+)?)?(?:(?<![\w.$-])|(?<=%26)|(?<=%2526))(?:--?)?"
+    r"([A-Za-z_][\w.-]{0,63})[ \t]*(==?|%(?:25)?3[Dd]|:(?=[ \t\"']))[ \t]*"
 )
 
 
@@ -185,7 +186,7 @@ _FIELD_PASSES: tuple[
 ] = (
     (((":",), FIELD_WORDS), _JSON_FIELD, _json_span),
     ((("<", "&lt;"), FIELD_WORDS), _XML_OPEN, _xml_span),
-    ((("=", ":"), FIELD_WORDS), _FIELD, _field_span),
+    ((("=", ":", "%3d", "%253d"), FIELD_WORDS), _FIELD, _field_span),
     ((("--",), FIELD_WORDS), _FLAG, _flag_span),
     ((("-u", "--proxy-user"),), _USER_FLAG, _user_span),
 )
