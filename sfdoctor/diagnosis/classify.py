@@ -25,6 +25,7 @@ from sfdoctor.diagnosis.knowledge import KnowledgeBase
 from sfdoctor.diagnosis.knowledge.needles import needles
 from sfdoctor.hosts import (
     PRODUCTION_LOGIN,
+    SALESFORCE_DOMAINS,
     host_of,
     is_loopback,
     is_salesforce_host,
@@ -262,44 +263,55 @@ def _foreign_request_host(clues: Sequence[Clue]) -> str | None:
 
 
 OTHER_HOST = "the failing request went to "
-"""How the evidence line of :func:`_not_this_login` starts (reports lift it into the card)."""
+"""How the evidence line of a transport failure to another host starts (reports lift it
+into the card as a caution)."""
+UNNAMED_HOST = "nothing in the text says the failing request was Salesforce's"
+"""How the evidence line of a pasted transport failure that names no Salesforce host,
+endpoint or library starts (reports lift it into the card too)."""
 
-# Words that tie a pasted failure to Salesforce: its hosts, its libraries and tools, its
-# endpoints' paths. Linear: plain alternatives, each from the start of a word.
+# Words that tie a pasted failure to Salesforce: its domains (hosts.SALESFORCE_DOMAINS and
+# its sites'), libraries and tools, its endpoints' paths. Linear: plain alternatives.
 _SALESFORCE_WORDS = LazyPattern(
-    r"salesforce|sforce|force\.com|cloudforce|database\.com|sfcrmproducts|my\.site\.com"
-    r"|\bsfdc|\bsfdx|\bpardot|\bexacttarget|\bsoql\b|/services/(?:oauth2|data|soap|async)\b"
-    r"|\bsf (?:org|project|data|apex|deploy)\b|セールスフォース",
+    "|".join(re.escape(d) for d in (*SALESFORCE_DOMAINS, *_SITE_DOMAINS))
+    + r"|salesforce|sforce|\bsfdc|\bsfdx|\bpardot|\bexacttarget|\bsoql\b"
+    r"|/services/(?:oauth2|data|soap|async)\b|\bsf (?:org|project|data|apex|deploy)\b"
+    r"|セールスフォース",
     re.IGNORECASE,
 )
-UNNAMED_HOST = "nothing in the text says the failing request was Salesforce's"
-"""How the evidence line of :func:`_unanchored` starts (reports lift it into the card)."""
 
 
-def _unanchored(match: Match) -> Match:
-    """``match`` at medium confidence at most: a transport failure with no sign of Salesforce.
+def _cautioned(match: Match, line: str) -> Match:
+    """``match`` at medium confidence at most, with ``line`` saying why."""
+    confidence = Confidence.MEDIUM if match.confidence is Confidence.HIGH else match.confidence
+    return match._replace(confidence=confidence, evidence=(*match.evidence, line))
 
-    Measured on the corpus's dev texts (session 8): a high transport answer was right 44 times
-    in 44 when the text named Salesforce (a host, a library, an endpoint) and 47 in 53 when
-    it named nothing of it; the six others were another service's certificate, proxy or
-    tunnel failure, pasted alone.
+
+def _transport_caution(clues: Sequence[Clue]) -> str | None:
+    """Why a transport answer from ``clues`` may not be this login's, or None.
+
+    A failure on the way to another host is that host's. A pasted failure that names nothing
+    of Salesforce may be too: measured on the corpus's dev texts (session 8), a high transport
+    answer was right 44 times in 44 when the text named Salesforce (a host, a library, an
+    endpoint) and 47 in 53 when it named nothing of it; the six others were another
+    service's certificate, proxy or tunnel failure, pasted alone. A failure sfdoctor saw
+    itself (a TRANSPORT clue) went where it was told to go.
     """
-    line = (
-        f"{UNNAMED_HOST} (no Salesforce host, endpoint or library in it): if it went to "
-        "another service, this failure is that service's, not the login's"
-    )
-    confidence = Confidence.MEDIUM if match.confidence is Confidence.HIGH else match.confidence
-    return match._replace(confidence=confidence, evidence=(*match.evidence, line))
-
-
-def _not_this_login(match: Match, host: str) -> Match:
-    """``match`` at medium confidence at most, saying where the request went."""
-    line = (
-        f"{OTHER_HOST}{host}, not a Salesforce host: unless that is the org's "
-        "custom login domain or a proxy, this failure belongs to another service"
-    )
-    confidence = Confidence.MEDIUM if match.confidence is Confidence.HIGH else match.confidence
-    return match._replace(confidence=confidence, evidence=(*match.evidence, line))
+    if foreign := _foreign_request_host(clues):
+        return (
+            f"{OTHER_HOST}{foreign}, not a Salesforce host: unless that is the org's "
+            "custom login domain or a proxy, this failure belongs to another service"
+        )
+    texts = [c.message for c in clues if c.family is Family.TEXT]
+    if (
+        texts
+        and not any(c.family is Family.TRANSPORT for c in clues)
+        and not any(_SALESFORCE_WORDS.search(t) for t in texts)
+    ):
+        return (
+            f"{UNNAMED_HOST} (no Salesforce host, endpoint or library in it): if it went to "
+            "another service, this failure is that service's, not the login's"
+        )
+    return None
 
 
 def classify(clues: Sequence[Clue], kb: KnowledgeBase) -> tuple[Match, ...]:
@@ -339,22 +351,9 @@ def classify(clues: Sequence[Clue], kb: KnowledgeBase) -> tuple[Match, ...]:
     if matches and matches[0].priority >= DECISIVE:
         matches = [m for m in matches if m.priority >= GENERIC]
     if matches and matches[0].family is Family.TRANSPORT:
-        foreign = _foreign_request_host(clues)
-        if foreign:
-            matches[0] = _not_this_login(matches[0], foreign)
-        elif _pasted_without_salesforce(clues):
-            matches[0] = _unanchored(matches[0])
+        if caution := _transport_caution(clues):
+            matches[0] = _cautioned(matches[0], caution)
     return tuple(matches)
-
-
-def _pasted_without_salesforce(clues: Sequence[Clue]) -> bool:
-    """True for a pasted text (no failure sfdoctor saw itself) that never names Salesforce."""
-    texts = [c.message for c in clues if c.family is Family.TEXT]
-    return (
-        bool(texts)
-        and not any(c.family is Family.TRANSPORT for c in clues)
-        and not any(_SALESFORCE_WORDS.search(t) for t in texts)
-    )
 
 
 def recognised(clues: Sequence[Clue], kb: KnowledgeBase) -> tuple[Signature, ...]:
