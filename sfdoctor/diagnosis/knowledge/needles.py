@@ -18,10 +18,10 @@ def needles(source: str) -> tuple[str, ...] | None:
 
     One per top-level alternative: the longest run of plain characters outside any group;
     failing that (a run shorter than 4), the literals of a group the alternative cannot
-    match without, e.g. ``(?:missing|empty) (?:client id|username)``. None when some
-    alternative has neither (no cheap test). Matching texts are searched for these before
-    the pattern is compiled: most patterns never need compiling for a given text (start-up
-    budget).
+    match without, e.g. ``(?:missing|empty) (?:client id|username)``; failing that, a run
+    of 3 (``\\b407\\b``). None when some alternative has none of these (no cheap test).
+    Matching texts are searched for these before the pattern is compiled: most patterns
+    never need compiling for a given text (start-up budget).
     """
     if source.startswith("(?"):
         close = source.find(")")
@@ -34,6 +34,8 @@ def needles(source: str) -> tuple[str, ...] | None:
             found.append(run.lower())
             continue
         inner = _required_group_needles(alternative)
+        if inner is None and len(run) == 3:
+            inner = (run.lower(),)  # a short word ("407", "tls") still spares most texts
         if inner is None:
             return None
         found.extend(inner)
