@@ -156,8 +156,21 @@ def evaluate(entries: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[s
         "unknown_labelled": {"n": unknown_total, "stayed_unknown": unknown_kept},
         "answered_unknown": {"n": said_unknown, "labelled_unknown": said_unknown_right},
         "confident_wrong": confident_wrong,
+        "evidence_ceiling": _ceiling(by_evidence),
     }
     return figures, rows
+
+
+def _ceiling(by_evidence: dict[str, Counter[str]]) -> float | None:
+    """The score of a reader that named every label its text's words carry and did no better
+    than sfdoctor on the texts labelled from context (corpus/README.md, "The evidence ceiling").
+    """
+    n = sum(sum(c.values()) for c in by_evidence.values())
+    if not n:
+        return None
+    context = by_evidence.get("context", Counter())
+    text_n = n - sum(context.values())
+    return round((text_n + context["right"] + context["ambiguous-containing"]) / n, 3)
 
 
 def _pct(r: dict[str, Any]) -> str:
@@ -185,6 +198,10 @@ def _print(name: str, f: dict[str, Any], *, heldout: bool) -> None:
     print(f"  overall       {_pct(f['overall'])}")
     for k, v in f["by_evidence"].items():
         print(f"    {_EVIDENCE.get(k, k):<28}{_pct(v)}")
+    if f["evidence_ceiling"] is not None:
+        print(
+            f"    ceiling: every label the words carry, context as now: {f['evidence_ceiling']:.1%}"
+        )
     print(f"  confident wrong (high confidence, wrong cause): {f['confident_wrong']}")
     u = f["unknown_labelled"]
     print(f"  labelled unknown that stayed unknown: {u['stayed_unknown']}/{u['n']}")

@@ -81,3 +81,20 @@ def test_the_evidence_split_adds_up_to_the_overall_figure() -> None:
     assert ev["text"]["n"] == 2 and ev["text"]["right"] == 2
     assert ev["context"]["n"] == 1 and ev["context"]["wrong"] == 1
     assert figures["overall"]["right"] == ev["text"]["right"] + ev["context"]["right"]
+
+
+def test_the_evidence_ceiling_counts_every_text_evidenced_label_as_named() -> None:
+    """README's ceiling: a reader naming every label the words carry (the text rows, right or
+    not) and doing as well as sfdoctor on the context rows (here: 0 of 1)."""
+    bench = _bench()
+    entries = [
+        {"text": "INVALID_SESSION_ID: Session expired or invalid", "label": "session_invalid",
+         "family": "rest", "class": "plain", "evidence": "text"},
+        {"text": "zzzz nothing here", "label": "invalid_credentials", "family": "text",
+         "class": "plain", "evidence": "text"},
+        {"text": "retry your request", "label": "tls_unsupported", "family": "wrapper",
+         "class": "over_broad", "evidence": "context"},
+    ]  # fmt: skip
+    figures, _ = bench.evaluate(entries)
+    assert figures["overall"]["right"] == 1
+    assert figures["evidence_ceiling"] == round(2 / 3, 3)
