@@ -90,6 +90,22 @@ def test_redirect_parameters() -> None:
     assert clues[0].message == "client identifier invalid"
 
 
+def test_a_pasted_redirects_percent_encoded_description_is_read_whole() -> None:
+    """The whole paste is percent-decoded before it is read; the redirect's parameters are
+    read before that, or ``grant%20type%20not%20supported`` ends at ``grant`` and no
+    signature knows it (mcp-hosted#12 relayed Salesforce's answer this way)."""
+    import sfdoctor
+
+    for paste in (
+        "error=unsupported_grant_type&error_description=grant%20type%20not%20supported",
+        "https://claude.ai/settings/connectors?&step=end_error"
+        "&oauth_error=unsupported_grant_type&oauth_error_description=grant%20type%20not%20supported",
+    ):
+        top = sfdoctor.explain(paste).matches[0]
+        assert top.cause == "malformed_token_request", paste
+        assert 'error_description="grant type not supported"' in top.evidence[0]
+
+
 def test_normalize_repairs_mojibake() -> None:
     assert normalize("company\u00e2\u20ac\u2122s") == "company\u2019s"
     assert normalize("company\u00e2s trusted") == "company\u2019s trusted"

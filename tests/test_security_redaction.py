@@ -241,6 +241,7 @@ def test_a_value_cut_off_by_the_end_of_a_line_is_masked_to_the_end() -> None:
         f"&error_description=app+must+be+installed+into+org+password%3D{C}",
         f"error=invalid_grant&error_description=authentication+failure+password%3D{C}",
         f"#error=access_denied&error_description=end-user+denied+client_secret%3A+{C}",
+        f"error=invalid_grant&error_description=authentication%20failure%20password%3D{C}",
     ],
 )
 def test_what_decoding_a_redirects_parameters_reveals_is_masked_too(paste: str) -> None:

@@ -257,10 +257,26 @@ def clues_from_soap(body: str, status: int | None = None) -> list[Clue]:
     ]
 
 
-def clues_from_text(text: str, known_codes: frozenset[str] = frozenset()) -> list[Clue]:
+def _form_clues(text: str) -> list[Clue]:
+    """A redirect's ``error=…&error_description=…`` (or a description alone), decoded."""
+    clues = [
+        Clue(Family.OAUTH, m.group(1), _form_value(m.group(2)), None, "redirect parameters")
+        for m in (_FORM_ERROR.finditer(text) if "error=" in text else ())
+    ]
+    if not clues and "error_description=" in text:
+        for m in _LONE_DESCRIPTION.finditer(text):
+            if desc := _form_value(m.group(1)):
+                clues.append(Clue(Family.TEXT, None, desc, None, "redirect parameters"))
+    return clues
+
+
+def clues_from_text(
+    text: str, known_codes: frozenset[str] = frozenset(), *, undecoded: str | None = None
+) -> list[Clue]:
     """Every clue found in pasted text, structured ones first and the whole text last.
 
-    ``text`` must already be redacted and normalised. ``known_codes`` are the upper-case
+    ``text`` must already be redacted and normalised; ``undecoded`` is the same paste before
+    :func:`decode`, when decoding changed it (redacted too). ``known_codes`` are the upper-case
     API codes of the knowledge base: an upper-case word is taken as a code only if known.
     Only the first :data:`MAX_SCAN` characters are searched (callers cut the text first, and
     say so: ``explain`` keeps its start and its end).
@@ -285,13 +301,12 @@ def clues_from_text(text: str, known_codes: frozenset[str] = frozenset()) -> lis
         code, message = m.group(1).strip(), _clean(m.group(2))
         family = Family.FAULT if code.isupper() else Family.OAUTH
         clues.append(Clue(family, code, message, None, "exception message"))
-    for m in _FORM_ERROR.finditer(text) if "error=" in text else ():
-        desc = _form_value(m.group(2))
-        clues.append(Clue(Family.OAUTH, m.group(1), desc, None, "redirect parameters"))
-    if "error_description=" in text and not any(c.origin == "redirect parameters" for c in clues):
-        for m in _LONE_DESCRIPTION.finditer(text):
-            if desc := _form_value(m.group(1)):
-                clues.append(Clue(Family.TEXT, None, desc, None, "redirect parameters"))
+    # Redirect parameters are read from the paste as it came when there is one: decoding
+    # turns a value's `%20` into a space, which would end the value at its first word.
+    for source in (undecoded[:MAX_SCAN], text) if undecoded else (text,):
+        if form := _form_clues(source):
+            clues.extend(form)
+            break
     fields = dict(_QUOTED_FIELD.findall(text)) if "error" in text else {}
     if "error" in fields and not any(c.family is Family.OAUTH for c in clues):
         description = fields.get("error_description", "")

@@ -259,6 +259,7 @@ def _clues(clean: str) -> list[Clue]:
     NOTE: the decoded text is classified; the text shown back is the paste as it came.
     """
     searched = decode(clean)
-    if searched != clean:
-        searched = redact(searched.replace("\r\n", "\n").replace("\r", "\n"))
-    return clues_from_text(searched, load().api_codes)
+    if searched == clean:
+        return clues_from_text(clean, load().api_codes)
+    searched = redact(searched.replace("\r\n", "\n").replace("\r", "\n"))
+    return clues_from_text(searched, load().api_codes, undecoded=clean)
