@@ -1417,6 +1417,69 @@ ROUND_NINETEEN = [
 ]  # fmt: skip
 
 
+# Round 21's dev texts, and the other runtimes' forms of a host setting that kept its scheme
+# (the DNS formats of fixtures/catalogs/runtime-transport.jsonl with the host "https").
+ROUND_TWENTY_ONE = [
+    ("#<Faraday::ConnectionFailed wrapped=#<SocketError: Failed to open TCP connection to "
+     "https:443 (getaddrinfo: Name or service not known)>>", "login_url_invalid"),
+    ("Error: getaddrinfo ENOTFOUND https", "login_url_invalid"),
+    ("java.net.UnknownHostException: https", "login_url_invalid"),
+    ("dial tcp: lookup https on 127.0.0.53:53: no such host", "login_url_invalid"),
+    ("NameResolutionError(\"<urllib3.connection.HTTPSConnection object at 0x7f>: Failed to "
+     "resolve 'https' ([Errno -2] Name or service not known)\")", "login_url_invalid"),
+    ("Error: getaddrinfo ENOTFOUND https.example.com", "dns_failure"),  # a real host
+    ("Please ensure the custom host is a host ending in salesforce.com.", "login_url_invalid"),
+    ("ERROR: Get https://login.salesforce.com/services/oauth2/token: dial tcp "
+     "204.14.233.101:443: ConnectEx tcp: The semaphore timeout period has expired.", "timeout"),
+    ("TimeoutError: Navigation timeout of 30000 ms exceeded", "timeout"),  # Puppeteer today
+    ("javax.net.ssl.SSLException: java.lang.RuntimeException: Unexpected error: "
+     "java.security.InvalidAlgorithmParameterException: the trustAnchors parameter must be "
+     "non-empty", "tls_verification_failed"),
+    ("Salesforce API is temporarily unavailable", "service_unavailable"),
+    ('{"descriptor":"markup://aura:invalidSession","exceptionEvent":true}', "session_invalid"),
+    ("Your access to salesforce.com has been disabled by your system administrator.",
+     "user_inactive"),
+    ("Credential to salesforce server is not found in options.", "config_missing"),
+    ("Received an error when acquiring oauth access token, no token in response.",
+     "unexpected_response"),
+    ("“Connected App OAuth-Anwendung blockiert.”", "app_not_installed"),
+]  # fmt: skip
+
+
+def test_a_refusal_on_the_clis_callback_port_is_the_clis_own_listener() -> None:
+    # salesforcedx-vscode#1535: Salesforce had accepted the login; the redirect to the CLI's
+    # listener was refused. Not a connection to Salesforce: no network cause.
+    text = (
+        "This site can\u2019t be reached localhost refused to connect.\n"
+        "Search Google for localhost 1717 Oauth Redirect\nERR_CONNECTION_REFUSED"
+    )
+    result = sfdoctor.explain(text)
+    assert result.matches == ()
+    notes = [r["note"] for r in result.to_dict()["recognised"]]
+    assert notes and "oauthLocalPort" in notes[0]
+    # A redirect to the listener that carries Salesforce's own error is Salesforce's answer.
+    redirect = (
+        "http://localhost:1717/OauthRedirect?error=invalid_client_id"
+        "&error_description=client%20identifier%20invalid"
+    )
+    assert answer(redirect)[0] == "invalid_client_id"
+
+
+def test_node_fetch_failed_alone_is_low_and_sends_you_to_its_cause() -> None:
+    # mcp-hosted#13: undici's "fetch failed" keeps the reason in err.cause.
+    doc = sfdoctor.explain(
+        "TypeError: fetch failed\n    at node:internal/deps/undici/undici:13392:13"
+    )
+    top = doc.to_dict()["matches"][0]
+    assert (top["cause"], top["confidence"]) == ("network_unreachable", "low")
+    assert "err.cause" in top["note"]
+    causes = [c["cause"] for c in top["candidates"]]
+    assert {"dns_failure", "tls_verification_failed", "proxy_error"} <= set(causes)
+    # With its cause printed, the cause decides.
+    both = "TypeError: fetch failed\n  [cause]: Error: getaddrinfo ENOTFOUND login.salesforce.com"
+    assert answer(both)[0] == "dns_failure"
+
+
 def test_sfdx_cores_missing_username_is_low_and_names_the_caller() -> None:
     # dependencies-cli#1, salesforcedx-vscode#1702: logged in, and the caller passed no org.
     doc = sfdoctor.explain(
@@ -1685,6 +1748,7 @@ TOP_CAUSE = [
     *ROUND_SIXTEEN,
     *ROUND_SEVENTEEN,
     *ROUND_NINETEEN,
+    *ROUND_TWENTY_ONE,
 ]
 
 
