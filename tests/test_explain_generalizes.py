@@ -514,6 +514,21 @@ def test_no_match_console_keeps_its_indents_and_whole_links_at_80_columns() -> N
     assert block and all(line.startswith("  ") for line in block), block
 
 
+def test_the_other_possible_causes_keep_their_indent_at_80_columns() -> None:
+    """The alternatives' titles and evidence wrap under themselves, never to column 0."""
+    from sfdoctor.output.explain_console import render
+
+    text = (
+        "#<Faraday::ConnectionFailed wrapped=#<SocketError: Failed to open TCP connection to "
+        "https:443 (getaddrinfo: Name or service not known)>>"
+    )
+    out = render(sfdoctor.explain(text), width=80).splitlines()
+    start = out.index("Also possible:")
+    block = out[start + 1 : out.index("", start)]
+    assert len(block) >= 4 and all(line.startswith("  ") for line in block), block
+    assert any(line.startswith("    Evidence:") for line in block)
+
+
 def test_a_match_never_loads_the_neighbour_index() -> None:
     code = (
         "import sys, sfdoctor; from sfdoctor.output.explain_console import render; "

@@ -1675,6 +1675,20 @@ def test_a_transport_failure_that_never_names_salesforce_is_not_claimed_high(
     assert any(line.startswith(UNNAMED_HOST) for line in doc["evidence"])
 
 
+def test_the_caution_caps_every_transport_reading_and_is_said_once() -> None:
+    """A lookup of the host 'https' with no Salesforce word: the other readings (DNS, network)
+    are no surer than the answer above them, and the caution line is not repeated."""
+    text = (
+        "#<Faraday::ConnectionFailed wrapped=#<SocketError: Failed to open TCP connection to "
+        "https:443 (getaddrinfo: Name or service not known)>>"
+    )
+    matches = sfdoctor.explain(text).to_dict()["matches"]
+    assert [m["cause"] for m in matches[:2]] == ["login_url_invalid", "dns_failure"]
+    assert all(m["confidence"] != "high" for m in matches), matches
+    said = [line for m in matches for line in m["evidence"] if line.startswith(UNNAMED_HOST)]
+    assert len(said) == 1
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -281,9 +281,10 @@ _SALESFORCE_WORDS = LazyPattern(
 
 
 def _cautioned(match: Match, line: str) -> Match:
-    """``match`` at medium confidence at most, with ``line`` saying why."""
+    """``match`` at medium confidence at most, with ``line`` saying why (if given)."""
     confidence = Confidence.MEDIUM if match.confidence is Confidence.HIGH else match.confidence
-    return match._replace(confidence=confidence, evidence=(*match.evidence, line))
+    evidence = (*match.evidence, line) if line else match.evidence
+    return match._replace(confidence=confidence, evidence=evidence)
 
 
 def _transport_caution(clues: Sequence[Clue]) -> str | None:
@@ -350,9 +351,15 @@ def classify(clues: Sequence[Clue], kb: KnowledgeBase) -> tuple[Match, ...]:
         return ()  # the error points to another server's documentation
     if matches and matches[0].priority >= DECISIVE:
         matches = [m for m in matches if m.priority >= GENERIC]
-    if matches and matches[0].family is Family.TRANSPORT:
+    # The caution is about the text (where it went), so it caps every transport reading of
+    # it (an alternative must not read surer than the answer above it); the first says why.
+    if any(m.family is Family.TRANSPORT for m in matches):
         if caution := _transport_caution(clues):
-            matches[0] = _cautioned(matches[0], caution)
+            said = False
+            for i, m in enumerate(matches):
+                if m.family is Family.TRANSPORT:
+                    matches[i] = _cautioned(m, "" if said else caution)
+                    said = True
     return tuple(matches)
 
 

@@ -117,13 +117,19 @@ def renderables(explanation: Explanation) -> list[Any]:
         parts.append(Text("Also possible:", style="bold"))
         for m in rest:
             parts.append(
-                Text.assemble(
-                    f"  \u2022 {kb.cause(m.cause).title} ",
-                    (f"[{m.cause} \u00b7 {m.confidence}]", "dim"),
+                listing(
+                    [
+                        Text.assemble(
+                            f"{kb.cause(m.cause).title} ",
+                            (f"[{m.cause} \u00b7 {m.confidence}]", "dim"),
+                        )
+                    ],
+                    2,
+                    bullet="\u2022",
                 )
             )
             for line in m.evidence:
-                parts.append(Text.assemble(("    Evidence: ", "dim"), line))
+                parts.append(para(Text.assemble(("Evidence: ", "dim"), line), 4))
     where = ["every step, the reasons and the references above"]
     if rest:
         where.insert(0, f"{plural(len(rest), 'other possible cause')} above")
