@@ -782,3 +782,37 @@ def sf_env(monkeypatch: pytest.MonkeyPatch, login_url: str) -> None:
         "SF_CLIENT_SECRET": CLIENT_SECRET,
     }.items():
         monkeypatch.setenv(key, value)
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "pthread_kill"), reason="POSIX signals")
+def test_ctrl_c_that_reaches_another_thread_still_ends_a_request_at_once(
+    httpserver: HTTPServer,
+) -> None:
+    """Linux may hand Ctrl-C's SIGINT to any thread: here the request's own worker gets it
+    while the main thread waits for a server that never answers. The wait must end within
+    a slice, not when --timeout runs out (it used to be one long join)."""
+    import signal
+    import time
+
+    from sfdoctor.probes.http import Transport
+    from sfdoctor.redaction import Redactor
+
+    hang = threading.Event()
+    httpserver.expect_request("/services/oauth2/token").respond_with_handler(
+        lambda _request: hang.wait(10) and None  # type: ignore[func-returns-value]
+    )
+    transport = Transport(timeout=8.0, redactor=Redactor())
+
+    def press() -> None:
+        time.sleep(0.5)
+        worker = next(t for t in threading.enumerate() if t.name == "sfdoctor-http")
+        signal.pthread_kill(worker.ident, signal.SIGINT)  # type: ignore[arg-type]
+
+    threading.Thread(target=press, daemon=True).start()
+    start = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            transport.request("POST", httpserver.url_for("/services/oauth2/token"), data={"a": "b"})
+        assert time.monotonic() - start < 2.0
+    finally:
+        hang.set()

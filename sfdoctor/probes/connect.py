@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import NamedTuple
 
+from sfdoctor.probes import join
+
 MAX_PROXY_ANSWER = 64 * 1024  # a CONNECT answer is a status line and a few headers
 
 
@@ -116,7 +118,7 @@ def resolve(host: str, port: int, timeout: float) -> Resolved | Fault:
     start = time.perf_counter()
     worker = threading.Thread(target=work, name="sfdoctor-dns", daemon=True)
     worker.start()
-    worker.join(timeout)
+    join(worker, timeout)
     if worker.is_alive():
         return Fault("timeout", f"no DNS answer within {timeout:g} s", _ms(start))
     if "error" in box:

@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from sfdoctor import __version__
+from sfdoctor.probes import join
 from sfdoctor.redaction import Redactor
 
 USER_AGENT = f"sfdoctor/{__version__} (Salesforce authentication diagnostics)"
@@ -274,12 +275,12 @@ class Transport:
 
         worker = threading.Thread(target=work, name="sfdoctor-http", daemon=True)
         worker.start()
-        worker.join(self.timeout)
+        join(worker, self.timeout)
         if worker.is_alive():
             deadline.expire()
             # NOTE: a worker still stuck (in the resolver, which no socket shutdown wakes)
             # is abandoned: a daemon thread, it ends with its resolver or with the process.
-            worker.join(GRACE)
+            join(worker, GRACE)
         result = box[0] if box else None
         if isinstance(result, BaseException):
             raise result

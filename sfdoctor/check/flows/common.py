@@ -12,6 +12,7 @@ from sfdoctor.diagnosis.classify import classify
 from sfdoctor.diagnosis.findings import finding, from_match
 from sfdoctor.diagnosis.knowledge import KnowledgeBase
 from sfdoctor.models import Attempt, Check, Family, Finding, Mark, Severity
+from sfdoctor.probes import join
 
 if TYPE_CHECKING:
     from sfdoctor.check.options import CheckOptions
@@ -49,7 +50,7 @@ class Pending(Generic[T]):
 
     def result(self) -> T:
         """The value ``fn`` returned (its exception raised here). Ctrl-C interrupts the wait."""
-        self._thread.join()
+        join(self._thread)  # in slices: Ctrl-C may reach another thread first
         ok, value = self._box[0]
         if not ok:
             raise value
