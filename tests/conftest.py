@@ -15,6 +15,20 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Deliver Ctrl-C in a run started in the background.
+
+    NOTE: a shell without job control starts a background command (``pytest &``) with
+    SIGINT ignored, and every program it starts inherits that: the tests that press Ctrl-C
+    (a pseudo-terminal, ``simulate``, a request's wait) would see it ignored and fail
+    for a reason that is not sfdoctor's. A handler, unlike "ignored", is not inherited.
+    """
+    import signal
+
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def fixture_paths() -> list[Path]:
     """Every fixture file, sorted (stable test ids)."""
     return sorted(FIXTURES.glob("*/*.json"))
