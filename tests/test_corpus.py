@@ -98,3 +98,19 @@ def test_the_evidence_ceiling_counts_every_text_evidenced_label_as_named() -> No
     figures, _ = bench.evaluate(entries)
     assert figures["overall"]["right"] == 1
     assert figures["evidence_ceiling"] == round(2 / 3, 3)
+
+
+def test_a_pages_other_versions_and_languages_are_one_page() -> None:
+    """Held-out texts from another release or language of a dev source's page are reported
+    apart: the split hashes the URL, and these URLs differ while the page does not."""
+    page = _bench().page
+    ja = "https://developer.salesforce.com/docs/atlas.ja-jp.210.0.object_reference.meta/x/y.htm"
+    en = "https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/x/y.htm"
+    assert page(ja) == page(en)
+    assert page("https://help.salesforce.com/s/articleView?id=1&language=ja") == page(
+        "https://help.salesforce.com/s/articleView?language=en_US&id=1"
+    )
+    assert page("https://help.salesforce.com/s/articleView?id=1") != page(
+        "https://help.salesforce.com/s/articleView?id=2"
+    )
+    assert page("https://github.com/a/b/issues/1") != page("https://github.com/a/b/issues/2")
