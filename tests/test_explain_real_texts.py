@@ -1769,3 +1769,90 @@ TOP_CAUSE = [
 @pytest.mark.parametrize(("text", "cause"), TOP_CAUSE)
 def test_the_top_cause_of_each_real_shape(text: str, cause: str) -> None:
     assert answer(text)[0] == cause
+
+
+# The Event Log File's LOGIN_STATUS codes that have a Login History status (Salesforce's
+# "Login Status" page; LOGIN_ERROR_INVALID_GATEWAY and LOGIN_ERROR_ORG_IS_DOT_ORG, which no
+# public source explains, are left out).
+LOGIN_STATUS_CODES = [
+    "LOGIN_CHALLENGE_ISSUED", "LOGIN_CHALLENGE_PENDING", "LOGIN_ERROR_APPEXCHANGE_DOWN",
+    "LOGIN_ERROR_CLIENT_REQ_UPDATE", "LOGIN_ERROR_EXPORT_RESTRICTED",
+    "LOGIN_ERROR_GLOBAL_BLOCK_DOMAIN", "LOGIN_ERROR_HTP_METHD_INVALID",
+    "LOGIN_ERROR_INSECURE_LOGIN", "LOGIN_ERROR_INVALID_PASSWORD",
+    "LOGIN_ERROR_INVALID_USERNAME", "LOGIN_ERROR_LOGINS_EXCEEDED",
+    "LOGIN_ERROR_MUST_USE_API_TOKEN", "LOGIN_ERROR_MUTUAL_AUTHENTICATION",
+    "LOGIN_ERROR_NETWORK_INACTIVE", "LOGIN_ERROR_NO_NETWORK_ACCESS",
+    "LOGIN_ERROR_NO_PORTAL_ACCESS", "LOGIN_ERROR_OFFLINE_DISABLED",
+    "LOGIN_ERROR_OFFLINE_TRIAL_EXP", "LOGIN_ERROR_ORG_CLOSED", "LOGIN_ERROR_ORG_DOMAIN_ONLY",
+    "LOGIN_ERROR_ORG_IN_MAINTENANCE", "LOGIN_ERROR_ORG_INACTIVE", "LOGIN_ERROR_ORG_LOCKOUT",
+    "LOGIN_ERROR_ORG_SUSPENDED", "LOGIN_ERROR_OUTLOOK_DISABLED",
+    "LOGIN_ERROR_PASSWORD_LOCKOUT", "LOGIN_ERROR_PORTAL_INACTIVE", "LOGIN_ERROR_RATE_EXCEEDED",
+    "LOGIN_ERROR_RESTRICTED_DOMAIN", "LOGIN_ERROR_RESTRICTED_TIME",
+    "LOGIN_ERROR_SSO_PWD_INVALID", "LOGIN_ERROR_SSO_SVC_DOWN", "LOGIN_ERROR_SSO_URL_INVALID",
+    "LOGIN_ERROR_SYNCOFFLINE_DISBLD", "LOGIN_ERROR_UNKNOWN_ERROR", "LOGIN_ERROR_USER_API_ONLY",
+    "LOGIN_ERROR_USER_FROZEN", "LOGIN_ERROR_USER_INACTIVE", "LOGIN_ERROR_USER_NON_MOBILE",
+    "LOGIN_ERROR_WIRELESS_DISABLED", "LOGIN_ERROR_WIRELESS_TRIAL_EXP", "LOGIN_LIGHTNING_LOGIN",
+    "LOGIN_OAUTH_API_DISABLED", "LOGIN_OAUTH_CONSUMER_DELETED", "LOGIN_OAUTH_DS_NOT_EXPECTED",
+    "LOGIN_OAUTH_EXCEED_GET_AT_LMT", "LOGIN_OAUTH_INVALID_CODE_CHALLENGE",
+    "LOGIN_OAUTH_INVALID_CODE_VERIFIER", "LOGIN_OAUTH_INVALID_DEVICE",
+    "LOGIN_OAUTH_INVALID_DS", "LOGIN_OAUTH_INVALID_DSIG", "LOGIN_OAUTH_INVALID_IP",
+    "LOGIN_OAUTH_INVALID_NONCE", "LOGIN_OAUTH_INVALID_SIG_METHOD",
+    "LOGIN_OAUTH_INVALID_TIMESTAMP", "LOGIN_OAUTH_INVALID_TOKEN",
+    "LOGIN_OAUTH_INVALID_VERIFIER", "LOGIN_OAUTH_INVALID_VERSION", "LOGIN_OAUTH_MISSING_DS",
+    "LOGIN_OAUTH_NO_CALLBACK_URL", "LOGIN_OAUTH_NO_CONSUMER", "LOGIN_OAUTH_NO_TOKEN",
+    "LOGIN_OAUTH_NONCE_REPLAY", "LOGIN_OAUTH_PACKAGE_MISSING", "LOGIN_OAUTH_PACKAGE_OLD",
+    "LOGIN_OAUTH_UNEXPECTED_PARAM", "LOGIN_ORG_TRIAL_EXP", "LOGIN_SAML_INVALID_AUDIENCE",
+    "LOGIN_SAML_INVALID_CONFIG", "LOGIN_SAML_INVALID_FORMAT", "LOGIN_SAML_INVALID_IN_RES_TO",
+    "LOGIN_SAML_INVALID_ISSUER", "LOGIN_SAML_INVALID_ORG_ID", "LOGIN_SAML_INVALID_PORTAL_ID",
+    "LOGIN_SAML_INVALID_RECIPIENT", "LOGIN_SAML_INVALID_SIGNATURE",
+    "LOGIN_SAML_INVALID_SITE_URL", "LOGIN_SAML_INVALID_STATUS",
+    "LOGIN_SAML_INVALID_SUB_CONFIRM", "LOGIN_SAML_INVALID_TIMESTAMP",
+    "LOGIN_SAML_INVALID_USERNAME", "LOGIN_SAML_MISMATCH_CERT", "LOGIN_SAML_MISSING_ORG_ID",
+    "LOGIN_SAML_MISSING_PORTAL_ID", "LOGIN_SAML_PROVISION_ERROR",
+    "LOGIN_SAML_REPLAY_ATTEMPTED", "LOGIN_SAML_SITE_INACTIVE", "LOGIN_TWOFACTOR_REQ",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("code", LOGIN_STATUS_CODES)
+def test_every_documented_login_status_code_gets_an_answer(code: str) -> None:
+    """Support staff paste the LOGIN_STATUS column: each code names a cause, or explain says
+    what the status is (a SAML, site, client-feature or OAuth-field status)."""
+    doc = sfdoctor.explain(code).to_dict()
+    assert doc["matches"] or doc["recognised"], code
+
+
+@pytest.mark.parametrize(
+    ("status", "cause", "confidence"),
+    [
+        ("Login invalid", "invalid_credentials", "low"),
+        ("Failed: Invalid Code Challenge", "malformed_token_request", "medium"),
+        ("Installed package for this consumer is out of date", "app_not_installed", "medium"),
+        ("Trial Expired", "org_inactive", "high"),  # the org's own trial
+        ("Failed: Signature Invalid", "jwt_assertion_invalid", "medium"),  # SAML's too
+    ],
+)
+def test_login_history_statuses_read_as_the_table_says(
+    status: str, cause: str, confidence: str
+) -> None:
+    top = sfdoctor.explain(status).to_dict()["matches"][0]
+    assert (top["cause"], top["confidence"]) == (cause, confidence)
+
+
+@pytest.mark.parametrize(
+    ("status", "says"),
+    [
+        ("Wireless trial expired", "not expired"),  # the feature's trial, not the org's
+        ("Offline trial expired", "not expired"),
+        ("Failed: Signature Invalid/Configured Certificate Mismatch", "SAML"),
+        ("Failed: Issuer Mismatched", "SAML"),
+        ("No community access", "Experience Cloud"),
+        ("Failed: Invalid Nonce", "OAuth 1.0a"),
+        ("Failed: Activation secret invalid", "activation secret"),
+    ],
+)
+def test_statuses_of_logins_sfdoctor_does_not_diagnose_say_what_they_are(
+    status: str, says: str
+) -> None:
+    result = sfdoctor.explain(status)
+    assert result.matches == ()
+    assert says in result.to_dict()["recognised"][0]["note"]
