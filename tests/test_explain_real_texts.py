@@ -1856,3 +1856,11 @@ def test_statuses_of_logins_sfdoctor_does_not_diagnose_say_what_they_are(
     result = sfdoctor.explain(status)
     assert result.matches == ()
     assert says in result.to_dict()["recognised"][0]["note"]
+
+
+def test_insufficient_access_names_soap_login_only_alone_or_about_login() -> None:
+    """The code refuses records and inactive orgs too: soap_login_disabled needs the code
+    alone or words about login()/API access (round 22: MavensMate's inactive org)."""
+    assert answer("INSUFFICIENT_ACCESS")[0] == "soap_login_disabled"
+    assert answer("INSUFFICIENT_ACCESS: Inactive Organization: xxx")[:2] == ("org_inactive", "high")
+    assert answer("INSUFFICIENT_ACCESS: insufficient privileges to perform this action")[0] is None
