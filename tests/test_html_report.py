@@ -255,7 +255,7 @@ def test_demo_reports_open_with_the_answer(run, tmp_path, scenario) -> None:
 
 def test_a_paste_nothing_matched_says_what_to_collect(run, tmp_path) -> None:
     page_path = tmp_path / "r.html"
-    r = run("explain", "-", "--report", str(page_path), stdin="Failed: Invalid Nonce")
+    r = run("explain", "-", "--report", str(page_path), stdin="Failed: Audience Invalid")
     assert r.status == 3, r.err
     text, _ = read(page_path.read_text(encoding="utf-8"))
     card = text[: text.index("Full report")]

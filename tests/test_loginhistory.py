@@ -120,9 +120,23 @@ def test_successes(status: str) -> None:
     assert status_cause(status, load())[0] == SUCCESS
 
 
-@pytest.mark.parametrize("status", ["Failed: Invalid Nonce", "LOGIN_SAML_INVALID_NONCE", ""])
+@pytest.mark.parametrize("status", ["Failed: Audience Invalid", "LOGIN_ERROR_INVALID_GATEWAY", ""])
 def test_unknown_statuses_are_none(status: str) -> None:
     assert status_cause(status, load())[0] is None
+
+
+@pytest.mark.parametrize(
+    "status",
+    ["Wireless trial expired", "Failed: Invalid Nonce", "LOGIN_SAML_INVALID_ISSUER",
+     "No community access", "LOGIN_OAUTH_INVALID_TIMESTAMP"],
+)  # fmt: skip
+def test_statuses_of_other_logins_have_no_cause_but_say_what_they_are(status: str) -> None:
+    """In an export too: a client feature's expired trial is not the org's (org_inactive),
+    and a SAML, site or OAuth-field status gets explain's note."""
+    from sfdoctor.loginhistory.statuses import status_note
+
+    assert status_cause(status, load())[0] is None
+    assert status_note(status, load())
 
 
 # --- opening: encodings and binary files -------------------------------------------------

@@ -213,14 +213,15 @@ def test_a_known_status_without_a_cause_says_what_it_is(run, tmp_path) -> None:
     """'Failed: API-only user' is known (a UI login by an API-only user), not unknown."""
     rows = [
         setup_row("a@acme.com", START, "198.18.0.1", "Failed: API-only user"),
-        setup_row("a@acme.com", START, "198.18.0.1", "Failed: Invalid Nonce"),
+        setup_row("a@acme.com", START, "198.18.0.1", "Failed: Audience Invalid"),
     ]
     r = run("triage", write(tmp_path, to_csv(SETUP, rows)), "--format", "json")
     (f,) = as_json(r)["findings"]
     assert "known ones say what they are" in f["title"]
-    api_only, nonce = sorted(f["evidence"])
+    api_only, audience = sorted(f["evidence"])
     assert "'Failed: API-only user': a user with the 'API Only User' permission" in api_only
-    assert nonce == "1 failed login with 'Failed: Invalid Nonce'"
+    # SAML's or a JWT's, the words do not say: no note.
+    assert audience == "1 failed login with 'Failed: Audience Invalid'"
     assert r.status == ExitStatus.INCONCLUSIVE, "still no failure cause sfdoctor diagnoses"
 
 
