@@ -261,3 +261,26 @@ def test_a_paste_nothing_matched_says_what_to_collect(run, tmp_path) -> None:
     card = text[: text.index("Full report")]
     assert "NOT RECOGNISED" in card and "Collect next" in card and "Fix" not in card
     assert "Exit status 3: inconclusive" in card
+
+
+@pytest.mark.parametrize(
+    ("paste", "badge"),
+    [
+        ("LOGIN_MUST_USE_SECURITY_TOKEN: Invalid username, password, security token; or user "
+         "locked out.", "CAUSE FOUND"),
+        ("Error (407) Proxy Authentication Required", "LIKELY CAUSE"),  # medium
+        ("TypeError: fetch failed", "POSSIBLE CAUSE"),  # low
+        ('{"error":"invalid_grant","error_description":"authentication failure"}',
+         "SEVERAL CAUSES"),
+    ],
+)  # fmt: skip
+def test_the_card_claims_a_cause_found_only_at_high_confidence(
+    run, tmp_path, paste: str, badge: str
+) -> None:
+    page_path = tmp_path / "r.html"
+    r = run("explain", "-", "--report", str(page_path), stdin=paste)
+    assert r.status == 0, r.err
+    text, _ = read(page_path.read_text(encoding="utf-8"))
+    card = text[: text.index("Full report")]
+    assert badge in card
+    assert badge == "CAUSE FOUND" or "CAUSE FOUND" not in card

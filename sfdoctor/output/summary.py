@@ -247,7 +247,7 @@ def _explain(doc: dict[str, Any], banner: Banner) -> Summary:
         facts.insert(0, ("Caution", other[0].upper() + other[1:]))
     return Summary(
         verdict=_mark(str(top.get("severity", "error"))) if top.get("severity") != "info" else "ok",
-        label="CAUSE FOUND",
+        label=_found(str(top.get("confidence", "")), cause),
         headline=str(top.get("title", "")),
         cause=cause,
         detail=f"{top.get('severity', 'error')} \u00b7 {top.get('confidence')} confidence",
@@ -262,6 +262,13 @@ def _explain(doc: dict[str, Any], banner: Banner) -> Summary:
         more_candidates=_more_candidates(top),
         closing=f"Every step, with the reasons: sfdoctor explain --cause {cause}",
     )
+
+
+def _found(confidence: str, cause: str) -> str:
+    """The card's badge: a cause named at low or medium confidence is not claimed as found."""
+    if cause == "ambiguous_auth_failure":
+        return "SEVERAL CAUSES"
+    return {"high": "CAUSE FOUND", "medium": "LIKELY CAUSE"}.get(confidence, "POSSIBLE CAUSE")
 
 
 def _triage(doc: dict[str, Any], banner: Banner) -> Summary:
