@@ -213,14 +213,17 @@ def _recognised(doc: dict[str, Any]) -> list[Any]:
     )
     out: list[Any] = [Text(intro, style="cyan")]
     out += [para(Text(r["note"]), 2) for r in doc["recognised"]]
-    out += closing_block(
-        "info",
-        headline,
-        "",
+    # A success status, or another product's text: the failed attempt is elsewhere. A
+    # failure status of a login sfdoctor does not diagnose: its note says what to do.
+    elsewhere = headline == LOOKALIKE_TEXT or all(r.get("success") for r in doc["recognised"])
+    action = (
         "If a login did fail, read that attempt's Status in Setup > Login History, then: "
-        "sfdoctor explain 'STATUS'",
-        "what the text is: the note above",
+        "sfdoctor explain 'STATUS'"
+        if elsewhere
+        else "What it is and what to do: the note above"
     )
+    where = "what the text is: the note above" if elsewhere else ""
+    out += closing_block("info", headline, "", action, where)
     return out
 
 

@@ -341,3 +341,16 @@ def test_a_candidate_is_not_repeated_as_another_possible_cause(run, tmp_path) ->
     assert "may well be active" in card
     doc = json.loads(run("explain", text, "--format", "json").out)
     assert [m["cause"] for m in doc["matches"]] == ["ambiguous_auth_failure", "user_inactive"]
+
+
+def test_a_status_of_a_login_sfdoctor_does_not_diagnose_ends_on_its_note(run) -> None:
+    """A SAML status is a failed login: the closing line sends you to its note, not to read
+    Login History for the failed attempt (that is what a success status needs)."""
+    r = run("explain", "Failed: Issuer Mismatched")
+    assert r.status == 3
+    assert (
+        r.out.rstrip().splitlines()[-1].strip()
+        == "\u2192 What it is and what to do: the note above"
+    )
+    ok = run("explain", "LOGIN_NO_ERROR")
+    assert "read that attempt's Status in Setup > Login History" in ok.out
