@@ -126,7 +126,11 @@ def test_simulate_serves_a_plain_client() -> None:
         assert resp.status_code == 200 and resp.json()["token_type"] == "Bearer"
     finally:
         proc.send_signal(signal.SIGINT)
-        rest, _ = proc.communicate(timeout=10)
+        try:
+            rest, _ = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # never leave a simulated org running after a failed test
+            raise
     assert proc.returncode == 0
     assert "stopped; 1 login attempt(s) served" in rest
 

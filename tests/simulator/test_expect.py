@@ -78,7 +78,11 @@ def test_simulate_prints_what_to_expect_before_serving() -> None:
             lines.append(line)
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=10)
+        try:
+            proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # never leave a simulated org running after a failed test
+            raise
     text = "".join(lines)
     assert "What a plain client should expect" in text
     assert "invalid_grant: login rate exceeded" in text
