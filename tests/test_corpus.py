@@ -66,13 +66,23 @@ def test_one_source_never_sits_on_both_sides(rows: list[dict[str, Any]]) -> None
     assert split("https://github.com/egen/spark-salesforce/issues/24") == "dev"
 
 
+# Two rows of the evidence tests: one sfdoctor names from its words, one whose label only
+# its thread gives ("retry your request" from a thread that found TLS 1.0).
+NAMED_BY_ITS_WORDS = {
+    "text": "INVALID_SESSION_ID: Session expired or invalid", "label": "session_invalid",
+    "family": "rest", "class": "plain", "evidence": "text",
+}  # fmt: skip
+LABELLED_FROM_ITS_THREAD = {
+    "text": "retry your request", "label": "tls_unsupported", "family": "wrapper",
+    "class": "over_broad", "evidence": "context",
+}  # fmt: skip
+
+
 def test_the_evidence_split_adds_up_to_the_overall_figure() -> None:
     bench = _bench()
     entries = [
-        {"text": "INVALID_SESSION_ID: Session expired or invalid", "label": "session_invalid",
-         "family": "rest", "class": "plain", "evidence": "text"},
-        {"text": "retry your request", "label": "tls_unsupported", "family": "wrapper",
-         "class": "over_broad", "evidence": "context"},
+        NAMED_BY_ITS_WORDS,
+        LABELLED_FROM_ITS_THREAD,
         {"text": "Connection lost", "label": "unknown", "family": "text", "class": "unknown",
          "evidence": "text"},
     ]  # fmt: skip
@@ -88,12 +98,10 @@ def test_the_evidence_ceiling_counts_every_text_evidenced_label_as_named() -> No
     not) and doing as well as sfdoctor on the context rows (here: 0 of 1)."""
     bench = _bench()
     entries = [
-        {"text": "INVALID_SESSION_ID: Session expired or invalid", "label": "session_invalid",
-         "family": "rest", "class": "plain", "evidence": "text"},
+        NAMED_BY_ITS_WORDS,
         {"text": "zzzz nothing here", "label": "invalid_credentials", "family": "text",
          "class": "plain", "evidence": "text"},
-        {"text": "retry your request", "label": "tls_unsupported", "family": "wrapper",
-         "class": "over_broad", "evidence": "context"},
+        LABELLED_FROM_ITS_THREAD,
     ]  # fmt: skip
     figures, _ = bench.evaluate(entries)
     assert figures["overall"]["right"] == 1

@@ -355,11 +355,11 @@ def classify(clues: Sequence[Clue], kb: KnowledgeBase) -> tuple[Match, ...]:
     # it (an alternative must not read surer than the answer above it); the first says why.
     if any(m.family is Family.TRANSPORT for m in matches):
         if caution := _transport_caution(clues):
-            said = False
-            for i, m in enumerate(matches):
-                if m.family is Family.TRANSPORT:
-                    matches[i] = _cautioned(m, "" if said else caution)
-                    said = True
+            first = next(i for i, m in enumerate(matches) if m.family is Family.TRANSPORT)
+            matches = [
+                _cautioned(m, caution if i == first else "") if m.family is Family.TRANSPORT else m
+                for i, m in enumerate(matches)
+            ]
     return tuple(matches)
 
 
