@@ -12,7 +12,7 @@ from typing import Any
 
 from sfdoctor.loginhistory.audit.summary import AuditSummary, Deadline, IntegrationRow
 from sfdoctor.loginhistory.display import plural
-from sfdoctor.output.console import MARK, STYLE, Unwrapped, listing, para, to_string
+from sfdoctor.output.console import MARK, STYLE, ByWidth, Unwrapped, listing, para, to_string
 from sfdoctor.status import ExitStatus
 
 MAX_IPS_SHOWN = 3
@@ -56,13 +56,31 @@ def _sources(s: AuditSummary) -> list[Any]:
         if src.skipped:
             rows += f" ({src.skipped:,} skipped)"
         table.add_row(Text(src.path), Text(src.label), rows)
-    out: list[Any] = [para(table, 2)]
+    out: list[Any] = [para(ByWidth(table, _sources_stacked(s)), 2)]
     for src in s.sources:
         if src.problem:
             out.append(para(Text(f"{src.path}: {src.problem}", style="yellow"), 2))
         for why, n in src.skipped_reasons:
             out.append(para(Text(f"{src.path}: skipped {n:,} \u00d7 {why}", style="yellow"), 2))
     return out
+
+
+def _sources_stacked(s: AuditSummary) -> Any:
+    """The files table for a narrow terminal: the path on its own line (folded, never cut)."""
+    from rich.console import Group
+    from rich.text import Text
+
+    lines: list[Any] = []
+    for src in s.sources:
+        lines.append(Text(src.path, overflow="fold"))
+        if src.problem:
+            lines.append(para(Text("not used", style="yellow"), 2))
+            continue
+        rows = f"{src.rows:,} {plural(src.rows, 'row')}"
+        if src.skipped:
+            rows += f" ({src.skipped:,} skipped)"
+        lines.append(para(Text.assemble((src.label, "dim"), f" \u00b7 {rows}"), 2))
+    return Group(*lines)
 
 
 def _countdown(s: AuditSummary) -> list[Any]:
@@ -84,7 +102,34 @@ def _countdown(s: AuditSummary) -> list[Any]:
             Text(countdown(d.days_left), style="red" if d.days_left < 0 else ""),
             Text(f"{d.integrations:,}" if d.integrations else "none", style=STYLE[kind]),
         )
-    return [_heading(f"Countdown (as of {s.as_of})"), para(table, 2)]
+    return [
+        _heading(f"Countdown (as of {s.as_of})"),
+        para(ByWidth(table, _countdown_stacked(s)), 2),
+    ]
+
+
+def _countdown_stacked(s: AuditSummary) -> Any:
+    """The countdown table for a narrow terminal: a retirement a line, its date under it."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for d in s.deadlines:
+        kind = _mark(d)
+        hits = f"{d.integrations:,} {plural(d.integrations, 'integration')}"
+        grid.add_row(
+            Text(MARK[kind], style=STYLE[kind]),
+            Text.assemble(
+                (d.name, "bold"),
+                ": ",
+                (hits if d.integrations else "no integration", STYLE[kind]),
+                f"\n{d.when}, ",
+                (countdown(d.days_left), "red" if d.days_left < 0 else ""),
+            ),
+        )
+    return grid
 
 
 def _ips(i: IntegrationRow) -> str:
@@ -134,7 +179,39 @@ def _table(rows: list[IntegrationRow], *, retirements: bool = False) -> Any:
         else:
             cells.append(Text(_ips(i) or "-"))
         table.add_row(*cells)
-    return table
+    return ByWidth(table, _stacked(rows, retirements=retirements))
+
+
+def _stacked(rows: list[IntegrationRow], *, retirements: bool) -> Any:
+    """The integrations table for a narrow terminal: each integration a block of lines."""
+    from rich.console import Group
+    from rich.text import Text
+
+    blocks: list[Any] = []
+    for i in rows:
+        how = Text.assemble(
+            i.way,
+            f" ({i.api_type})" if i.api_type else "",
+            f" \u00b7 API {', '.join(i.api_versions)}" if i.api_versions else "",
+            f" \u00b7 {i.count:,} {i.unit}",
+            (f", {i.failures:,} failed", "red") if i.failures else "",
+        )
+        if retirements:
+            names = ", ".join(h.name for h in i.retirements)
+            tail = Text.assemble(("hits: ", "dim"), names or ("none", "dim"))
+        else:
+            tail = Text.assemble(("from: ", "dim"), ", ".join(_ips(i).split("\n")) or "-")
+        last = Text.assemble((f"last seen {i.last_seen or '-'} \u00b7 ", "dim"), tail)
+        blocks.append(
+            Group(
+                Text.assemble(
+                    (i.user or "(no user column)", "bold"),
+                    (f" \u00b7 {i.application or '-'}", "dim"),
+                ),
+                para(Group(how, last), 2),
+            )
+        )
+    return Group(*blocks)
 
 
 def _deadline(s: AuditSummary, d: Deadline) -> list[Any]:

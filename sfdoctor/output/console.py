@@ -90,6 +90,22 @@ class Sanitized:
             yield Segment(text, style)
 
 
+class ByWidth:
+    """``wide`` (a table) where it fits without cropping a cell, else ``narrow`` (the same
+    facts stacked): rich squeezes a table that does not fit until its cells are cut off
+    (``username-pa…``), and at 80 columns that would be the column that matters."""
+
+    def __init__(self, wide: Any, narrow: Any) -> None:
+        self.wide = wide
+        self.narrow = narrow
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        need = Measurement.get(console, options.update(width=10_000), self.wide).maximum
+        yield self.wide if need <= options.max_width else self.narrow
+
+
 class Unwrapped:
     """A line printed as it is, never wrapped (URLs: a broken URL cannot be clicked)."""
 

@@ -530,6 +530,34 @@ def test_demo_audit(run) -> None:
     assert run("demo", "audit").out == out  # the same on every run
 
 
+@pytest.mark.parametrize("width", [80, 100])
+def test_a_narrow_terminal_stacks_the_tables_and_cuts_nothing(run, monkeypatch, width) -> None:
+    # rich squeezes a table that does not fit until its cells are cut: at 80 columns the
+    # "hits" column read "SOA" and "use", and the addresses "203".
+    monkeypatch.setenv("COLUMNS", str(width))
+    out = run("demo", "audit").out
+    body = out.rstrip("\n").split("\n")[1:-1]  # the banner and the verdict: one line each
+    wide = [line for line in body if len(line) > width and "https://" not in line]
+    assert not wide, wide
+    assert "\u2026" not in out
+    for hits in ("hits: username-password flow", "hits: SOAP login()", "hits: API 31.0-40.0"):
+        assert hits in out, hits
+    assert "198.51.100.20" in out and "203.0.113.10" in out and "203.0.113.11" in out
+    assert "SOAP API login() (SOAP Partner) \u00b7 API 45.0 \u00b7 1,440 logins, 9 failed" in out
+    assert "LoginHistory-2026-10-31-to-2026-11-14.csv" in out  # a file name is never cut
+    if width == 80:
+        assert "! username-password flow: 1 integration\n    2027-02-20, 82 days left" in out
+        assert "  LoginHistory-2026-10-31-to-2026-11-14.csv\n" in out
+
+
+def test_a_wide_terminal_keeps_the_tables(run, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+    out = run("demo", "audit").out
+    assert "user \u00b7 application" in out and "source IPs" in out
+    assert "username-password flow  2027-02-20                     82 days left" in out
+    assert "hits: " not in out
+
+
 def test_demo_audit_json(run) -> None:
     r = run("demo", "audit", "--format", "json")
     doc = json.loads(r.out)
