@@ -15,6 +15,7 @@ from sfdoctor.models import Finding
 from sfdoctor.output.console import (
     MARK,
     STYLE,
+    ByWidth,
     Unwrapped,
     action_for,
     answer_line,
@@ -174,8 +175,26 @@ def _tops(s: TriageSummary) -> list[Any]:
             for item in row:
                 cells += [Text(item.value), f"{item.count:,}"] if item else ["", ""]
             table.add_row(*cells)
-        out.append(para(table, 4))
+        out.append(para(ByWidth(table, _tops_stacked(lists)), 4))
     return out
+
+
+def _tops_stacked(lists: list[tuple[str, int, tuple[Count, ...]]]) -> Any:
+    """The per-cause table for a narrow terminal: one list under another, nothing cut (an
+    IPv6 address cut to ``2001:db…`` names no address)."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    parts: list[Any] = []
+    for name, distinct, items in lists:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(overflow="fold")
+        grid.add_column(justify="right", no_wrap=True, style="dim")
+        for item in items:
+            grid.add_row(Text(item.value), f"{item.count:,}")
+        parts += [Text(f"{name} ({distinct:,})", style="dim"), para(grid, 2)]
+    return Group(*parts)
 
 
 def _chart(s: TriageSummary) -> list[Any]:

@@ -177,6 +177,24 @@ def test_console_report(run, tmp_path) -> None:
     assert out.rstrip().splitlines()[-1].startswith("FAIL: 74 rows")
 
 
+def test_a_narrow_terminal_lists_top_values_whole(run, tmp_path, monkeypatch) -> None:
+    # At 80 columns a long username squeezed the table until an IPv6 address read "2001:db…".
+    user = "very.long.integration.user@subsidiary.acme-corporation.example.com"
+    ips = [f"2001:db8:85a3::8a2e:370:{7334 + n}" for n in range(3)]
+    rows = [setup_row(user, START, ip, "Failed: API security token required") for ip in ips]
+    path = write(tmp_path, to_csv(SETUP, rows))
+    monkeypatch.setenv("COLUMNS", "80")
+    out = run("triage", path).out
+    top = out.split("Top 5 per cause")[1].split("Failures per day")[0]
+    assert "\u2026" not in top
+    for ip in ips:
+        assert f"      {ip}  1\n" in top
+    assert "    source IPs (3)\n" in top
+    monkeypatch.setenv("COLUMNS", "160")
+    wide = run("triage", path).out  # where the table fits: the lists side by side
+    assert " ".join(wide.split("users (1)")[1].split()[:3]) == "source IPs (3)"
+
+
 def test_top_limits_the_tables(run, tmp_path) -> None:
     doc = as_json(run("triage", write(tmp_path, mixed("setup")), "--format", "json", "--top", "2"))
     assert len(doc["by_user"]) == 2
