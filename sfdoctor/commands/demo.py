@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from sfdoctor.check.config import load_settings
 from sfdoctor.check.options import CheckOptions
@@ -227,7 +227,7 @@ def _table(rows: list[tuple[str, str, str, int, bool]], *, color: bool) -> str:
     from rich.table import Table
     from rich.text import Text
 
-    from sfdoctor.output.console import to_string
+    from sfdoctor.output.console import ByWidth, to_string
 
     table = Table(
         title="sfdoctor demo --all (simulated org)",
@@ -250,7 +250,33 @@ def _table(rows: list[tuple[str, str, str, int, bool]], *, color: bool) -> str:
             str(attempts),
             Text("\u2713" if intended else "\u2717", style="green" if intended else "red"),
         )
-    return to_string([table], color=color)
+    return to_string([ByWidth(table, _stacked(rows))], color=color)
+
+
+def _stacked(rows: list[tuple[str, str, str, int, bool]]) -> Any:
+    """The table for a narrow terminal, a scenario a line (the table's verdict column read
+    ``f…`` at 80 columns): as intended or not, name, verdict, cause, attempts."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    style = {"ok": "green", "warn": "yellow", "fail": "red", "skip": "dim"}
+    for name, verdict, cause, attempts, intended in rows:
+        grid.add_row(
+            Text("\u2713" if intended else "\u2717", style="green" if intended else "red"),
+            Text.assemble(
+                (name, "bold"),
+                "  ",
+                (verdict, style[verdict]),
+                f"  {cause}" if cause != "-" else "",
+                (f"  {attempts} {'attempt' if attempts == 1 else 'attempts'}", "dim"),
+            ),
+        )
+    legend = Text("\u2713 as intended, \u2717 not: scenario, verdict, cause, login attempts")
+    return Group(Text("sfdoctor demo --all (simulated org)", style="italic"), legend, grid)
 
 
 def simulate(name: str | None, port: int, *, stdout: TextIO | None = None) -> int:

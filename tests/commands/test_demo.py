@@ -80,6 +80,17 @@ def test_all_console_table(run) -> None:
         assert name in r.out
 
 
+def test_all_at_80_columns_cuts_nothing(run, monkeypatch) -> None:
+    # The table squeezed into 80 columns read "f\u2026" for fail and "in\u2026" for as intended.
+    monkeypatch.setenv("COLUMNS", "80")
+    out = run("demo", "--all").out
+    assert "\u2026" not in out
+    assert "\u2713 untrusted-no-token  fail  security_token_required  1 attempt\n" in out
+    assert "\u2713 healthy  ok  2 attempts\n" in out
+    monkeypatch.setenv("COLUMNS", "120")
+    assert "as intended" in run("demo", "--all").out.splitlines()[1]  # the table's header
+
+
 def test_unknown_scenario(run) -> None:
     r = run("demo", "no-such-thing")
     assert r.status == ExitStatus.USAGE and "--list" in r.err
