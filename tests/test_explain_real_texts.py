@@ -1445,6 +1445,46 @@ ROUND_TWENTY_ONE = [
     ("“Connected App OAuth-Anwendung blockiert.”", "app_not_installed"),
 ]  # fmt: skip
 
+# Round 24's dev texts, and other forms of the same words.
+ROUND_TWENTY_FOUR = [
+    ("INSUFFICIENT_ACCESS: Requires Extra Verification", "identity_verification_required"),
+    ('Error: "Connected App must be installed in this org"', "app_not_installed"),
+    ("OAUTH_APPROVAL_ERROR_GENERIC: app must be installed into org", "app_not_installed"),
+    ("OAUTH_AUTHORIZATION_BLOCKED: Cross-org OAuth flows are not supported", "app_not_installed"),
+    ("Please verify Your User Credentials: It may be an Invalid username, wrong password, or "
+     "invalid security token.", "invalid_credentials"),
+    # Java resource bundles as stored: the \u escapes are decoded before reading.
+    ("\\u30D1\\u30B9\\u30EF\\u30FC\\u30C9\\u306E\\u6709\\u52B9\\u671F\\u9650"
+     "\\u304C\\u5207\\u308C\\u307E\\u3057\\u305F\\u3002", "password_expired"),
+    ("パスワードの有効期限が切れました。新しいパスワードを設定してください。", "password_expired"),
+    ("密碼已過期", "password_expired"),
+    ("Passwort ist abgelaufen", "password_expired"),
+    ("無法使用使用者名稱 [x] 連線到 Salesforce！請檢查使用者名稱與密碼。",
+     "ambiguous_auth_failure"),
+    ("マイアプリ登録時のセッションが無効になっている可能性があります。", "session_invalid"),
+]  # fmt: skip
+
+
+def test_salesforces_own_invalid_login_words_are_not_read_twice() -> None:
+    # The paraphrase ("an invalid username, wrong password, or invalid security token") must
+    # not also match Salesforce's own list: one reading, with its candidates.
+    result = sfdoctor.explain(
+        "INVALID_LOGIN: Invalid username, password, security token; or user locked out."
+    )
+    assert [m.signature for m in result.matches] == ["soap.invalid_login"]
+
+
+def test_a_content_security_policy_refusal_is_not_a_network_failure() -> None:
+    # jsforce#269: jsforce moved into a Lightning component; the browser's policy stopped it.
+    text = (
+        "Refused to connect to 'https://login.salesforce.com/services/oauth2/token' because it "
+        "violates the following Content Security Policy directive: \"connect-src 'self'\""
+    )
+    result = sfdoctor.explain(text)
+    assert result.cause is None and not result.matches
+    note = result.to_dict()["recognised"][0]["note"]
+    assert "Content Security Policy" in note and "Trusted URL" in note
+
 
 def test_a_refusal_on_the_clis_callback_port_is_the_clis_own_listener() -> None:
     # salesforcedx-vscode#1535: Salesforce had accepted the login; the redirect to the CLI's
@@ -1763,6 +1803,7 @@ TOP_CAUSE = [
     *ROUND_SEVENTEEN,
     *ROUND_NINETEEN,
     *ROUND_TWENTY_ONE,
+    *ROUND_TWENTY_FOUR,
 ]
 
 
