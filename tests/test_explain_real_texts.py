@@ -1445,7 +1445,7 @@ ROUND_TWENTY_ONE = [
     ("“Connected App OAuth-Anwendung blockiert.”", "app_not_installed"),
 ]  # fmt: skip
 
-# Round 24's dev texts, and other forms of the same words.
+# Rounds 24 and 25's dev texts, and other forms of the same words.
 ROUND_TWENTY_FOUR = [
     ("INSUFFICIENT_ACCESS: Requires Extra Verification", "identity_verification_required"),
     ('Error: "Connected App must be installed in this org"', "app_not_installed"),
@@ -1462,6 +1462,9 @@ ROUND_TWENTY_FOUR = [
     ("無法使用使用者名稱 [x] 連線到 Salesforce！請檢查使用者名稱與密碼。",
      "ambiguous_auth_failure"),
     ("マイアプリ登録時のセッションが無効になっている可能性があります。", "session_invalid"),
+    # Round 25's.
+    ("失敗：コンシューマキーパラメーターがありません", "config_missing"),
+    ("Passwort abgelaufen. Konfigurieren Sie bitte ein neues Passwort.", "password_expired"),
 ]  # fmt: skip
 
 
