@@ -1468,6 +1468,32 @@ ROUND_TWENTY_FOUR = [
 ]  # fmt: skip
 
 
+# "The password expired" in any phrasing: round 24 wrote German as "Passwort ist abgelaufen"
+# and the next fresh German text said "Passwort abgelaufen".
+PASSWORD_EXPIRED_WORDS = [
+    "Password expired", "Your password expired. Set a new one.", "Votre mot de passe a expiré",
+    "Su contraseña caducó", "Sua senha expirou", "La password è scaduta",
+    "Uw wachtwoord is verlopen", "Ditt lösenord har gått ut", "Das Kennwort ist abgelaufen",
+    "Twoje hasło wygasło", "パスワードの期限が切れています", "您的密碼已經過期",
+    "비밀번호가 만료되었습니다",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", PASSWORD_EXPIRED_WORDS)
+def test_password_expired_in_the_clients_own_words(text: str) -> None:
+    result = sfdoctor.explain(text)
+    assert result.cause == "password_expired"
+    assert str(result.matches[0].confidence) == "medium"  # whose password, the words do not say
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Le lien de réinitialisation de votre mot de passe a expiré.", "Set Password Never Expires"],
+)
+def test_a_reset_link_or_a_setting_is_not_an_expired_password(text: str) -> None:
+    assert sfdoctor.explain(text).cause != "password_expired"
+
+
 def test_salesforces_own_invalid_login_words_are_not_read_twice() -> None:
     # The paraphrase ("an invalid username, wrong password, or invalid security token") must
     # not also match Salesforce's own list: one reading, with its candidates.
