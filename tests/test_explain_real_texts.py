@@ -1486,6 +1486,33 @@ def test_password_expired_in_the_clients_own_words(text: str) -> None:
     assert str(result.matches[0].confidence) == "medium"  # whose password, the words do not say
 
 
+# Constructed: the same facts in the languages Salesforce ships, in plain phrasings.
+SAME_WORDS_OTHER_LANGUAGES = [
+    ("Session expirée ou non valide", "session_invalid"),
+    ("Sitzung abgelaufen oder ungültig", "session_invalid"),
+    ("Sesión caducada o no válida", "session_invalid"),
+    ("Sessão expirada ou inválida", "session_invalid"),
+    ("Sessione scaduta o non valida", "session_invalid"),
+    ("セッションの期限が切れているか無効です", "session_invalid"),
+    ("会话已过期或无效", "session_invalid"),
+    ("세션이 만료되었거나 잘못되었습니다", "session_invalid"),
+    ("L'utente non è attivo", "user_inactive"),
+    ("用户处于非活动状态", "user_inactive"),
+    ("사용자가 비활성 상태입니다", "user_inactive"),
+    ("L'API n'est pas activée pour cette organisation", "api_disabled"),
+    ("API ist für diese Organisation nicht aktiviert", "api_disabled"),
+    ("La API no está habilitada para esta organización", "api_disabled"),
+    ("A API não está habilitada para esta organização", "api_disabled"),
+    ("この組織では API が有効になっていません", "api_disabled"),
+    ("此组织未启用 API", "api_disabled"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "cause"), SAME_WORDS_OTHER_LANGUAGES)
+def test_the_same_fact_in_another_language(text: str, cause: str) -> None:
+    assert sfdoctor.explain(text).cause == cause
+
+
 @pytest.mark.parametrize(
     "text",
     ["Le lien de réinitialisation de votre mot de passe a expiré.", "Set Password Never Expires"],
