@@ -471,6 +471,12 @@ def test_knowledge_corrections_are_in_the_entries() -> None:
     assert "External Client App" in " ".join(kb.causes["invalid_client_id"].remediation)
     assert "5 refresh" in kb.causes["refresh_token_invalid"].why
     assert "not available in the API version" in kb.causes["soap_login_disabled"].why
+    # HappySoup#214: IP ranges enforced on every request turn a good token's calls into
+    # INVALID_SESSION_ID from outside the ranges (the audit's note; missed until now).
+    assert "every request" in kb.causes["session_invalid"].why
+    assert "Enforce login IP ranges on every request" in " ".join(
+        kb.causes["session_invalid"].remediation
+    )
 
 
 # --- never a dead end ---------------------------------------------------------------------
