@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import sfdoctor
 from sfdoctor.commands.explain import explain_text
 from sfdoctor.diagnosis.classify import classify, match_signature
 from sfdoctor.diagnosis.evidence import clues_from_response
@@ -69,6 +70,19 @@ def test_every_message_pattern_compiles() -> None:
     from sfdoctor.diagnosis.knowledge.loader import check_patterns
 
     check_patterns(load())
+
+
+def test_a_backspace_in_a_pattern_is_refused() -> None:
+    # "\\b" in a double-quoted TOML string is a backspace: the pattern compiled and never
+    # matched ("The refresh token is invalid" got no answer for months).
+    from types import SimpleNamespace
+
+    from sfdoctor.diagnosis.knowledge.loader import KnowledgeBaseError, check_patterns
+
+    sig = load().signatures[0]._replace(message="x|\brefresh token")
+    with pytest.raises(KnowledgeBaseError, match="control character"):
+        check_patterns(SimpleNamespace(signatures=[sig]))  # type: ignore[arg-type]
+    assert sfdoctor.explain("The refresh token is invalid").cause == "refresh_token_invalid"
 
 
 def test_signature_families_cover_the_four_evidence_families() -> None:

@@ -363,6 +363,14 @@ def check_patterns(kb: KnowledgeBase) -> None:
     the classifier compiles patterns on first use)."""
     for sig in kb.signatures:
         if sig.message is not None:
+            # A `\b` inside a double-quoted TOML string is a backspace, not a word boundary:
+            # the pattern compiles and silently never matches (wrapper.refresh_failed did so).
+            if any(ord(c) < 32 and c not in "\n\t" for c in sig.message):
+                message = (
+                    f"signature {sig.id}: a control character in the message pattern "
+                    "(write it in single quotes, or escape the backslash: \\\\b)"
+                )
+                raise KnowledgeBaseError(message)
             try:
                 re.compile(sig.message, re.IGNORECASE)
             except re.error as exc:
