@@ -1508,6 +1508,45 @@ SAME_WORDS_OTHER_LANGUAGES = [
 ]  # fmt: skip
 
 
+# Constructed: causes said in plain English, without Salesforce's code (each got no answer).
+PLAIN_PHRASINGS = [
+    ("API access is disabled", "api_disabled"),
+    ("Your edition does not have API access", "api_disabled"),
+    ("The user does not have the API Enabled permission", "api_disabled"),
+    ("The server is temporarily unable to service your request due to maintenance downtime or "
+     "capacity problems.", "service_unavailable"),
+    ("no protocol: login.salesforce.com/services/oauth2/token", "login_url_invalid"),
+    ("Login URL must start with https://", "login_url_invalid"),
+    ("Invalid URL: login.salesforce.com", "login_url_invalid"),
+    ("Organization is locked", "org_inactive"),
+    ("Your Salesforce org has expired", "org_inactive"),
+    ("Your trial has expired", "org_inactive"),
+    ("The refresh token is invalid", "refresh_token_invalid"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "cause"), PLAIN_PHRASINGS)
+def test_a_cause_in_plain_words(text: str, cause: str) -> None:
+    result = sfdoctor.explain(text)
+    assert result.cause == cause
+    assert str(result.matches[0].confidence) != "high"  # a client's words, not Salesforce's
+
+
+def test_salesforce_said_unavailable_is_an_outage() -> None:
+    assert sfdoctor.explain("Salesforce is currently unavailable").cause == "service_unavailable"
+
+
+@pytest.mark.parametrize(
+    "text", ["Google Drive API is not enabled", "Wireless trial expired", "Salesforce is down"]
+)
+def test_plain_words_that_are_not_those_causes(text: str) -> None:
+    assert sfdoctor.explain(text).cause not in (
+        "api_disabled",
+        "org_inactive",
+        "service_unavailable",
+    )
+
+
 @pytest.mark.parametrize(("text", "cause"), SAME_WORDS_OTHER_LANGUAGES)
 def test_the_same_fact_in_another_language(text: str, cause: str) -> None:
     assert sfdoctor.explain(text).cause == cause
