@@ -1522,6 +1522,21 @@ PLAIN_PHRASINGS = [
     ("Your Salesforce org has expired", "org_inactive"),
     ("Your trial has expired", "org_inactive"),
     ("The refresh token is invalid", "refresh_token_invalid"),
+    ("Login from this IP address is not allowed", "ip_restricted"),
+    ("IP address not in the allowed range", "ip_restricted"),
+    ("Login hours restriction", "login_hours"),
+    ("You have exceeded the maximum number of logins per hour", "rate_limited"),
+    ("The client secret is incorrect", "invalid_client_secret"),
+    ("The consumer key is invalid", "invalid_client_id"),
+    ("Unknown consumer key", "invalid_client_id"),
+    ("The user is not pre-authorized for this app", "app_not_approved"),
+    ("JWT signature is invalid", "jwt_assertion_invalid"),
+    ("The JWT has expired", "jwt_assertion_invalid"),
+    ("This is a sandbox user, use test.salesforce.com", "wrong_login_host"),
+    ("no run-as user is set for the client credentials flow", "client_credentials_user_missing"),
+    ("TLS 1.0 is not supported", "tls_unsupported"),
+    ("Invalid security token", "security_token_invalid"),
+    ("The username-password OAuth flow is not allowed in this org", "password_flow_disabled"),
 ]  # fmt: skip
 
 
