@@ -187,6 +187,12 @@ def test_literal_prefilter_never_hides_a_match() -> None:
             "audience is invalid|audience validation failed",
             ("audience is invalid", "audience validation failed"),
         ),
+        # CJK and Hangul are rare in most texts: two characters, even one, are a needle.
+        ("会话(?:已)?过期|세션이 만료", ("会话", "세션이 만료")),
+        ("密[码碼]已过期", ("已过期",)),
+        ("用[户戶]非", ("用",)),  # one character outside ASCII, as a three-letter word
+        # A scoped-flag group is a group like (?:...), not a lookaround.
+        ("(?-i:[`\"'](?:GONE)[`\"'])", ("gone",)),
     ],
 )
 def test_needles(source: str, expected: tuple[str, ...] | None) -> None:

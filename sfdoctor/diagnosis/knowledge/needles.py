@@ -30,16 +30,31 @@ def needles(source: str) -> tuple[str, ...] | None:
     found: list[str] = []
     for alternative in _split(source):
         run = _longest_run(alternative)
-        if len(run) >= 4:
+        if _weight(run) >= 4:
             found.append(run.lower())
             continue
         inner = _required_group_needles(alternative)
-        if inner is None and len(run) == 3:
-            inner = (run.lower(),)  # a short word ("407", "tls") still spares most texts
+        if inner is None and (len(run) == 3 or _weight(run) >= 2 > len(run)):
+            # A short word ("407", "tls") or one CJK or Hangul character ("密", "会话"'s
+            # first) still spares most texts.
+            inner = (run.lower(),)
         if inner is None:
             return None
         found.extend(inner)
     return tuple(found)
+
+
+def _scoped(body: str) -> bool:
+    """True for a non-capturing group's body, with or without scoped flags: ``?:...``,
+    ``?-i:...`` (a lookaround, ``?=``, ``?<!``, is not one)."""
+    colon = body.find(":")
+    return body.startswith("?") and colon > 0 and all(c in "aiLmsux-" for c in body[1:colon])
+
+
+def _weight(run: str) -> int:
+    """How selective a literal is: a character outside ASCII (CJK, Hangul, kana) is rare in
+    most texts and counts double, so "会话" is as good a needle as "gone"."""
+    return sum(1 if c.isascii() else 2 for c in run)
 
 
 def _skip(source: str, i: int) -> int:
@@ -114,8 +129,8 @@ def _required_group_needles(alternative: str) -> tuple[str, ...] | None:
                 after = alternative[i + 1 : i + 3]
                 body = alternative[start + 1 : i]
                 optional = after[:1] in ("?", "*") or after.startswith(("{0", "{,"))
-                if not optional and (not body.startswith("?") or body.startswith("?:")):
-                    inner = needles(body[2:] if body.startswith("?:") else body)
+                if not optional and (not body.startswith("?") or _scoped(body)):
+                    inner = needles(body[body.find(":") + 1 :] if _scoped(body) else body)
                     if inner is not None:
                         return inner
         i += 1
