@@ -222,6 +222,15 @@ def _closing(rows: list[tuple[str, str, str, int, bool]], *, color: bool) -> str
     return to_string(block, color=color)
 
 
+_VERDICT_STYLE = {"ok": "green", "warn": "yellow", "fail": "red", "skip": "dim"}
+
+
+def _intended(ok: bool) -> Any:
+    from rich.text import Text
+
+    return Text("\u2713" if ok else "\u2717", style="green" if ok else "red")
+
+
 def _table(rows: list[tuple[str, str, str, int, bool]], *, color: bool) -> str:
     from rich import box
     from rich.table import Table
@@ -241,14 +250,13 @@ def _table(rows: list[tuple[str, str, str, int, bool]], *, color: bool) -> str:
     for col in ("scenario", "verdict", "cause", "attempts", "as intended"):
         # NOTE: names and cause ids are never cut: they are what a reader looks up.
         table.add_column(col, no_wrap=col in ("scenario", "cause"))
-    style = {"ok": "green", "warn": "yellow", "fail": "red", "skip": "dim"}
     for name, verdict, cause, attempts, intended in rows:
         table.add_row(
             Text(name),
-            Text(verdict, style=style[verdict]),
+            Text(verdict, style=_VERDICT_STYLE[verdict]),
             Text(cause),
             str(attempts),
-            Text("\u2713" if intended else "\u2717", style="green" if intended else "red"),
+            _intended(intended),
         )
     return to_string([ByWidth(table, _stacked(rows))], color=color)
 
@@ -263,14 +271,13 @@ def _stacked(rows: list[tuple[str, str, str, int, bool]]) -> Any:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column()
-    style = {"ok": "green", "warn": "yellow", "fail": "red", "skip": "dim"}
     for name, verdict, cause, attempts, intended in rows:
         grid.add_row(
-            Text("\u2713" if intended else "\u2717", style="green" if intended else "red"),
+            _intended(intended),
             Text.assemble(
                 (name, "bold"),
                 "  ",
-                (verdict, style[verdict]),
+                (verdict, _VERDICT_STYLE[verdict]),
                 f"  {cause}" if cause != "-" else "",
                 (f"  {attempts} {'attempt' if attempts == 1 else 'attempts'}", "dim"),
             ),

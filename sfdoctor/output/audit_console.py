@@ -132,12 +132,12 @@ def _countdown_stacked(s: AuditSummary) -> Any:
     return grid
 
 
-def _ips(i: IntegrationRow) -> str:
-    """The busiest addresses, one a line (``+ more`` when there are others)."""
+def _ips(i: IntegrationRow) -> list[str]:
+    """The busiest addresses (``+ more`` when there are others)."""
     shown = list(i.source_ips[:MAX_IPS_SHOWN])
     if len(i.source_ips) > MAX_IPS_SHOWN or i.more_ips:
         shown.append("+ more")
-    return "\n".join(shown)
+    return shown
 
 
 def _table(rows: list[IntegrationRow], *, retirements: bool = False) -> Any:
@@ -177,7 +177,7 @@ def _table(rows: list[IntegrationRow], *, retirements: bool = False) -> Any:
         if retirements:
             cells.append(Text(", ".join(h.name for h in i.retirements) or "none"))
         else:
-            cells.append(Text(_ips(i) or "-"))
+            cells.append(Text("\n".join(_ips(i)) or "-"))
         table.add_row(*cells)
     return ByWidth(table, _stacked(rows, retirements=retirements))
 
@@ -200,7 +200,7 @@ def _stacked(rows: list[IntegrationRow], *, retirements: bool) -> Any:
             names = ", ".join(h.name for h in i.retirements)
             tail = Text.assemble(("hits: ", "dim"), names or ("none", "dim"))
         else:
-            tail = Text.assemble(("from: ", "dim"), ", ".join(_ips(i).split("\n")) or "-")
+            tail = Text.assemble(("from: ", "dim"), ", ".join(_ips(i)) or "-")
         last = Text.assemble((f"last seen {i.last_seen or '-'} \u00b7 ", "dim"), tail)
         blocks.append(
             Group(
