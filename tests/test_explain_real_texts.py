@@ -1445,7 +1445,7 @@ ROUND_TWENTY_ONE = [
     ("“Connected App OAuth-Anwendung blockiert.”", "app_not_installed"),
 ]  # fmt: skip
 
-# Rounds 24 and 25's dev texts, and other forms of the same words.
+# Rounds 24 to 26's dev texts, and other forms of the same words.
 ROUND_TWENTY_FOUR = [
     ("INSUFFICIENT_ACCESS: Requires Extra Verification", "identity_verification_required"),
     ('Error: "Connected App must be installed in this org"', "app_not_installed"),
@@ -1465,6 +1465,10 @@ ROUND_TWENTY_FOUR = [
     # Round 25's.
     ("失敗：コンシューマキーパラメーターがありません", "config_missing"),
     ("Passwort abgelaufen. Konfigurieren Sie bitte ein neues Passwort.", "password_expired"),
+    # Round 26's: OpenSSL's reason names.
+    ("SSL_R_SSL_HANDSHAKE_FAILURE", "tls_unsupported"),
+    ("error:1409442E:SSL routines:ssl3_read_bytes:SSL_R_TLSV1_ALERT_PROTOCOL_VERSION",
+     "tls_unsupported"),
 ]  # fmt: skip
 
 
