@@ -16,17 +16,23 @@ FIXTURES = ROOT / "fixtures"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Deliver Ctrl-C in a run started in the background.
+    """Deliver Ctrl-C in a run started in the background; ignore the caller's terminal width.
 
     NOTE: a shell without job control starts a background command (``pytest &``) with
     SIGINT ignored, and every program it starts inherits that: the tests that press Ctrl-C
     (a pseudo-terminal, ``simulate``, a request's wait) would see it ignored and fail
     for a reason that is not sfdoctor's. A handler, unlike "ignored", is not inherited.
     """
+    import os
     import signal
 
     if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+    # The console's width follows COLUMNS: a narrow terminal that exports it would wrap the
+    # reports the tests read (five failed at COLUMNS=60). Tests run as CI does, without it;
+    # the tests about widths set their own.
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
 
 
 def fixture_paths() -> list[Path]:
