@@ -461,6 +461,16 @@ def test_hostile_text_is_never_markup_nor_a_control(run, tmp_path, fmt: str) -> 
         assert "[bold red]pwned[/]" in json.loads(r.out)["integrations"][0]["application"]
 
 
+def test_the_stacked_tables_are_as_safe_as_the_wide_ones(run, tmp_path, monkeypatch) -> None:
+    # At 60 columns every table is printed stacked: the same cells, another renderer.
+    monkeypatch.setenv("COLUMNS", "60")
+    r = run("audit", write(tmp_path, hostile_csv()), "--as-of", "2026-11-30")
+    assert "hits: " in r.out  # the stacked form was the one printed
+    assert "\x1b" not in r.out and "\u202e" not in r.out
+    assert "CanarySessionSecret" not in r.out + r.err
+    assert "pwned" in r.out and "evil.example" in r.out  # shown as text, not dropped
+
+
 def test_hostile_text_in_every_report(run, tmp_path) -> None:
     args = [a for f in ReportFormat for a in ("--report", str(tmp_path / f"r.{f.value}"))]
     r = run("audit", write(tmp_path, hostile_csv()), "--as-of", "2026-11-30", *args)

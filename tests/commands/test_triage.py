@@ -318,6 +318,18 @@ def test_a_session_id_in_a_cell_is_never_echoed(run, tmp_path, fmt: str) -> None
     assert "00D5g000004CANRY!****" in r.out
 
 
+def test_a_session_id_in_a_cell_is_never_echoed_when_stacked(run, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")  # the per-cause lists are printed stacked
+    rows = [
+        setup_row("a@acme.com", START, "198.18.0.1", "Invalid Password", app=SESSION),
+        setup_row(f"sid={SESSION}", START, "198.18.0.1", "Invalid Password"),
+    ]
+    r = run("triage", write(tmp_path, to_csv(SETUP, rows)))
+    assert "users (2)\n" in r.out  # the stacked form was the one printed
+    assert "CanarySessionSecret" not in r.out + r.err
+    assert "00D5g000004CANRY!****" in r.out
+
+
 def test_elf_session_keys_are_not_shown(run, tmp_path) -> None:
     text = mixed("elf").replace('""\r\n', "CanarySessionKeyValue\r\n")
     r = run("triage", write(tmp_path, text))
