@@ -129,8 +129,9 @@ def _required_group_needles(alternative: str) -> tuple[str, ...] | None:
                 after = alternative[i + 1 : i + 3]
                 body = alternative[start + 1 : i]
                 optional = after[:1] in ("?", "*") or after.startswith(("{0", "{,"))
-                if not optional and (not body.startswith("?") or _scoped(body)):
-                    inner = needles(body[body.find(":") + 1 :] if _scoped(body) else body)
+                scoped = _scoped(body)
+                if not optional and (scoped or not body.startswith("?")):
+                    inner = needles(body[body.find(":") + 1 :] if scoped else body)
                     if inner is not None:
                         return inner
         i += 1
