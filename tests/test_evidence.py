@@ -106,6 +106,17 @@ def test_a_pasted_redirects_percent_encoded_description_is_read_whole() -> None:
         assert 'error_description="grant type not supported"' in top.evidence[0]
 
 
+def test_a_query_string_with_plus_for_spaces_and_no_percent_is_decoded() -> None:
+    """An Auth. Provider's callback has nothing to percent-encode, so only its `+` say it is a
+    query string; a lone base64 value (no `&`) keeps its `+`."""
+    from sfdoctor.diagnosis.evidence import decode
+
+    paste = "ErrorCode=No_OauthToken&ErrorDescription=invalid_client+invalid+client+credentials"
+    assert decode(paste).endswith("ErrorDescription=invalid_client invalid client credentials")
+    assert decode("token=ab+cd/ef==") == "token=ab+cd/ef=="
+    assert decode("a=1&b=2+3 and more words") == "a=1&b=2+3 and more words"
+
+
 def test_normalize_repairs_mojibake() -> None:
     assert normalize("company\u00e2\u20ac\u2122s") == "company\u2019s"
     assert normalize("company\u00e2s trusted") == "company\u2019s trusted"

@@ -510,7 +510,7 @@ def test_no_match_console_keeps_its_indents_and_whole_links_at_80_columns() -> N
     """A support engineer copies the source of a close text: it must stay one line."""
     from sfdoctor.output.explain_console import render
 
-    text = "Error: Unable to connect to the Source Org. Check your SFDX authentication data."
+    text = "Error: Unable to connect to the Target Org with the stored SFDX data."
     doc = sfdoctor.explain(text).to_dict()
     out = render(sfdoctor.explain(text), width=80).splitlines()
     for n in doc["nearest"]:

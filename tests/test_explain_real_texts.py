@@ -1472,6 +1472,66 @@ ROUND_TWENTY_FOUR = [
 ]  # fmt: skip
 
 
+# Round 27's dev texts: apps' own words, Salesforce's other pages, Japanese tool messages.
+ROUND_TWENTY_SEVEN = [
+    ("Error: Invalid session id", "session_invalid"),
+    ("Salesforce user locked out", "user_locked_out"),
+    ("The Salesforce user for this connection is inactive. Reactivate it in Salesforce or "
+     "reconnect the source with an active user.", "user_inactive"),
+    ("Invalid Refresh Token", "refresh_token_invalid"),
+    ("Your Salesforce connection has expired or been revoked. Please reconnect the source.",
+     "refresh_token_invalid"),
+    ("Your Salesforce connection has expired. Reconnect your account to continue syncing.",
+     "ambiguous_auth_failure"),
+    ("The requested resource no longer exists", "api_version_retired"),
+    ("Error: Invalid or expired verification code. Try again.", "identity_verification_required"),
+    ("Problem Logging In - - We can\u2019t log you in because of an authentication error. For "
+     "help, contact your Salesforce administrator.", "ambiguous_auth_failure"),
+    ("Command initialization error: Attempt to connect to a@example.com failed. Please, try "
+     "to refresh your local SFDX CLI connection..", "ambiguous_auth_failure"),
+    ("We couldn't authenticate with Salesforce. Reconnect your account and try again.",
+     "ambiguous_auth_failure"),
+    ("Defined Salesforce login, password or token is incorrect.", "ambiguous_auth_failure"),
+    ("認証トークン更新中にエラーが発生しました。", "ambiguous_auth_failure"),
+    ("認証の有効期限が切れました。Webブラウザから再度ログインしてください。",
+     "refresh_token_invalid"),
+    ("URL は http:// か https:// で始める必要があります。", "login_url_invalid"),
+    ("デフォルトの組織が設定されていません。", "config_missing"),
+    # An Auth. Provider's callback: a query string whose spaces are `+`, with no `%` in it.
+    ("ErrorCode=No_OauthToken&ErrorDescription=invalid_client+invalid+client+credentials"
+     "&ProviderId=0SO020000008OaJ", "invalid_client_secret"),
+]  # fmt: skip
+
+
+def test_a_login_fault_without_its_code_lists_the_login_faults_causes() -> None:
+    # Solenopsis: the WSC could not parse the fault, so its exceptionCode never printed.
+    cause, confidence, candidates = answer(
+        "Failed to login: Failed to parse detail:  START_TAG seen ...</faultstring><detail>"
+        '<sf:LoginFault xsi:type="sf:LoginFault">... @1:434 due to: '
+        "com.sforce.ws.ConnectionException: Incompatible type"
+    )
+    assert (cause, confidence) == ("ambiguous_auth_failure", "low")
+    assert candidates[:3] == ["invalid_credentials", "security_token_required",
+                              "security_token_invalid"]  # fmt: skip
+
+
+# The same words in texts that do not carry those causes.
+NOT_THOSE_CAUSES = [
+    # RFC 6749's description of every invalid_grant, which n8n prints: not a refresh token.
+    ("The provided authorization grant (e.g., authorization code, resource owner credentials) "
+     "or refresh token is invalid, expired, revoked, does not match the redirection URI used "
+     "in the authorization request, or was issued to another client.", "refresh_token_invalid"),
+    # INVALID_LOGIN's list names a locked-out user among its several causes.
+    ("Invalid username, password, security token; or user locked out.", "user_locked_out"),
+    ("The user session is inactive", "user_inactive"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "cause"), NOT_THOSE_CAUSES)
+def test_the_same_words_in_another_sense(text: str, cause: str) -> None:
+    assert answer(text)[0] != cause
+
+
 # "The password expired" in any phrasing: round 24 wrote German as "Passwort ist abgelaufen"
 # and the next fresh German text said "Passwort abgelaufen".
 PASSWORD_EXPIRED_WORDS = [
@@ -1918,6 +1978,7 @@ TOP_CAUSE = [
     *ROUND_NINETEEN,
     *ROUND_TWENTY_ONE,
     *ROUND_TWENTY_FOUR,
+    *ROUND_TWENTY_SEVEN,
 ]
 
 

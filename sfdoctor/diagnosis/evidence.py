@@ -143,6 +143,12 @@ def decode(text: str) -> str:
 
         # `+` is a space only in a query string: a text with spaces is not one.
         text = unquote(text) if " " in text.strip() else unquote_plus(text)
+    elif "+" in text and "&" in text and "=" in text and len(text.split(None, 1)) == 1:
+        # A query string with nothing to percent-encode: an Auth. Provider's callback
+        # (`ErrorCode=No_Oauth_Token&ErrorDescription=invalid_client+invalid+client+...`).
+        from urllib.parse import unquote_plus
+
+        text = unquote_plus(text)
     if not text.isascii():
         import unicodedata
 
