@@ -164,12 +164,37 @@ def parse_env_file(path: str) -> dict[str, str]:
         if not m:
             raise UsageError(f"{path}:{number}: expected KEY=VALUE")
         key, raw = m.groups()
-        if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
-            raw = raw[1:-1]
-        elif " #" in raw:
-            raw = raw.split(" #", 1)[0].rstrip()
-        values[key] = raw
+        values[key] = _env_value(raw, f"{path}:{number}")
     return values
+
+
+def _env_value(raw: str, where: str) -> str:
+    """One env-file value as dotenv and shells read it: a quoted value is what lies between
+    its quotes, whatever comment follows (``"pa ss"  # CI``); an unquoted one ends before a
+    `` #`` comment. Nothing inside quotes is unescaped: a password keeps its backslashes.
+
+    NOTE: a value whose quote never closes, or with text after its closing quote, is refused
+    rather than guessed at: a wrong guess sends a password Salesforce refuses, and every
+    refusal counts toward the user's lockout. The message never quotes the value.
+    """
+    if raw[:1] in ('"', "'"):
+        quote = raw[0]
+        end = raw.find(quote, 1)
+        while end != -1:
+            after = end + 1
+            while after < len(raw) and raw[after] in " \t":
+                after += 1  # each run of blanks is scanned once: linear in the line
+            if after == len(raw) or (after > end + 1 and raw[after] == "#"):
+                return raw[1:end]
+            end = raw.find(quote, end + 1)
+        raise UsageError(
+            f"{where}: the value's opening {quote} has no closing {quote} before the end of "
+            "the line or a # comment (quote a value that starts with one quote in the other)"
+        )
+    for mark in (" #", "\t#"):
+        if mark in raw:
+            raw = raw.split(mark, 1)[0]
+    return raw.rstrip()
 
 
 _HOST_START = re.compile(r"[A-Za-z0-9\[]")

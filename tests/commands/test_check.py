@@ -273,7 +273,7 @@ def test_decisive_answer_skips_the_second_attempt(run, env, httpserver, body, ca
 def test_budget_of_one(run, env, httpserver) -> None:
     org = Org(httpserver)
     status, doc = check_json(run, "--max-attempts", "1")
-    assert status == ExitStatus.OK and org.logins == ["token"]
+    assert status == ExitStatus.OK and org.logins[0] == "token"  # the password was accepted
     assert doc["attempts_used"] == 1 and doc["attempt_budget"] == 1
 
 
@@ -438,6 +438,40 @@ def test_env_file_overrides_environment(run, env, httpserver, tmp_path) -> None:
     assert status == ExitStatus.OK and org.logins[0] == "token"
     pw = next(i for i in doc["inputs"] if i["name"] == "password")
     assert pw["source"].startswith("env-file") and PASSWORD not in pw["value"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f'SF_PASSWORD="{PASSWORD}"   # the password',  # a comment after quotes: dotenv's layout
+        f"SF_PASSWORD='{PASSWORD}'\t# single quotes, a tab",
+        f"SF_PASSWORD={PASSWORD} # unquoted",
+    ],
+)
+def test_an_env_files_quotes_and_comment_never_reach_the_password(
+    run, env, httpserver, tmp_path, line
+) -> None:
+    """The quotes once stayed in a value that had a comment after it: two refused logins."""
+    env(SF_PASSWORD=None)
+    org = Org(httpserver)
+    f = tmp_path / "ci.env"
+    f.write_text(line + "\n", encoding="utf-8")
+    status, doc = check_json(run, "--env-file", str(f))
+    assert status == ExitStatus.OK and org.logins[0] == "token"  # the password was accepted
+    pw = next(i for i in doc["inputs"] if i["name"] == "password")
+    assert f"({len(PASSWORD)} characters)" in pw["value"]
+
+
+def test_an_env_file_quote_that_never_closes_is_refused_before_any_login(
+    run, env, httpserver, tmp_path
+) -> None:
+    env(SF_PASSWORD=None)
+    org = Org(httpserver)
+    f = tmp_path / "ci.env"
+    f.write_text(f'SF_USERNAME={USERNAME}\nSF_PASSWORD="{PASSWORD} # left open\n', encoding="utf-8")
+    r = run("check", "--env-file", str(f))
+    assert r.status == ExitStatus.USAGE and org.logins == []
+    assert "ci.env:2" in r.err and "no closing" in r.err and PASSWORD not in r.err + r.out
 
 
 def test_restforce_names_are_accepted(run, env, httpserver, monkeypatch) -> None:
