@@ -174,12 +174,9 @@ def credential_url_problem(url: str) -> str | None:
     host = target.host
     if is_loopback(host):
         return None  # the simulator and tests; plain HTTP allowed only here
-    if is_lightning_host(host):
-        my_domain = host.split(".lightning.force.com")[0]
-        return (
-            f"{host} is a Lightning Experience UI host, not a login host; use "
-            f"https://{my_domain}.my.salesforce.com or https://login.salesforce.com"
-        )
+    ui = ui_host_problem(host)
+    if ui:
+        return ui
     if not is_salesforce_host(host):
         return f"{host} is not a Salesforce host; credentials are only sent to Salesforce"
     if target.scheme != "https":
@@ -193,9 +190,27 @@ def is_salesforce_host(host: str) -> bool:
     return any(host == d or host.endswith("." + d) for d in SALESFORCE_DOMAINS)
 
 
-def is_lightning_host(host: str) -> bool:
-    """True for a Lightning Experience UI host (``*.lightning.force.com``): not a login host."""
-    return host.lower().rstrip(".").endswith(".lightning.force.com")
+# Salesforce hosts a browser shows that are not login hosts, and what each one is. Their
+# My Domain name is the part before the suffix (a sandbox's too: acme--uat.sandbox).
+_UI_HOSTS = (
+    (".lightning.force.com", "a Lightning Experience UI host"),
+    (".my.salesforce-setup.com", "the Setup UI host"),
+    (".my.site.com", "an Experience Cloud site"),
+)
+
+
+def ui_host_problem(host: str) -> str | None:
+    """Why ``host`` is not a login host when it is a Salesforce page a browser shows
+    (Lightning, Setup, an Experience Cloud site), with the org's login host to use instead."""
+    host = host.lower().rstrip(".")
+    for suffix, what in _UI_HOSTS:
+        if host.endswith(suffix) and len(host) > len(suffix):
+            my_domain = host[: -len(suffix)]
+            return (
+                f"{host} is {what}, not a login host; use "
+                f"https://{my_domain}.my.salesforce.com or https://login.salesforce.com"
+            )
+    return None
 
 
 def is_loopback(host: str) -> bool:

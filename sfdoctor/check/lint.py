@@ -42,6 +42,28 @@ def login_url_problem(url: str) -> str | None:
     return hosts.credential_url_problem(url.strip())
 
 
+_TOKEN_PATH = "/services/oauth2/token"
+
+
+def login_url_shape_problem(url: str) -> str | None:
+    """Why an acceptable login URL is more than a host, or None: a path, query or fragment
+    (a URL copied from the browser's address bar) would move the token request off
+    ``/services/oauth2/token``, spending a login attempt on a page that cannot answer it.
+    The token endpoint itself and a trailing ``/`` are read as the host alone."""
+    text = url.strip()
+    target = hosts.parse_url(text)  # accepted by login_url_problem: it parses
+    path = target.path.rstrip("/").removesuffix(_TOKEN_PATH)
+    fragment = text.partition("#")[2] if "#" in text else None
+    if not path and fragment is None:
+        return None
+    extra = path + ("" if fragment is None else "#" + fragment)
+    shown = extra if len(extra) <= 60 else extra[:59] + "\u2026"
+    return (
+        f"the login URL carries {ascii(shown)} after its host: give the host alone, "
+        f"{target.origin} (nothing was sent)"
+    )
+
+
 # The settings each flow sends (whitespace in any of them breaks the login).
 _SENT_BY_FLOW = {
     "password": ("username", "password", "security_token", "client_id", "client_secret"),
@@ -97,6 +119,7 @@ def lint(settings: Settings, flow: str = "password", api_version: str | None = N
 
     url = settings.login_url.text
     problem = login_url_problem(url)
+    problem = problem or login_url_shape_problem(url)
     if problem:
         out.append(finding("login_url_invalid", [problem]))
         blocking = True

@@ -234,8 +234,15 @@ def _ground_truth(run: Run, admin: AdminSession, started: datetime) -> None:
 
 
 def _login_url(settings: Settings) -> str:
-    """The login URL as the run uses it (no trailing slash or token path)."""
-    return settings.login_url.text.strip().rstrip("/").removesuffix("/services/oauth2/token")
+    """The login URL as the run uses it: rebuilt from the parts the connection reads (the
+    host alone; lint refuses any other path), else as given (a refused URL is only shown)."""
+    from sfdoctor.hosts import UrlRefused, parse_url
+
+    text = settings.login_url.text.strip()
+    try:
+        return parse_url(text).origin
+    except UrlRefused:
+        return text.rstrip("/").removesuffix("/services/oauth2/token")
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -412,6 +412,8 @@ def test_retired_api_version(run, env, httpserver) -> None:
         ({"SF_LOGIN_URL": "https://evil.example.com"}, "login_url_invalid"),
         ({"SF_LOGIN_URL": "http://login.salesforce.com"}, "login_url_invalid"),
         ({"SF_LOGIN_URL": "https://acme.lightning.force.com"}, "login_url_invalid"),
+        ({"SF_LOGIN_URL": "https://acme.my.site.com"}, "login_url_invalid"),
+        ({"SF_LOGIN_URL": "https://acme.my.salesforce-setup.com"}, "login_url_invalid"),
     ],
 )
 def test_configuration_errors_send_nothing(run, env, httpserver, values, cause) -> None:
@@ -422,6 +424,29 @@ def test_configuration_errors_send_nothing(run, env, httpserver, values, cause) 
     doc = json.loads(r.out)
     assert cause in causes(doc) and doc["exit_code"] == 2 and doc["attempts_used"] == 0
     assert org.logins == []
+
+
+@pytest.mark.parametrize(
+    "extra", ["/lightning/page/home", "?x=1", "/#frag", "/services/Soap/u/59.0"]
+)
+def test_a_login_url_with_more_than_its_host_sends_nothing(run, env, httpserver, extra) -> None:
+    """A URL copied from the address bar once moved the token request to that page (and a
+    fragment to the site's root): a login attempt spent where no login can succeed."""
+    env(SF_LOGIN_URL=httpserver.url_for("/").rstrip("/") + extra)
+    org = Org(httpserver)
+    r = run("check", "--format", "json")
+    doc = json.loads(r.out)
+    assert r.status == ExitStatus.USAGE and org.logins == [] and doc["attempts_used"] == 0
+    lint = next(f for f in doc["findings"] if f["cause"] == "login_url_invalid")
+    assert "give the host alone" in " ".join(lint["evidence"])
+
+
+@pytest.mark.parametrize("extra", ["/", "/services/oauth2/token", "/services/oauth2/token/"])
+def test_the_token_endpoint_or_a_slash_reads_as_the_host(run, env, httpserver, extra) -> None:
+    env(SF_LOGIN_URL=httpserver.url_for("/").rstrip("/") + extra)
+    org = Org(httpserver)
+    status, doc = check_json(run)
+    assert status == ExitStatus.OK and org.logins[0] == "token"
 
 
 def test_unreadable_env_file(run, env, tmp_path) -> None:
