@@ -232,12 +232,25 @@ def diagnose(
     else:
         findings.extend(_failure_findings(first, "login with token: "))
         if second.kind == "auth_failure":
-            findings[-1] = findings[-1]._replace(
-                evidence=(*findings[-1].evidence, f"login without token: {second.summary}")
-            )
+            findings[-1] = _both_refused(findings[-1], second)
         else:
             findings.extend(_failure_findings(second, "login without token: "))
     return checks, _with_host_warning(findings, host_warning, first, generic)
+
+
+# What the second refusal rules out when a token was appended to the first: a missing token
+# (one was sent: a wrong one is security_token_invalid), and a password that already ends with
+# the token (the login with the password alone would then have carried it, and worked).
+_RULED_OUT_BY_BOTH = frozenset({"security_token_required", "token_in_password"})
+
+
+def _both_refused(found: Finding, second: LoginView) -> Finding:
+    """The with-token refusal's finding once the login without the token was refused too:
+    its evidence says so, and the candidates the two refusals rule out are gone."""
+    return found._replace(
+        evidence=(*found.evidence, f"login without token: {second.summary}"),
+        candidates=tuple(c for c in found.candidates if c[0] not in _RULED_OUT_BY_BOTH),
+    )
 
 
 def _second_line(first: LoginView, second: LoginView) -> Check:

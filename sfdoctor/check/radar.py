@@ -221,8 +221,8 @@ def scan(
                 "JWT bearer flow",
                 [
                     "this configuration logs in with the OAuth 2.0 username-password flow "
-                    "(grant_type=password), which works today; Salesforce retires it for "
-                    f"connected apps on {countdown(PASSWORD_FLOW, today)}",
+                    "(grant_type=password); Salesforce retires it for connected apps on "
+                    f"{countdown(PASSWORD_FLOW, today)}",
                     "orgs created in Summer '23 or later block it by default ('Allow OAuth "
                     "Username-Password Flows' off); External Client Apps never support it, "
                     "and from Spring '26 new connected apps are restricted, so a new app "

@@ -73,12 +73,19 @@ def _others(f: Finding) -> int:
     return sum(1 for c in f.candidates if c[0] != f.cause)
 
 
+# The other login's outcome, as the differential words it: with the first line, it is why
+# the answer is what it is ("password alone accepted" makes a stale token certain).
+_OTHER_ATTEMPT = ("login without token: ", "password alone")
+
+
 def _records(evidence: tuple[str, ...]) -> list[str]:
-    """Of the evidence after the first line: the first Login History confirmation (unless
-    the first line is one) and the candidates it rules out (``check --admin-org``)."""
+    """Of the evidence after the first line: the other login's outcome, the first Login
+    History confirmation (unless the first line is one) and the candidates it rules out
+    (``check --admin-org``)."""
+    attempt = [e for e in evidence[1:] if e.startswith(_OTHER_ATTEMPT)][:1]
     confirmed = [e for e in evidence[1:] if CONFIRMED in e]
     out = confirmed[:1] if evidence and CONFIRMED not in evidence[0] else []
-    return out + [e for e in evidence[1:] if e.startswith(RULES_OUT)]
+    return attempt + out + [e for e in evidence[1:] if e.startswith(RULES_OUT)]
 
 
 def _finding(f: Finding, n: int, *, details: bool, note: bool) -> list[Any]:
@@ -86,10 +93,11 @@ def _finding(f: Finding, n: int, *, details: bool, note: bool) -> list[Any]:
     from rich.text import Text
 
     kind = {"error": "fail", "warning": "warn", "info": "info"}[str(f.severity)]
-    # NOTE: a radar note is about a flow that works: its id (the entry for the day the flow
-    # is disabled) is named as the place to read more, never as a diagnosis.
+    # NOTE: a radar note is about the flow in use, whatever this run's logins did: its id (the
+    # entry for the day the flow is disabled) is named as the place to read more, never as a
+    # diagnosis. It never says the flow works: the logins may all have been refused.
     about = (
-        f"deprecation radar note: the flow works today \u00b7 sfdoctor explain --cause {f.cause}"
+        f"deprecation radar note, not a diagnosis \u00b7 sfdoctor explain --cause {f.cause}"
         if note
         else f"{f.cause} \u00b7 {f.severity} \u00b7 {f.confidence} confidence"
     )

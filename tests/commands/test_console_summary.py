@@ -115,14 +115,21 @@ def test_radar_notes_never_read_as_failures(run, columns) -> None:
     # the JSON contract: finding.cause is an id of CAUSES.md
     assert note["cause"] == "password_flow_disabled"
     assert note["title"].startswith(f"Username-password flow retires {PASSWORD_FLOW.date}")
-    assert "works today" in note["evidence"][0]
+    assert "username-password flow (grant_type=password)" in note["evidence"][0]
     radar = next(c for c in doc["checks"] if c["stage"] == "radar")
     assert radar["summary"].startswith(f"stops working {PASSWORD_FLOW.date} (")
     short = run("demo", "healthy").out
     assert "password_flow_disabled" not in short and "Findings" not in short
     full = run("demo", "healthy", "--details").out
     assert "password_flow_disabled \u00b7 info" not in full
-    assert "deprecation radar note: the flow works today" in full
+    assert "deprecation radar note, not a diagnosis" in full
+
+
+def test_a_radar_note_never_says_the_flow_works_when_every_login_failed(run, columns) -> None:
+    """The note once said the flow "works today" right under a refused login."""
+    r = run("demo", "flow-disabled", "--details")
+    assert r.status == ExitStatus.PROBLEM
+    assert "works today" not in r.out and "deprecation radar note, not a diagnosis" in r.out
 
 
 def test_soap_radar_counts_to_the_summer_release(run, columns) -> None:
