@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 
+from sfdoctor.diagnosis.evidence import MAX_SCAN
 from sfdoctor.diagnosis.explain import cut, explain_text
 from sfdoctor.diagnosis.knowledge import load
 from sfdoctor.status import ExitStatus, UsageError
@@ -41,14 +42,64 @@ def _read_input(text: str | None, stdin: TextIO) -> str:
                 file=sys.stderr,
                 flush=True,
             )
-        try:
-            text = stdin.read()
-        except UnicodeDecodeError:
-            data = stdin.buffer.read() if hasattr(stdin, "buffer") else b""
-            text = data.decode("utf-8", errors="replace")
+        return _read_stream(stdin)
+    # A command line that is not UTF-8 arrives with its bad bytes as lone surrogates, which
+    # no output can encode: they become U+FFFD, as in a stream.
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     if not text.strip():
         raise UsageError("the text to explain is empty")
     return text
+
+
+READ_LIMIT = 64 * 1024 * 1024
+"""Characters of standard input read at most: past it the rest is not read."""
+_CHUNK = 64 * 1024
+
+
+def _read_stream(stdin: TextIO) -> str:
+    """Standard input in bounded memory: its first and last :data:`MAX_SCAN` characters
+    (all of it when shorter), decoded as UTF-8 with bad bytes as U+FFFD. Reading stops at
+    :data:`READ_LIMIT`, so an endless pipe (``/dev/zero``, ``yes``) ends too.
+
+    NOTE: :func:`cut` keeps a paste's first and last ``MAX_SCAN // 2`` characters, so a
+    longer paste is stood for by its first and last ``MAX_SCAN`` (with a line between):
+    what ``cut`` keeps of it is the same, and its length is reported apart (:data:`_read`).
+    """
+    import codecs
+
+    raw = getattr(stdin, "buffer", None)
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    head: list[str] = []
+    head_len = 0
+    tail = ""
+    total = 0
+    while total < READ_LIMIT:
+        if raw is not None:
+            data = raw.read(_CHUNK)
+            chunk = decoder.decode(data, final=not data)
+        else:
+            data = chunk = stdin.read(_CHUNK)
+        if chunk:
+            total += len(chunk)
+            if head_len < MAX_SCAN:
+                head.append(chunk[: MAX_SCAN - head_len])
+                head_len += len(head[-1])
+            tail = (tail + chunk)[-MAX_SCAN:]
+        if not data:
+            break
+    _read["chars"], _read["stopped"] = total, total >= READ_LIMIT
+    text = "".join(head)
+    if total >= 2 * MAX_SCAN:
+        text += "\n" + tail  # cut keeps only the first and last MAX_SCAN // 2 of it
+    elif total > MAX_SCAN:
+        text += tail[MAX_SCAN - total :]  # the rest after the head: the whole paste
+    if not text.strip():
+        raise UsageError("the text to explain is empty")
+    return text
+
+
+_read: dict[str, Any] = {"chars": None, "stopped": False}
+"""How much of standard input was read, for the cut's note (None: the text was an argument)."""
 
 
 def run(
@@ -110,7 +161,10 @@ def run(
             stdout.write(out)
         return ExitStatus.OK
 
+    _read["chars"], _read["stopped"] = None, False
     kept, was_cut = cut(_read_input(text, stdin))
+    if was_cut is not None and _read["chars"] is not None:
+        was_cut = was_cut._replace(chars=_read["chars"], stopped=_read["stopped"])
     result = explain_text(kept)
     redactor = None
     if anonymize or targets:

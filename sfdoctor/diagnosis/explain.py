@@ -172,13 +172,17 @@ class Cut(NamedTuple):
     """The length of the paste, in characters."""
     searched: int
     """How many of its characters were kept (its start and its end)."""
+    stopped: bool = False
+    """Reading stopped at the input limit: the paste was longer than :attr:`chars`."""
 
     @property
     def note(self) -> str:
         """One line for the output."""
+        size = (
+            f"over {_kib(self.chars)} (reading stopped there)" if self.stopped else _kib(self.chars)
+        )
         return (
-            f"the input is {_kib(self.chars)}; only its first and last "
-            f"{_kib(self.searched // 2)} were searched"
+            f"the input is {size}; only its first and last {_kib(self.searched // 2)} were searched"
         )
 
     def document(self) -> dict[str, Any]:

@@ -8,6 +8,7 @@ speed in tests/test_security_patterns.py.
 from __future__ import annotations
 
 import html
+import io
 import json
 import time
 from datetime import timedelta
@@ -101,6 +102,60 @@ def test_a_cut_paste_says_so_in_every_output(run, tmp_path) -> None:
     assert report["input"]["truncated"] is True
     short = json.loads(run("explain", "ip restricted", "--format", "json").out)
     assert "input" not in short
+
+
+class _Pipe:
+    """Standard input as a pipe: bytes through ``buffer`` (``limit`` of them, or endless)."""
+
+    def __init__(self, data: bytes = b"", endless: bytes = b"") -> None:
+        self.buffer = io.BytesIO(data) if not endless else self
+        self._endless = endless
+        self.served = 0
+
+    def read(self, n: int = -1) -> bytes:
+        self.served += n
+        return (self._endless * (n // len(self._endless) + 1))[:n]
+
+    def isatty(self) -> bool:
+        return False
+
+
+def test_an_endless_pipe_is_read_only_up_to_its_limit(run, monkeypatch) -> None:
+    """`explain - < /dev/zero` once read forever, its memory growing without bound."""
+    from sfdoctor.commands.explain import READ_LIMIT
+
+    pipe = _Pipe(endless=b"invalid_grant authentication failure\n")
+    monkeypatch.setattr("sys.stdin", pipe)
+    with deadline(20.0, "sfdoctor explain - < endless"):
+        r = run("explain", "-", "--format", "json")
+    doc = json.loads(r.out)
+    assert doc["matches"][0]["cause"] == "ambiguous_auth_failure"
+    assert doc["input"]["chars"] >= READ_LIMIT and "reading stopped" in doc["input"]["note"]
+    assert pipe.served < READ_LIMIT + 2 * 64 * 1024
+
+
+def test_a_long_piped_paste_keeps_its_start_and_its_end(run, monkeypatch) -> None:
+    paste = (
+        "INFO start\n"
+        + "INFO nothing here\n" * (MAX_SCAN // 6)
+        + ('{"error":"invalid_grant","error_description":"ip restricted"}\n')
+    )
+    monkeypatch.setattr("sys.stdin", _Pipe(paste.encode()))
+    doc = json.loads(run("explain", "-", "--format", "json").out)
+    assert doc["matches"][0]["cause"] == "ip_restricted"  # at the very end, 3 x MAX_SCAN in
+    assert doc["input"]["chars"] == len(paste) and "reading stopped" not in doc["input"]["note"]
+
+
+def test_bytes_that_are_not_utf8_never_reach_an_output(run, monkeypatch, tmp_path) -> None:
+    """A bad byte once made every report an internal error (exit 4), and the JSON invalid."""
+    monkeypatch.setattr("sys.stdin", _Pipe(b"authentication failure \xff\x9b31m"))
+    r = run("explain", "-", "--format", "json", *report_args(tmp_path, ["md", "json", "txt"]))
+    assert r.status == ExitStatus.OK, r.err
+    json.loads(r.out.encode("utf-8"))  # encodable: no lone surrogate left
+    assert "\ufffd" in json.dumps(json.loads(r.out), ensure_ascii=False)
+    argv = "authentication failure \udcff"  # how Python hands a non-UTF-8 argument over
+    r = run("explain", argv, *report_args(tmp_path, ["md"]))
+    assert r.status == ExitStatus.OK and "\udcff" not in r.out
 
 
 # --- check: a hostile token endpoint ------------------------------------------------------
