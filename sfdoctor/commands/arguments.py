@@ -125,15 +125,35 @@ def add_check(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) 
     _add_run_output_options(check)
 
 
+MAX_TIMEOUT = 600.0
+"""The longest --timeout: a run ends within about seven of them (SECURITY.md)."""
+
+
+def _seconds(text: str) -> float:
+    """``--timeout``: a number of seconds, more than 0 and at most :data:`MAX_TIMEOUT`
+    (``nan`` and ``inf`` parse as floats, and once reached the socket as an internal error)."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or not 0 < value <= MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(
+            f"give a number of seconds above 0 and at most {MAX_TIMEOUT:.0f}, not {text!r}"
+        )
+    return value
+
+
 def _add_session_options(parser: argparse.ArgumentParser) -> None:
     """What ``check`` and ``demo`` share about the run itself: --timeout, --max-attempts,
     --api-version, --query."""
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds,
         default=10.0,
         metavar="S",
-        help="seconds to wait for each request (default: 10)",
+        help=f"seconds to wait for each request (default: 10; at most {MAX_TIMEOUT:.0f})",
     )
     parser.add_argument(
         "--max-attempts",

@@ -449,6 +449,14 @@ def test_the_token_endpoint_or_a_slash_reads_as_the_host(run, env, httpserver, e
     assert status == ExitStatus.OK and org.logins[0] == "token"
 
 
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "1e12", "ten"])
+def test_a_timeout_that_is_no_number_of_seconds_is_refused(run, env, httpserver, value) -> None:
+    """nan, inf and 1e12 once passed, then reached the socket as an internal error (exit 4)."""
+    org = Org(httpserver)
+    r = run("check", "--timeout", value)
+    assert r.status == ExitStatus.USAGE and "--timeout" in r.err and org.logins == []
+
+
 def test_unreadable_env_file(run, env, tmp_path) -> None:
     r = run("check", "--env-file", str(tmp_path / "missing.env"))
     assert r.status == ExitStatus.USAGE and "env file not found" in r.err
