@@ -359,3 +359,19 @@ def test_the_trace_keeps_every_canary_out(run, sf, httpserver: HTTPServer, fmt) 
     r = run("check", "--format", fmt, "-v")
     for canary in CANARIES:
         assert canary not in r.out and canary not in r.err
+
+
+def test_a_ca_bundle_that_is_a_fifo_or_a_device_is_refused_without_blocking(tmp_path) -> None:
+    """REQUESTS_CA_BUNDLE naming a FIFO once blocked check in open(2), past every deadline."""
+    import os
+
+    import certifi
+
+    from sfdoctor.probes.connect import verify_context
+
+    fifo = tmp_path / "ca.pem"
+    os.mkfifo(fifo)
+    for path in (str(fifo), "/dev/zero"):
+        with pytest.raises(OSError, match="not a regular file"):
+            verify_context(path)
+    assert verify_context(certifi.where()).cert_store_stats()["x509_ca"] > 50

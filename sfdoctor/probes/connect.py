@@ -221,16 +221,35 @@ def proxy_connect(
     return ProxyAnswer(int(parts[1]), reason, answer_headers, _ms(start))
 
 
+MAX_CA_BUNDLE = 16 * 1024 * 1024
+"""The largest CA bundle read (the system's is well under 1 MiB)."""
+
+
 def verify_context(cafile: str | None) -> ssl.SSLContext:
     """The context requests would verify with: ``cafile`` (a file or a directory), else
-    the system's default paths. May raise ``OSError`` for a bundle that cannot be read."""
+    the system's default paths. May raise ``OSError`` for a bundle that cannot be read.
+
+    NOTE: the bundle is read here, not by OpenSSL: a FIFO or a device named by
+    ``REQUESTS_CA_BUNDLE`` once blocked the run in open(2), past every deadline and Ctrl-C.
+    Only a regular file (opened without blocking) of at most :data:`MAX_CA_BUNDLE` is read.
+    """
     import os
+    import stat
 
     if cafile and os.path.isdir(cafile):
         return ssl.create_default_context(capath=cafile)
-    if cafile:
-        return ssl.create_default_context(cafile=cafile)
-    return ssl.create_default_context()
+    if not cafile:
+        return ssl.create_default_context()
+    fd = os.open(cafile, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise OSError(f"{cafile} is not a regular file")
+        data = f.read(MAX_CA_BUNDLE + 1)
+    if len(data) > MAX_CA_BUNDLE:
+        raise OSError(f"{cafile} is larger than {MAX_CA_BUNDLE // (1024 * 1024)} MiB")
+    # PEM text (what requests reads); DER bytes are taken as they are.
+    pem = b"-----BEGIN" in data
+    return ssl.create_default_context(cadata=data.decode("latin-1") if pem else data)
 
 
 def handshake(
