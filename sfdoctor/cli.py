@@ -402,13 +402,15 @@ def _run(args: Args) -> int:
 
 
 def _report(exc: BaseException, debug: bool, status: int, message: str, hint: str) -> int:
+    from sfdoctor.output.console import UNSAFE
     from sfdoctor.redaction import redact
 
     if debug:
         import traceback
 
-        print(redact("".join(traceback.format_exception(exc))), file=sys.stderr, end="")
-    print(redact(message), file=sys.stderr)
+        shown = redact("".join(traceback.format_exception(exc)))
+        print(UNSAFE.sub("\ufffd", shown), file=sys.stderr, end="")
+    print(UNSAFE.sub("\ufffd", redact(message)), file=sys.stderr)
     if hint:
         print(f"  hint: {redact(hint)}", file=sys.stderr)
     return status

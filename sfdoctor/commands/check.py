@@ -303,8 +303,12 @@ def run(
     if admin is not None:
         redactor.add(admin.access_token.reveal())
 
+    from sfdoctor.output.console import UNSAFE
+
     def trace(line: str) -> None:
-        print(line, file=stderr)
+        # NOTE: a server's body, a proxy's reply or a proxy URL reach this line as sent:
+        # their escape sequences (a hidden link, a cleared screen) never reach the terminal.
+        print(UNSAFE.sub("\ufffd", line), file=stderr)
 
     verbose = trace if opts.verbose else None
     terminal = opts.fmt != "json" and stdout.isatty()

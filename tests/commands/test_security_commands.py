@@ -177,6 +177,21 @@ def test_a_hostile_token_answer_does_not_outlast_the_timeout(run, env, httpserve
 # --- check -v: the trace never shows a secret a long username pushed to the cut ----------
 
 
+def test_the_trace_never_passes_a_servers_escape_sequences_to_the_terminal(
+    run, env, httpserver
+) -> None:
+    """A token endpoint's body once reached stderr as sent: a hidden link, a cleared screen."""
+    hostile = "\x1b]8;;http://evil.example/\x07HERE\x1b]8;;\x07 \x1b[31mRED\x1b[0m \x1b[2J\x9b31m"
+    body = '{"error":"invalid_grant","error_description":"' + hostile + '"}'  # raw, as sent
+    httpserver.expect_request("/services/oauth2/token", method="POST").respond_with_data(
+        body, status=400, content_type="application/json"
+    )
+    r = run("check", "-v", "--max-attempts", "1")
+    assert "HERE" in r.err and "RED" in r.err  # the text is shown...
+    for c in ("\x1b", "\x07", "\x9b"):
+        assert c not in r.err  # ...its control characters are not
+
+
 def test_the_trace_hides_a_password_cut_by_its_length_limit(run, env, httpserver) -> None:
     # The -v trace cuts a request body at 2000 characters: a long username puts the cut
     # inside the password, leaving "<n1:password>" + the password's start on the line.
