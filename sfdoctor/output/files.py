@@ -85,9 +85,13 @@ def render(fmt: ReportFormat, source: ReportSource) -> str:
         case ReportFormat.TEXT:
             return export.to_text([*banner.renderables(), *source.renderables()])
         case ReportFormat.MARKDOWN:
-            if source.markdown is not None:
-                return source.markdown()
-            return _markdown_fallback(source)
+            from sfdoctor.output.console import UNSAFE
+
+            md = source.markdown() if source.markdown is not None else _markdown_fallback(source)
+            # NOTE: `cat report.md` or a terminal-backed ticket tool would run a paste's or a
+            # server's escape sequences (a hidden link, a cleared screen): the text, .html and
+            # .svg reports never hold them, and neither does this one.
+            return UNSAFE.sub("\ufffd", md)
         case ReportFormat.HTML:
             from sfdoctor.output import html_report
 

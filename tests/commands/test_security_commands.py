@@ -85,6 +85,20 @@ def test_hostile_pastes_are_explained_at_once(run, text: str, fmt: str) -> None:
     assert r.status == ExitStatus.INCONCLUSIVE, r.err  # not 4: deep JSON is text
 
 
+def test_no_report_keeps_a_pastes_escape_sequences(run, tmp_path) -> None:
+    """The Markdown report once kept ESC, BEL and 8-bit CSI (the others never did)."""
+    paste = (
+        "invalid_grant authentication failure \x1b]8;;http://evil.example/\x07HERE"
+        "\x1b]8;;\x07 \x1b[31mRED\x1b[0m \x9b31m \u202egnp.exe"
+    )
+    run("explain", "-", *report_args(tmp_path, ["md", "txt", "html", "svg", "json"]), stdin=paste)
+    for name in ("r.md", "r.txt", "r.html", "r.svg"):
+        report = (tmp_path / name).read_text(encoding="utf-8")
+        assert "RED" in report, name
+        for c in ("\x1b", "\x07", "\x9b", "\u202e"):
+            assert c not in report, (name, c)
+
+
 def test_a_cut_paste_says_so_in_every_output(run, tmp_path) -> None:
     paste = (
         '{"error":"invalid_grant","error_description":"ip restricted"}\n'
