@@ -154,8 +154,9 @@ def demo(
 def demo_all(opts: CheckOptions, *, stdout: TextIO | None = None, color: bool | None = None) -> int:
     """Every scenario through ``check``: a table of verdict, cause and attempts.
 
-    Exit 0 when every scenario was diagnosed as intended, 1 otherwise. Without the ``jwt``
-    extra, the JWT scenarios are listed as skipped (verdict ``skip``), not failed.
+    Exit 0 when every scenario that ran was diagnosed as intended, 1 otherwise. Without the
+    ``jwt`` extra, the JWT scenarios are listed as skipped (verdict ``skip``, ``as_intended``
+    null): neither failed nor counted as diagnosed.
     """
     from sfdoctor.simulator import SCENARIOS, serve
 
@@ -163,7 +164,7 @@ def demo_all(opts: CheckOptions, *, stdout: TextIO | None = None, color: bool | 
     rows = []
     for name, sc in SCENARIOS.items():
         if _needs_extra(sc.flow):
-            rows.append((name, "skip", "-", 0, True))
+            rows.append((name, "skip", "-", 0, None))
             continue
         with serve(sc.org()) as org:
             settings = load_settings(environ=sc.env(org.url))
@@ -195,18 +196,24 @@ def demo_all(opts: CheckOptions, *, stdout: TextIO | None = None, color: bool | 
         if any(r[1] == "skip" for r in rows):
             stdout.write("skipped: the JWT scenarios need pip install 'sfdoctor[jwt]'\n")
         stdout.write(_closing(rows, color=color))
-    return ExitStatus.OK if all(r[-1] for r in rows) else ExitStatus.PROBLEM
+    return ExitStatus.OK if all(r[-1] is not False for r in rows) else ExitStatus.PROBLEM
 
 
-def _closing(rows: list[tuple[str, str, str, int, bool]], *, color: bool) -> str:
-    """The verdict of ``demo --all``, last: how many scenarios came out as intended."""
+def _closing(rows: list[tuple[str, str, str, int, bool | None]], *, color: bool) -> str:
+    """The verdict of ``demo --all``, last: how many scenarios came out as intended (a
+    skipped one is neither)."""
     from sfdoctor.output.console import closing_block, to_string
 
-    missed = [r[0] for r in rows if not r[-1]]
+    ran = [r for r in rows if r[-1] is not None]
+    missed = [r[0] for r in ran if not r[-1]]
+    skipped = len(rows) - len(ran)
+    also = f"; {skipped} skipped" if skipped else ""
     if not missed:
         block = closing_block(
             "ok",
-            f"Every scenario diagnosed as intended ({len(rows)} of {len(rows)})",
+            f"Every scenario that ran diagnosed as intended ({len(ran)} of {len(ran)}{also})"
+            if skipped
+            else f"Every scenario diagnosed as intended ({len(ran)} of {len(ran)})",
             "",
             "",
             "one of them in full: sfdoctor demo SCENARIO (--details for every step)",
@@ -214,7 +221,7 @@ def _closing(rows: list[tuple[str, str, str, int, bool]], *, color: bool) -> str
     else:
         block = closing_block(
             "fail",
-            f"{len(missed)} of {len(rows)} scenarios not diagnosed as intended",
+            f"{len(missed)} of {len(ran)} scenarios not diagnosed as intended{also}",
             "",
             f"run one to see why: sfdoctor demo {missed[0]} --details",
             "the rows marked \u2717 above",
@@ -225,13 +232,15 @@ def _closing(rows: list[tuple[str, str, str, int, bool]], *, color: bool) -> str
 _VERDICT_STYLE = {"ok": "green", "warn": "yellow", "fail": "red", "skip": "dim"}
 
 
-def _intended(ok: bool) -> Any:
+def _intended(ok: bool | None) -> Any:
     from rich.text import Text
 
+    if ok is None:  # skipped: not run, so neither
+        return Text("-", style="dim")
     return Text("\u2713" if ok else "\u2717", style="green" if ok else "red")
 
 
-def _table(rows: list[tuple[str, str, str, int, bool]], *, color: bool) -> str:
+def _table(rows: list[tuple[str, str, str, int, bool | None]], *, color: bool) -> str:
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -261,7 +270,7 @@ def _table(rows: list[tuple[str, str, str, int, bool]], *, color: bool) -> str:
     return to_string([ByWidth(table, _stacked(rows))], color=color)
 
 
-def _stacked(rows: list[tuple[str, str, str, int, bool]]) -> Any:
+def _stacked(rows: list[tuple[str, str, str, int, bool | None]]) -> Any:
     """The table for a narrow terminal, a scenario a line (the table's verdict column read
     ``f…`` at 80 columns): as intended or not, name, verdict, cause, attempts."""
     from rich.console import Group
@@ -282,7 +291,9 @@ def _stacked(rows: list[tuple[str, str, str, int, bool]]) -> Any:
                 (f"  {attempts} {'attempt' if attempts == 1 else 'attempts'}", "dim"),
             ),
         )
-    legend = Text("\u2713 as intended, \u2717 not: scenario, verdict, cause, login attempts")
+    legend = Text(
+        "\u2713 as intended, \u2717 not, - skipped: scenario, verdict, cause, login attempts"
+    )
     return Group(Text("sfdoctor demo --all (simulated org)", style="italic"), legend, grid)
 
 

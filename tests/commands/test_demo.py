@@ -73,6 +73,21 @@ def test_all(run) -> None:
     assert all(row["as_intended"] for row in rows)
 
 
+def test_all_without_the_jwt_extra_counts_its_skips_apart(run, monkeypatch) -> None:
+    """Skipped JWT scenarios once counted as diagnosed: "39 of 39", as_intended true."""
+    monkeypatch.setattr("sfdoctor.commands.demo._needs_extra", lambda flow: flow == "jwt")
+    r = run("demo", "--all", "--format", "json")
+    rows = json.loads(r.out)["scenarios"]
+    skipped = [row for row in rows if row["verdict"] == "skip"]
+    assert r.status == ExitStatus.OK and skipped
+    assert all(row["as_intended"] is None for row in skipped)
+    assert all(row["as_intended"] is True for row in rows if row not in skipped)
+    out = run("demo", "--all").out
+    ran = len(rows) - len(skipped)
+    assert f"({ran} of {ran}; {len(skipped)} skipped)" in out
+    assert f"({len(rows)} of {len(rows)})" not in out
+
+
 def test_all_console_table(run) -> None:
     r = run("demo", "--all")
     assert r.status == ExitStatus.OK
