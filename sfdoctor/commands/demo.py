@@ -161,7 +161,7 @@ def demo_all(opts: CheckOptions, *, stdout: TextIO | None = None, color: bool | 
     from sfdoctor.simulator import SCENARIOS, serve
 
     stdout = stdout or sys.stdout
-    rows = []
+    rows: list[tuple[str, str, str, int, bool | None]] = []
     for name, sc in SCENARIOS.items():
         if _needs_extra(sc.flow):
             rows.append((name, "skip", "-", 0, None))
