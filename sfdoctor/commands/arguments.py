@@ -243,8 +243,8 @@ def _add_org_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--admin-org",
         metavar="ALIAS",
-        help="read the org's LoginHistory (and, for audit, its Login and ApiTotalUsage Event "
-        "Log Files) with this Salesforce CLI org's session: read-only GET queries; "
+        help="read the org's LoginHistory (and, for audit, its ApiTotalUsage Event Log "
+        "Files) with this Salesforce CLI org's session: read-only GET queries; "
         "SF_ADMIN_ACCESS_TOKEN + SF_ADMIN_INSTANCE_URL do the same without the CLI",
     )
     parser.add_argument(
