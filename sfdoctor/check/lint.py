@@ -96,11 +96,13 @@ def lint(settings: Settings, flow: str = "password", api_version: str | None = N
     missing = [name for name in REQUIRED_BY_FLOW[flow] if not getattr(settings, name).text]
     if missing:
         names = ", ".join(_var(n) for n in missing)
-        absent = finding("config_missing", [f"not set: {names}"])
+        # The first line is what a default view shows: it names the way round a missing
+        # connected app there, not only under --details.
+        others = _other_ways(flow, missing)
+        hint = " (no connected app? sfdoctor check --flow soap needs neither)" if others else ""
+        absent = finding("config_missing", [f"not set: {names}{hint}"])
         steps = absent.remediation  # setting the value first; then the flows that need none
-        out.append(
-            absent._replace(remediation=(*steps[:1], *_other_ways(flow, missing), *steps[1:]))
-        )
+        out.append(absent._replace(remediation=(*steps[:1], *others, *steps[1:])))
         blocking = True
 
     if flow == "soap" and api_version and _retired(api_version):

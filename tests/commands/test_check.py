@@ -457,6 +457,15 @@ def test_a_timeout_that_is_no_number_of_seconds_is_refused(run, env, httpserver,
     assert r.status == ExitStatus.USAGE and "--timeout" in r.err and org.logins == []
 
 
+def test_a_missing_connected_app_names_the_flow_that_needs_none(run, env, httpserver) -> None:
+    """Where the default view shows it: a simple-salesforce user has no connected app."""
+    env(SF_CLIENT_ID=None, SF_CLIENT_SECRET=None)
+    org = Org(httpserver)
+    r = run("check")
+    assert r.status == ExitStatus.USAGE and org.logins == []
+    assert "--flow soap needs neither" in " ".join(r.out.split())
+
+
 def test_unreadable_env_file(run, env, tmp_path) -> None:
     r = run("check", "--env-file", str(tmp_path / "missing.env"))
     assert r.status == ExitStatus.USAGE and "env file not found" in r.err
