@@ -2080,3 +2080,16 @@ def test_insufficient_access_names_soap_login_only_alone_or_about_login() -> Non
     assert answer("INSUFFICIENT_ACCESS")[0] == "soap_login_disabled"
     assert answer("INSUFFICIENT_ACCESS: Inactive Organization: xxx")[:2] == ("org_inactive", "high")
     assert answer("INSUFFICIENT_ACCESS: insufficient privileges to perform this action")[0] is None
+
+
+def test_a_url_encoded_sandbox_username_in_a_request_body_is_read() -> None:
+    """`bob%40acme.com.uat` in a pasted token request: its one escape left the paste undecoded
+    (the password's was masked), so the username went unseen."""
+    paste = (
+        "POST https://login.salesforce.com/services/oauth2/token grant_type=password"
+        "&username=bob%40acme.com.uat&password=x%21y -> "
+        '{"error":"invalid_grant","error_description":"authentication failure"}'
+    )
+    cause, confidence, _ = answer(paste)
+    assert (cause, confidence) == ("wrong_login_host", "medium")
+    assert "bob@acme.com.uat" in " ".join(sfdoctor.explain(paste).matches[0].evidence)

@@ -73,7 +73,11 @@ _HTTP_LOGIN_URL = LazyPattern(
 _HTTP_SERVICE_URL = LazyPattern(
     r"(?<![=\w])(http://[\w.-]+/services/(?:oauth2|Soap|data)\S*)", re.I
 )
-_USERNAME = LazyPattern(r"(?<![\w.+'-])[\w.+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# A username as pasted, its `@` as typed or URL-encoded in a request body (`bob%40acme.com.uat`:
+# a lone escape does not make the paste decoded, see evidence.decode).
+_USERNAME = LazyPattern(
+    r"(?<![\w.+'%-])[\w.+'-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", re.IGNORECASE
+)
 # NOTE: a placeholder such as <org> stands for the org's name in pasted URLs.
 _LIGHTNING = LazyPattern(
     r"(?<![\w.-])(?:<[\w-]{1,40}>|[\w-]+)(?:\.[\w-]+)*\.lightning\.force\.com\b", re.IGNORECASE
@@ -95,10 +99,11 @@ def _sandbox_user_on_production(text: str) -> str | None:
     if PRODUCTION_LOGIN not in text.lower():
         return None
     for m in _USERNAME.finditer(text):
-        suffix = sandbox_suffix(m.group(0))
+        username = re.sub("%40", "@", m.group(0), flags=re.IGNORECASE)
+        suffix = sandbox_suffix(username)
         if suffix:
             return (
-                f"username {m.group(0)} carries a sandbox suffix (.{suffix}) but the login "
+                f"username {username} carries a sandbox suffix (.{suffix}) but the login "
                 f"went to {PRODUCTION_LOGIN}"
             )
     return None
