@@ -247,7 +247,11 @@ def _card(s: Summary) -> str:
             + "</li>"
             for c in s.candidates
         )
-        out.append(f'<p class="meta">Candidates, most likely first:</p><ol>{ranked}</ol>')
+        # As the console: candidates that include the named cause rank the answer; others are
+        # what the named cause could also be.
+        own = s.cause == "ambiguous_auth_failure" or any(c.cause == s.cause for c in s.candidates)
+        heading = "Candidates" if own else "Could also be"
+        out.append(f'<p class="meta">{heading}, most likely first:</p><ol>{ranked}</ol>')
         if s.more_candidates:
             out.append(
                 f'<p class="meta">\u2026 and {s.more_candidates} more in the full report below.</p>'

@@ -285,3 +285,14 @@ def test_explain_report_needs_a_text(run, tmp_path) -> None:
 def test_explain_bad_report_path_reads_nothing(run, tmp_path) -> None:
     r = run("explain", "-", "--report", str(tmp_path / "r.doc"), stdin="INVALID_LOGIN")
     assert r.status == ExitStatus.USAGE and "'.doc' is not a report format" in r.err
+
+
+def test_the_html_card_heads_other_causes_as_the_console_does(run, tmp_path) -> None:
+    """The card once headed a named cause's alternatives "Candidates, most likely first",
+    as if the first of them were the answer."""
+    named = tmp_path / "named.html"
+    run("demo", "untrusted-no-token", "--report", str(named))
+    assert "Could also be, most likely first:" in named.read_text(encoding="utf-8")
+    ambiguous = tmp_path / "ambiguous.html"
+    run("explain", "invalid_grant: authentication failure", "--report", str(ambiguous))
+    assert "Candidates, most likely first:" in ambiguous.read_text(encoding="utf-8")
