@@ -56,9 +56,9 @@ def _dns_failure(rec: Recorder, fault: Fault) -> None:
 
     if rec.host in (PRODUCTION_LOGIN, SANDBOX_LOGIN):
         extra = [
-            f"{rec.host} is Salesforce's own login host and resolves everywhere: this "
-            "machine's DNS is broken or blocked (VPN, firewall, a network that resolves "
-            "outside names only through its proxy)."
+            f"Fix this machine's DNS (nslookup {rec.host}; a VPN, a firewall, or a network "
+            f"that resolves outside names only through its proxy): {rec.host} is "
+            "Salesforce's own login host and resolves everywhere else."
         ]
     else:
         extra = [
