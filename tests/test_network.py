@@ -302,6 +302,20 @@ def test_unresolvable_host_is_dns_failure_naming_the_host() -> None:
     assert "TLS" not in by_name(result)  # nothing after a failed step
 
 
+def test_salesforces_own_login_host_not_resolving_is_this_machines_dns(monkeypatch) -> None:
+    """Its one-line fix once stated a fact ("resolves everywhere") instead of an action."""
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    result = preflight("https://login.salesforce.com", timeout=5, environ={})
+    [f] = result.findings
+    assert f.cause == "dns_failure"
+    assert f.remediation[0].startswith("Fix this machine's DNS (nslookup login.salesforce.com")
+
+
 def test_unresolvable_host_through_check_sends_nothing(run, monkeypatch, httpserver) -> None:
     from sfdoctor import hosts
 
