@@ -99,7 +99,7 @@ def _sandbox_user_on_production(text: str) -> str | None:
     if PRODUCTION_LOGIN not in text.lower():
         return None
     for m in _USERNAME.finditer(text):
-        username = re.sub("%40", "@", m.group(0), flags=re.IGNORECASE)
+        username = m.group(0).replace("%40", "@")
         suffix = sandbox_suffix(username)
         if suffix:
             return (
