@@ -184,7 +184,9 @@ def add_demo(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "leaves the machine.",
         epilog="examples:\n  sfdoctor demo\n  sfdoctor demo stale-token --details\n"
         "  sfdoctor demo wrong-password --admin\n"
-        "  sfdoctor demo --list\n  sfdoctor demo --all",
+        "  sfdoctor demo --list\n  sfdoctor demo --all\n"
+        "  sfdoctor demo audit    (not a scenario: the 2027 retirement audit of a month of "
+        "fictional exports)",
         formatter_class=HelpFormatter,
     )
     _add_scenario(demo, "trusted-no-token")

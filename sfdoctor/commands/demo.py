@@ -63,6 +63,10 @@ def list_scenarios(stdout: TextIO, *, fmt: str = "console") -> int:
     for name, sc in SCENARIOS.items():
         mark = " (default)" if name == DEFAULT else ""
         stdout.write(f"{name:<{width}}  {sc.description}{mark}\n")
+    stdout.write(
+        "\nNot a scenario: sfdoctor demo audit audits a month of fictional Login History and "
+        "API usage exports for the 2027 retirements (what sfdoctor audit does with yours).\n"
+    )
     return ExitStatus.OK
 
 

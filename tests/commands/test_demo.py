@@ -62,7 +62,10 @@ def test_default_demo_is_the_laptop_trap(run) -> None:
 def test_list(run) -> None:
     r = run("demo", "--list")
     assert r.status == ExitStatus.OK
-    assert [line.split()[0] for line in r.out.splitlines()] == NAMES
+    lines = r.out.splitlines()
+    assert [line.split()[0] for line in lines[: len(NAMES)]] == NAMES
+    assert "sfdoctor demo audit" in lines[-1]  # documented, and once found in neither list
+    assert "sfdoctor demo audit" in run("demo", "--help").out
 
 
 def test_all(run) -> None:
