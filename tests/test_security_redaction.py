@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Callable
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -82,6 +83,33 @@ PASTES = {
     "form_encoded": f"state=x%26password%3D{C}%26username%3Dops",
     "form_encoded_alone": f"invalid_grant authentication failure password%3D{C}",
     "form_encoded_twice": f"state=x%2526client_secret%253D{C}%2526y",
+    # name:value with no blank after the colon, any casing
+    "colon_no_space": f"password:{C}",
+    "colon_no_space_upper": f"PASSWORD:{C}",
+    "colon_no_space_env": f"SF_PASSWORD:{C}",
+    "colon_no_space_client_secret": f"client_secret:{C}",
+    "colon_no_space_security_token": f"retrying with security_token:{C} now",
+    # Ruby and PHP hashes, the key quoted or not, the value quoted or not
+    "ruby_symbol": f":password => '{C}'",
+    "ruby_inspect": f'{{:password=>"{C}", :username=>"ops"}}',
+    "ruby_string_key": f'{{"client_secret"=>"{C}"}}',
+    "php_array": f"'client_secret' => '{C}',",
+    "php_array_unquoted_value": f"'client_secret' => {C},",
+    "hash_unquoted": f"password=>{C}",
+    "hash_unquoted_spaced": f"password => {C}, username => ops",
+    # setter and builder calls with a literal
+    "builder_call": f'ConnectorConfig().password("{C}")',
+    "setter_call": f'config.setPassword("{C}");',
+    "setter_call_single_quoted": f"withClientSecret( '{C}' )",
+    "setter_call_in_json": f'{{"log": "cfg.setPassword(\\"{C}\\")"}}',
+    # YAML block scalars and values on the next line
+    "yaml_literal_block": f"password: |\n  {C}\nusername: ops",
+    "yaml_folded_block": f"sf:\n  client_secret: >-\n    abc\n\n    {C}\n  user: ops",
+    "yaml_block_keep_comment": f"- password: |+ # from the vault\r\n    {C}\r\nnext: 1",
+    "yaml_next_line": f"password:\n  {C}\nusername: ops",
+    # tab-separated (a pasted table, a TSV row)
+    "tab_separated": f"password\t{C}",
+    "tab_separated_row": f"username\tops\nsecurity_token\t{C}\tx",
 }
 
 
@@ -114,6 +142,13 @@ def test_a_numeric_json_password() -> None:
         ),
         ("curl -u u@acme.com:pw https://x", "curl -u u@acme.com:**** https://x"),
         ("session 00D5g000004CANRY!AQ4AQsecret", "session 00D5g000004CANRY!****"),
+        ("PASSWORD:abc", "PASSWORD:****"),
+        ("{:password=>'pw', :username=>'u'}", "{:password=>'****', :username=>'u'}"),
+        ("'client_secret' => cs, 'user' => u", "'client_secret' => ****, 'user' => u"),
+        ('b.setPassword("pw").setUsername("u")', 'b.setPassword("****").setUsername("u")'),
+        ("password: >-\n  pw\n  more\n\nuser: u", "password: >-\n  ****\n\nuser: u"),
+        ("password:\n  pw\nuser: u", "password:\n  ****\nuser: u"),
+        ("user\tu\npassword\tpw", "user\tu\npassword\t****"),
     ],
 )
 def test_what_stays_in_view_around_the_mask(text: str, expected: str) -> None:
@@ -142,6 +177,22 @@ def test_what_stays_in_view_around_the_mask(text: str, expected: str) -> None:
         "security token: required; client secret: missing",
         "the <password> element of login()",
         "curl -u ops https://x",
+        "INVALID_LOGIN: Invalid username, password, security token; or user locked out.",
+        "error=invalid_grant&error_description=authentication failure",
+        "error_description=authentication failure",
+        "grant_type=password",
+        "Password: Expired",
+        "Password:Expired",
+        "Password\tExpired",
+        "passwordExpired:false",
+        "sfdx force:user:password:generate -u ops",
+        "sf org generate password --target-org ops",
+        "Password::Reset is a Ruby class",
+        "Enter your password:\n  the password is case-sensitive",
+        "password:\n  the password is wrong\nusername: ops",
+        "password: |\n  ****",
+        "config.setPassword(password); config.getPassword()",
+        "'password' => ENV['SF_PASSWORD'],",
     ],
 )
 def test_ordinary_words_and_evidence_are_kept(text: str) -> None:
@@ -206,11 +257,27 @@ SECRET = 'Pa$$ w/ "q" & é+'
         "Pa$$ w/ &quot;q&quot; &amp; é+",
         base64.b64encode(SECRET.encode()).decode(),
         base64.urlsafe_b64encode(SECRET.encode()).decode(),
+        SECRET.encode().hex(),
+        SECRET.encode().hex().upper(),
     ],
 )
 def test_known_secrets_are_masked_in_every_encoding(echo: str) -> None:
     out = Redactor([SECRET])(f"the server said: {echo} (done)")
     assert echo not in out and MASK in out
+
+
+@pytest.mark.parametrize("case", [str.lower, str.upper])
+def test_a_known_secret_echoed_in_hex_is_masked(case: Callable[[str], str]) -> None:
+    hexed = b"PwCANARY7x9Q".hex()
+    echo = f"h={case('abcd' + hexed + b'TkCANARY'.hex())} done"
+    out = Redactor(["PwCANARY7x9Q"])(echo)
+    assert case(hexed) not in out and MASK in out and out.endswith(" done")
+
+
+def test_a_short_known_value_has_no_hex_form() -> None:
+    """Below four characters a value is not matched at all (it would mask ordinary words),
+    so neither is its hex: 616263 stays, as abc does."""
+    assert Redactor(["abc"])("abc 616263 616263") == "abc 616263 616263"
 
 
 @pytest.mark.parametrize("lead", ["", "a", "ab", "abc:"])

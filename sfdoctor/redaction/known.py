@@ -1,8 +1,12 @@
 """The run's known secret values: a :class:`Redactor` masks the password, token, client
 secret, ... it was given, matched literally and in the forms a library or a server may echo
-them: URL- and form-encoded, HTML- and JSON-escaped, base64 (also inside a longer base64 text,
-such as a Basic header); then every secret-looking pattern (:func:`~.paste.redact`); with
-``anonymize``, every identifying value too (:class:`~.anonymize.Anonymizer`).
+them: URL- and form-encoded, HTML- and JSON-escaped, hex (lower- and upper-case), base64 (also
+inside a longer base64 text, such as a Basic header); then every secret-looking pattern
+(:func:`~.paste.redact`); with ``anonymize``, every identifying value too
+(:class:`~.anonymize.Anonymizer`).
+
+Only whole values are matched: a server's echo of part of a secret (its first characters, a
+truncated copy) stays in view.
 """
 
 from __future__ import annotations
@@ -116,6 +120,11 @@ def _encodings(value: str) -> set[str]:
         json.dumps(value, ensure_ascii=False)[1:-1],
         json.dumps(value)[1:-1].replace("/", "\\/"),
     }
+    # Hex of the UTF-8 bytes, as a server or a debug dump prints them; a value of four
+    # characters or more (see Redactor) gives eight hex digits or more, the floor the base64
+    # forms keep too.
+    hexed = value.encode("utf-8").hex()
+    forms.update((hexed, hexed.upper()))
     forms.update(_base64_forms(value))
     return {f for f in forms if len(f) >= 4}
 

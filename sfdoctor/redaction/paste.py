@@ -3,9 +3,11 @@
 Session ids (``00D...!...``, also URL-encoded), ``Authorization`` and ``X-SFDC-Session``
 headers, the value of every secret-named field (``password``, ``client_secret``,
 ``clientSecret``, ``SF_PASSWORD``, ``refreshToken``, ...; see :mod:`.names`) in forms, env
-lines, YAML, logs, JSON (also JSON inside a JSON string), XML elements and command-line flags,
-``curl -u user:password``, passwords in URLs (``https://user@acme.com:pw@host``), PEM private
-keys, JWTs.
+lines, YAML (also block scalars and values on the next line), logs (``name: value``,
+``name:value``, ``name<TAB>value``), JSON (also JSON inside a JSON string), Ruby and PHP hashes
+(``:password => 'x'``), setter and builder calls (``setPassword("x")``), XML elements and
+command-line flags, ``curl -u user:password``, passwords in URLs
+(``https://user@acme.com:pw@host``), PEM private keys, JWTs.
 
 Every pattern here runs in time linear in the text: no nested or overlapping quantifiers, and
 field values are scanned by hand (:mod:`.values`) rather than by backtracking, so a hostile
@@ -22,9 +24,12 @@ from sfdoctor.lazyre import LazyPattern
 from sfdoctor.redaction.names import FIELD_WORDS, secret_name
 from sfdoctor.redaction.values import (
     FORM_END,
+    HASH_END,
     LOG_END,
     MASK,
     NUMBER,
+    YAML_BLOCK,
+    indented_block,
     line_end,
     mask_spans,
     quoted,
@@ -35,15 +40,17 @@ from sfdoctor.redaction.values import (
 _PEM_MASK = "-----BEGIN PRIVATE KEY----- " + MASK + " -----END PRIVATE KEY-----"
 
 # JSON and Python-dict fields: "password": "x", 'clientSecret': 'x', "password": 1234, and
-# the same inside a JSON string: {\"password\":\"x\"}.
+# the same inside a JSON string: {\"password\":\"x\"}; Ruby and PHP hashes: 'password' => 'x'.
 _JSON_FIELD = LazyPattern(
-    r"(?<!\\)(\\{0,7})([\"'])([A-Za-z_$][\w.$-]{0,63})\1\2[ \t\r\n]*:[ \t\r\n]*"
+    r"(?<!\\)(\\{0,7})([\"'])([A-Za-z_$][\w.$-]{0,63})\1\2[ \t\r\n]*(:|=>)[ \t\r\n]*"
 )
 
 
 def _json_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     if not secret_name(m.group(3)):
         return None
+    if m.group(4) == "=>":
+        return _hash_span(text, m.end(), m.group(3))
     number = NUMBER.match(text, m.end())
     if number is not None:
         return m.end(), int(number.end())
@@ -88,22 +95,35 @@ def _xml_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     return begin, stop
 
 
-# Forms, query strings, env lines, YAML and log lines, Java toString: password=x,
-# SF_PASSWORD="x", --client-secret=x, password: x, clientSecret: 'x', X-SFDC-Session: x.
-# On a line of its own (env file, YAML, headers) the value is the rest of the line. A colon
-# must be followed by a space or a quote: force:user:password:generate is a command. A form
-# that was itself URL-encoded (a redirect's state, a logged URL) writes = as %3D.
+# Forms, query strings, env lines, YAML and log lines, Java toString, Ruby hashes:
+# password=x, SF_PASSWORD="x", --client-secret=x, password: x, PASSWORD:x, clientSecret: 'x',
+# X-SFDC-Session: x, password<TAB>x, :password => 'x'. On a line of its own (env file, YAML,
+# headers) the value is the rest of the line; after a YAML key ending its line (password: |,
+# password:), the lines indented below it. A form that was itself URL-encoded (a redirect's
+# state, a logged URL) writes = as %3D.
 _FIELD = LazyPattern(
     r"(?m)(^[ \t]*(?:(?:-|export|set)[ \t]+)?)?(?:(?<![\w.$-])|(?<=%26)|(?<=%2526))(?:--?)?"
-    r"([A-Za-z_][\w.-]{0,63})[ \t]*(==?|%(?:25)?3[Dd]|:(?=[ \t\"']))[ \t]*"
+    r"([A-Za-z_][\w.-]{0,63})[ \t]*(=>|==?|%(?:25)?3[Dd]|:(?!:)|\t)[ \t]*"
 )
 
 
 def _field_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     name, op = m.group(2), m.group(3)
-    log = op == ":"
+    log = op in (":", "\t")
     if not secret_name(name, log=log) or text.startswith("//", m.end()):
         return None
+    if op == "=>":
+        return _hash_span(text, m.end(), name)
+    if op == ":" and m.end() == m.end(3) and text[m.start(2) - 1 : m.start(2)] in (":", "/"):
+        # NOTE: name:value with no blank is a field, but not inside a colon-separated word:
+        # force:user:password:generate is a command, scheme://password:x@host a URL.
+        return None
+    if op == ":" and m.group(1) is not None:
+        indent = len(m.group(1)) - len(m.group(1).lstrip(" \t"))
+        if YAML_BLOCK.match(text, m.end()):  # password: |  (or >-, |2): the lines below
+            return indented_block(text, m.end(), indent, prose=False)
+        if line_end(text, m.end()) == m.end():  # password:  then the value, indented below
+            return indented_block(text, m.end(), indent, prose=True)
     end: LazyPattern | None = LOG_END if log else FORM_END
     if m.group(1) is not None and (log or m.group(1).strip() or name.isupper()):
         # A line of its own: a header or YAML (name: value), an env line (SF_PASSWORD=x,
@@ -111,6 +131,24 @@ def _field_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
         # A form body starting a line (password=x&username=y) keeps its fields apart.
         end = None
     return value_span(text, m.end(), name, end=end, log=log)
+
+
+def _hash_span(text: str, start: int, name: str) -> tuple[int, int] | None:
+    """The value of a Ruby or PHP hash entry (``=>``): quoted, or up to the next entry."""
+    if quoted(text, start) is None and text[until(text, start, HASH_END) :].startswith(("(", "[")):
+        return None  # ENV['SF_PASSWORD'], env('SF_PASSWORD'): code, not a value
+    return value_span(text, start, name, end=HASH_END)
+
+
+# Setter and builder calls with a literal: setPassword("x"), .password('x'),
+# withClientSecret("x"), also inside a JSON string (\"x\"). A variable is left alone.
+_CALL = LazyPattern(r"(?<![\w$])([A-Za-z_]\w{0,63})\([ \t]*(?=\\{0,7}[\"'])")
+
+
+def _call_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
+    if not secret_name(m.group(1)):  # setPassword: its last word says
+        return None
+    return value_span(text, m.end(), m.group(1), end=None)
 
 
 # Command-line flags with the value as the next word: --password x, --client-secret x.
@@ -184,9 +222,10 @@ _SUBS: tuple[tuple[_Needles, LazyPattern, str], ...] = (
 _FIELD_PASSES: tuple[
     tuple[_Needles, LazyPattern, Callable[[str, re.Match[str]], tuple[int, int] | None]], ...
 ] = (
-    (((":",), FIELD_WORDS), _JSON_FIELD, _json_span),
+    (((":", "=>"), FIELD_WORDS), _JSON_FIELD, _json_span),
     ((("<", "&lt;"), FIELD_WORDS), _XML_OPEN, _xml_span),
-    ((("=", ":", "%3d", "%253d"), FIELD_WORDS), _FIELD, _field_span),
+    ((("=", ":", "%3d", "%253d", "\t"), FIELD_WORDS), _FIELD, _field_span),
+    ((("(",), FIELD_WORDS), _CALL, _call_span),
     ((("--",), FIELD_WORDS), _FLAG, _flag_span),
     ((("-u", "--proxy-user"),), _USER_FLAG, _user_span),
 )

@@ -39,6 +39,12 @@ _SQ_END = LazyPattern(r"['\n]")
 # sits inside a JSON string: the quote must survive), at a tag; in a form, at the next field.
 FORM_END = LazyPattern(r"[\s\"\\<>&]")
 LOG_END = LazyPattern(r"[\s\"\\<>]")
+# In a Ruby or PHP hash (password => x, 'token' => x,) an unquoted value ends at the next
+# entry or the end of the hash, and is code when a call or an index follows (ENV['X']).
+HASH_END = LazyPattern(r"[\s\"'\\<>,;()\[\]{}]")
+# A YAML block scalar's header (password: |, >-, |2+), a comment after it: its value is the
+# lines below, indented deeper than the key.
+YAML_BLOCK = LazyPattern(r"[|>][-+1-9]{0,2}[ \t\r]*(?:#[^\n]*)?(?=\n|\Z)")
 NUMBER = LazyPattern(r"-?[0-9][0-9.eE+-]{0,63}")
 
 
@@ -124,6 +130,41 @@ def value_span(
         scheme = _SCHEME.match(text, begin, stop) if authorization else None
         begin = begin if scheme is None else int(scheme.end())
     if stop <= begin or text[begin:stop] == MASK:
+        return None
+    return begin, stop
+
+
+def indented_block(text: str, start: int, indent: int, *, prose: bool) -> tuple[int, int] | None:
+    """The span to mask of a value written on the lines after the one holding ``start``
+    (YAML: ``password: |`` or ``password:``, then the value indented): from the first
+    character of the first line indented deeper than ``indent`` to the end of the last one,
+    blank lines within included. None: no such line, or (``prose``) it reads as prose.
+
+    Each line is read once: the scan stops at the first line that is not deeper.
+    """
+    begin = stop = -1
+    newline = text.find("\n", start)
+    while newline >= 0:
+        line = newline + 1
+        newline = text.find("\n", line)
+        end = len(text) if newline < 0 else newline
+        first = line
+        while first < end and text[first] in " \t":
+            first += 1
+        last = end
+        while last > first and text[last - 1] in " \t\r":
+            last -= 1
+        if last == first:  # a blank line: the value may go on below it
+            continue
+        if first - line <= indent:
+            break
+        if begin < 0:
+            word = _FIRST_WORD.match(text, first)
+            if prose and word is not None and word.group(0).lower() in _PROSE:
+                return None
+            begin = first
+        stop = last
+    if begin < 0 or text[begin:stop] == MASK:
         return None
     return begin, stop
 
