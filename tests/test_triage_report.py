@@ -6,13 +6,14 @@ import tracemalloc
 from collections.abc import Iterator
 
 from sfdoctor.diagnosis.knowledge import load
+from sfdoctor.loginhistory import tally as tally_module
 from sfdoctor.loginhistory.fixes import FIXES, fix_line
 from sfdoctor.loginhistory.layouts import layout_of
 from sfdoctor.loginhistory.summarize import summarize
 from sfdoctor.loginhistory.summary import Day
 from sfdoctor.loginhistory.tally import MAX_STATUSES, Tally
 from sfdoctor.models import Family
-from sfdoctor.output.triage_console import bar, chart_rows
+from sfdoctor.output.triage_console import MAX_WEEKS, bar, chart_rows
 
 HEADER = ["Username", "Login Time", "Source IP", "Status", "Application"]
 
@@ -93,9 +94,54 @@ def test_bar() -> None:
 
 
 def test_chart_fills_gaps_and_goes_weekly_beyond_a_month() -> None:
-    unit, rows = chart_rows((Day("2024-11-01", 3, "a"), Day("2024-11-03", 1, "b")))
-    assert unit == "day" and [n for _, n, _ in rows] == [3, 0, 1]
+    unit, rows, left_out = chart_rows((Day("2024-11-01", 3, "a"), Day("2024-11-03", 1, "b")))
+    assert unit == "day" and [n for _, n, _ in rows] == [3, 0, 1] and not left_out
     days = tuple(Day(f"2024-{m:02d}-{d:02d}", 1, "a") for m in (10, 11) for d in (1, 15, 28))
-    unit, rows = chart_rows(days)
+    unit, rows, left_out = chart_rows(days)
     assert unit == "week" and rows[0][0].startswith("week of 30 Sep")
-    assert sum(n for _, n, _ in rows) == 6
+    assert sum(n for _, n, _ in rows) == 6 and not left_out
+
+
+def test_chart_of_dates_centuries_apart_keeps_the_busiest_weeks_and_says_what_it_left() -> None:
+    real = tuple(Day(f"2024-{m:02d}-{d:02d}", 2, "a") for m in range(1, 13) for d in (3, 17))
+    typos = (Day("0001-01-01", 1, "a"), Day("2204-11-05", 1, "b"), Day("9999-12-31", 1, "a"))
+    unit, rows, left_out = chart_rows(typos + real + (Day("undated", 4, "a"),))
+    assert unit == "week" and len(rows) <= MAX_WEEKS + 1
+    assert rows[0][0] == "week of  1 Jan 2024" and rows[-1] == ("undated", 4, "a")
+    assert sum(n for _, n, _ in rows) == 48 + 4
+    assert left_out.startswith("not charted: 3 failures dated outside these weeks, from ")
+    assert "1 Jan 0001 to 31 Dec 9999" in left_out
+
+
+def test_chart_at_the_edges_of_the_calendar() -> None:
+    unit, rows, _ = chart_rows((Day("9999-12-30", 1, "a"), Day("9999-12-31", 2, "a")))
+    assert unit == "day" and [n for _, n, _ in rows] == [1, 2]
+    unit, rows, left_out = chart_rows((Day("0001-01-01", 1, "a"), Day("9999-12-31", 2, "a")))
+    assert unit == "week" and rows == [("week of 27 Dec 9999", 2, "a")]
+    assert "on 1 Jan 0001" in left_out
+
+
+def test_distinct_keys_stay_at_the_cap_and_the_totals_stay_right(monkeypatch) -> None:
+    monkeypatch.setattr(tally_module, "MAX_KEYS", 1000)
+    monkeypatch.setattr(tally_module, "MAX_HOURS", 500)
+    monkeypatch.setattr(tally_module, "FOLD_CHECK", 64)
+    layout = layout_of(HEADER)
+    assert layout is not None
+    tally = Tally(layout, load())
+    heavy = [["heavy@acme.com", "2024-11-03 10:00:00", "198.18.0.1", "Invalid Password", "ETL"]]
+    rows = [
+        [f"u{i}@acme.com", f"2024-11-03 {i % 24:02d}:00:00", f"10.0.{i >> 8 & 255}.{i & 255}",
+         "Invalid Password" if i % 3 else "Restricted IP", f"App {i}"]
+        for i in range(5000)
+    ] + [[f"u{i}@acme.com", f"{1000 + i}-01-01 00:00:00", "10.9.9.9", "Restricted IP", "x"]
+         for i in range(2000)]  # fmt: skip
+    tally.feed(rows[:2500] + heavy * 50 + rows[2500:])
+    for kind, cap in ((0, 1000), (1, 1000), (2, 1000), (3, 500)):
+        assert sum(len(tl.counters[kind]) for tl in tally.statuses.values()) <= cap
+    s = summarize(tally, load(), source="x.csv")
+    assert s.rows == 7050 and s.failures == 7050
+    assert s.by_cause == {"invalid_credentials": 3383, "ip_restricted": 3667}
+    assert sum(d.count for d in s.per_day) == 7050
+    assert s.users[0] == ("heavy@acme.com", 50)  # the heavy hitter survives the folding
+    assert s.distinct_users <= 1000 and any("counted together" in n for n in s.notes)
+    assert not any("other" in u.value for u in s.users + s.source_ips + s.applications)

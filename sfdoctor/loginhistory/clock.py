@@ -9,6 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+MAX_CACHE = 100_000
+"""Dates and hours-as-written remembered (a year of hours is 8,784); past it the cache starts
+again, so a file of random dates costs time, not memory."""
+
 
 def is_iso(value: str) -> bool:
     """True for ``2024-11-03T14:22:05.000Z`` and ``2024-11-03 14:22:05`` (sortable as text)."""
@@ -77,6 +81,8 @@ class Clock:
         end = value.find(" ", colon)
         mark = value[end + 1 : end + 2] if end >= 0 else ""
         prefix = f"{day}T{_H12.get(h + mark) or _H24.get(h, h)}"
+        if len(self._hours) >= MAX_CACHE:
+            self._hours.clear()
         if end < 0:
             self._hours[value[:colon]] = prefix
             return prefix + value[colon:]
@@ -96,7 +102,7 @@ class Clock:
         if len(parts[0]) == 4:
             year, month, day = a, b, c
         else:
-            year = c + 2000 if c < 100 else c
+            year = c + 2000 if len(parts[2]) <= 2 else c  # 24 -> 2024; 0024 is year 24
             if "." in token:  # 03.11.2024: day first wherever dots are used
                 day, month = a, b
             else:
@@ -111,6 +117,8 @@ class Clock:
         if not (1 <= month <= 12 and 1 <= day <= 31):
             return ""
         iso = f"{year:04d}-{month:02d}-{day:02d}"
+        if len(self._dates) >= MAX_CACHE:
+            self._dates.clear()
         self._dates[token] = iso
         return iso
 

@@ -57,7 +57,7 @@ def human_day(key: str) -> str:
         d = datetime.strptime(key[:10], "%Y-%m-%d")
     except ValueError:
         return key
-    return f"{d.day} {d:%b %Y}"
+    return f"{d.day} {d:%b} {d.year:04d}"  # %Y is not zero-padded before year 1000
 
 
 def human(key: str) -> str:
@@ -82,6 +82,7 @@ def period_of(first: str, last: str) -> str:
 def day_of(key: str) -> str:
     """``YYYY-MM-DD`` of a time key, or ``undated`` when it is not a real date."""
     try:
-        return datetime.strptime(key[:10], "%Y-%m-%d").strftime("%Y-%m-%d")
+        # NOTE: isoformat, not strftime("%Y..."): the C library writes year 1 as "1".
+        return datetime.strptime(key[:10], "%Y-%m-%d").date().isoformat()
     except ValueError:
         return "undated"

@@ -12,7 +12,7 @@ from sfdoctor.loginhistory.causes import CauseCounts
 from sfdoctor.loginhistory.display import human, human_day, period_of, plural, show, when
 from sfdoctor.loginhistory.statuses import status_note
 from sfdoctor.loginhistory.summary import UNKNOWN, Burst, CauseRow, Slide, TriageSummary
-from sfdoctor.loginhistory.tally import MAX_ADDRESSES
+from sfdoctor.loginhistory.tally import MAX_ADDRESSES, OTHER
 from sfdoctor.models import Finding, Severity
 
 EVIDENCE_USERS = 3
@@ -26,7 +26,9 @@ def _cause_evidence(
     has_time = "time" in s.columns
     lines: list[str] = []
     if has_user:
-        ranked = sorted(c.users.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        ranked = sorted(
+            ((u, us) for u, us in c.users.items() if u != OTHER), key=lambda kv: (-kv[1][0], kv[0])
+        )
         for user, (n, first, last, ips) in ranked[:EVIDENCE_USERS]:
             where = ""
             if "source_ip" in s.columns:
@@ -39,10 +41,12 @@ def _cause_evidence(
                 f"'{show(c.status_of(user))}'{where}" + (f" {period}" if period else "")
             )
         rest = ranked[EVIDENCE_USERS:]
-        if rest:
-            more = sum(us[0] for _, us in rest)
+        other = c.users.get(OTHER)
+        if rest or other:
+            more = sum(us[0] for _, us in rest) + (other[0] if other else 0)
+            many = "+" if other else ""  # folded users (MAX_KEYS): more than those counted
             lines.append(
-                f"and {len(rest):,} more {plural(len(rest), 'user')} ({more:,} "
+                f"and {len(rest):,}{many} more {plural(len(rest), 'user')} ({more:,} "
                 f"{plural(more, 'failure')})"
             )
     else:

@@ -16,15 +16,24 @@ from sfdoctor.loginhistory.display import day_of, show, when
 from sfdoctor.loginhistory.findings import build_findings
 from sfdoctor.loginhistory.fixes import fix_line
 from sfdoctor.loginhistory.summary import UNKNOWN, Burst, CauseRow, Count, Day, Slide, TriageSummary
-from sfdoctor.loginhistory.tally import Tally
+from sfdoctor.loginhistory.tally import KINDS, MAX_HOURS, MAX_KEYS, OTHER, Tally
 from sfdoctor.models import Severity
 
 _HOUR = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}")
+OTHER_DAYS = "other"
+"""The day of the failures whose hours were folded away (:data:`~.tally.MAX_HOURS`)."""
 
 
 def _top(counter: dict[str, int], n: int) -> tuple[Count, ...]:
-    items = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+    items = sorted(
+        ((k, v) for k, v in counter.items() if k != OTHER), key=lambda kv: (-kv[1], kv[0])
+    )[:n]
     return tuple(Count(show(k), v) for k, v in items)
+
+
+def _distinct(counter: dict) -> int:
+    """Distinct keys counted one by one (a lower bound once some were folded)."""
+    return len(counter) - (OTHER in counter)
 
 
 def summarize(
@@ -67,7 +76,7 @@ def summarize(
         for k, v in c.apps.items():
             apps[k] += v
         for h, v in c.hours.items():
-            days[day_of(h)][c.cause] += v
+            days[OTHER_DAYS if h == OTHER else day_of(h)][c.cause] += v
 
     per_day = (
         tuple(
@@ -87,6 +96,14 @@ def summarize(
         all_notes.append(
             f"more than {len(tally.statuses) - 1:,} distinct statuses: is "
             f"'{layout.name('status')}' really the status column? The rest are counted as unknown"
+        )
+    if tally.folded:
+        kinds = ", ".join(k for k in KINDS if k in tally.folded)
+        all_notes.append(
+            f"too many distinct {kinds} to count one by one (caps: {MAX_KEYS:,} users, "
+            f"addresses or applications; {MAX_HOURS:,} hours): those with the fewest failures "
+            "were counted together, so totals are exact, top tables nearly so, and distinct "
+            "counts are lower bounds"
         )
     for role, what in (
         ("user", "per-user tables and lockout slides"),
@@ -116,8 +133,8 @@ def summarize(
         users=_top(users, top) if has_user else (),
         source_ips=_top(ips, top) if has_ip else (),
         applications=_top(apps, top) if has_app else (),
-        distinct_users=len(users) if has_user else 0,
-        distinct_ips=len(ips) if has_ip else 0,
+        distinct_users=_distinct(users) if has_user else 0,
+        distinct_ips=_distinct(ips) if has_ip else 0,
         per_day=per_day,
         slides=slides,
         bursts=bursts,
@@ -154,9 +171,9 @@ def _cause_row(
         users=_top(users, top) if has_user else (),
         source_ips=_top(c.ips, top) if has_ip else (),
         applications=_top(c.apps, top) if has_app else (),
-        distinct_users=len(users) if has_user else 0,
-        distinct_ips=len(c.ips) if has_ip else 0,
-        distinct_applications=len(c.apps) if has_app else 0,
+        distinct_users=_distinct(users) if has_user else 0,
+        distinct_ips=_distinct(c.ips) if has_ip else 0,
+        distinct_applications=_distinct(c.apps) if has_app else 0,
         first=when(min(firsts)) if has_time and firsts else "",
         last=when(max(lasts)) if has_time and lasts else "",
     )
@@ -168,6 +185,8 @@ def _slides(causes: dict[str, CauseCounts], has_time: bool) -> tuple[Slide, ...]
         return ()
     out = []
     for user, (lockouts, first_lock, last_lock, _ips) in locked.users.items():
+        if user == OTHER:
+            continue  # users folded together (MAX_KEYS): not one user's slide
         before: list[Count] = []
         firsts: list[str] = []
         for c in causes.values():
@@ -196,6 +215,11 @@ def _slides(causes: dict[str, CauseCounts], has_time: bool) -> tuple[Slide, ...]
     return tuple(out)
 
 
+def _hour(t: datetime) -> str:
+    """``YYYY-MM-DD HH`` (``%Y`` is not zero-padded before year 1000)."""
+    return f"{t.date().isoformat()} {t.hour:02d}"
+
+
 def _bursts(c: CauseCounts | None, top: int) -> tuple[Burst, ...]:
     if c is None:
         return ()
@@ -210,10 +234,10 @@ def _bursts(c: CauseCounts | None, top: int) -> tuple[Burst, ...]:
             peak = max(run, key=lambda x: x[1])
             out.append(
                 Burst(
-                    start=f"{run[0][0]:%Y-%m-%d %H}:00",
-                    end=f"{run[-1][0]:%Y-%m-%d %H}:59",
+                    start=f"{_hour(run[0][0])}:00",
+                    end=f"{_hour(run[-1][0])}:59",
                     count=sum(n for _, n in run),
-                    peak_hour=f"{peak[0]:%Y-%m-%d %H}:00",
+                    peak_hour=f"{_hour(peak[0])}:00",
                     peak_count=peak[1],
                 )
             )

@@ -6,11 +6,15 @@ each distinct status classified once (a success is then a set lookup; a failure 
 to the counters of its :class:`StatusTally`), times compared as text (ISO timestamps sort
 as text; others go through a cached :class:`~sfdoctor.loginhistory.clock.Clock`).
 
-Memory is bounded by the data's variety, not its length: per distinct status, counters per
-user, address, application and hour. A status is cut to :data:`MAX_STATUS_CHARS` before it is
-classified or kept, and a line is read at most :data:`~sfdoctor.loginhistory.rows.MAX_LINE`
-characters at a time (:func:`~sfdoctor.loginhistory.rows.rows`), so neither a 40 KB status nor a
-gigabyte line without a newline costs more than its first part.
+Memory is bounded: per distinct status (at most :data:`MAX_STATUSES`), counters per user,
+address, application and hour, and at most :data:`MAX_KEYS` distinct users (addresses,
+applications) and :data:`MAX_HOURS` distinct hours across all statuses: past that, the keys
+with the fewest failures are folded into one :data:`OTHER` key per status, so every total stays
+exact and only the long tail of the tables is lost. A status is cut to
+:data:`MAX_STATUS_CHARS` before it is classified or kept, and a line is read at most
+:data:`~sfdoctor.loginhistory.rows.MAX_LINE` characters at a time
+(:func:`~sfdoctor.loginhistory.rows.rows`), so neither a 40 KB status nor a gigabyte line
+without a newline costs more than its first part.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import csv
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
+from typing import Any
 
 from sfdoctor.diagnosis.knowledge import KnowledgeBase
 from sfdoctor.loginhistory.clock import Clock, is_iso
@@ -33,6 +38,19 @@ MAX_STATUSES = 2000
 OVERFLOW = "\u2026other statuses"
 MAX_STATUS_CHARS = 1000
 """Characters of a status that are classified and kept (Salesforce's are under 100)."""
+MAX_KEYS = 100_000
+"""Distinct users, and separately addresses and applications, counted one by one across all
+statuses; past it the least-failing half is folded into :data:`OTHER` (a real export rarely
+comes near: it would take 100,000 failing users)."""
+MAX_HOURS = 200_000
+"""Distinct hours (``YYYY-MM-DDTHH``) counted one by one across all statuses (20 years of
+hours for one status, or a year for twenty); past it, as :data:`MAX_KEYS`."""
+OTHER = "\u2026other"
+"""The key that holds what was folded away when a counter passed its cap."""
+FOLD_CHECK = 4096
+"""Failed rows between two checks of the caps (a check costs a few ``len`` calls)."""
+KINDS = ("users", "source addresses", "applications", "hours")
+"""What each of a :class:`StatusTally`'s four counters counts, in ``counters`` order."""
 LONG_LINE = f"a line longer than {MAX_LINE:,} characters (not a login row)"
 """The skipped reason of an over-long line."""
 
@@ -81,6 +99,9 @@ class Tally:
         self.clock = Clock()
         self.clock.on_flip = self._remap
         self._overflow: StatusTally | None = None
+        self.folded: set[str] = set()
+        """The :data:`KINDS` whose counters passed their cap (their tables are the top part)."""
+        self._addresses: dict[str, str] = {}
 
     @property
     def overflowed(self) -> bool:
@@ -156,6 +177,48 @@ class Tally:
             for key, count in hours.items():
                 tl.hours[swap(key)] += count
 
+    def _bound(self) -> None:
+        """Fold the counters that passed their cap (:data:`MAX_KEYS`, :data:`MAX_HOURS`)."""
+        if len(self._addresses) > MAX_KEYS:
+            self._addresses.clear()  # only shares strings: forgetting it costs no count
+        for kind, name in enumerate(KINDS):
+            cap = MAX_HOURS if name == "hours" else MAX_KEYS
+            if sum(len(tl.counters[kind]) for tl in self.statuses.values()) > cap:
+                self._fold(kind, cap // 2)
+                self.folded.add(name)
+
+    def _fold(self, kind: int, keep: int) -> None:
+        """Keep about ``keep`` keys of counter ``kind`` (those with most failures, across all
+        statuses) and fold the others into each status's :data:`OTHER` key.
+
+        Folding half at a time makes the cost amortised: a fold sorts the counts once, and
+        at least ``keep`` new keys must come before the next one."""
+        counters: list[dict[str, Any]] = [tl.counters[kind] for tl in self.statuses.values()]
+        users = kind == 0
+        counts = sorted(
+            (v[0] if users else v for c in counters for k, v in c.items() if k != OTHER),
+            reverse=True,
+        )
+        if len(counts) <= keep:
+            return
+        floor = counts[keep]
+        for c in counters:
+            gone = [k for k, v in c.items() if k != OTHER and (v[0] if users else v) <= floor]
+            for k in gone:
+                v = c.pop(k)
+                if not users:
+                    c[OTHER] = c.get(OTHER, 0) + v
+                    continue
+                other = c.get(OTHER)
+                if other is None:
+                    c[OTHER] = [v[0], v[1], v[2], v[3][:MAX_ADDRESSES]]
+                    continue
+                other[0] += v[0]
+                other[1] = min(other[1], v[1])
+                other[2] = max(other[2], v[2])
+                seen = other[3]
+                seen += [ip for ip in v[3] if ip not in seen][: MAX_ADDRESSES - len(seen)]
+
     def feed(self, records: Iterable[list[str]]) -> None:
         """Count every record (one pass; nothing is kept but the counters)."""
         layout = self.layout
@@ -181,7 +244,9 @@ class Tally:
         fit = self._fit
         new_status = self._new_status
         cap = MAX_ADDRESSES
-        addresses: dict[str, str] = {}
+        addresses = self._addresses
+        bound = self._bound
+        check = FOLD_CHECK
         n = self.records
         try:
             while True:
@@ -205,6 +270,12 @@ class Tally:
                                 continue
                             if len(cache) < MAX_STATUSES and len(st) <= MAX_STATUS_CHARS:
                                 cache[st] = counters
+                        check -= 1
+                        if not check:
+                            # NOTE: a countdown over failed rows (only they add keys), so a
+                            # file cannot dodge the check by where it puts its successes.
+                            check = FOLD_CHECK
+                            bound()
                         users, ips, apps, hours = counters
                         user = row[ui]
                         ts = row[ti]
@@ -240,6 +311,7 @@ class Tally:
             self.notes.append(f"reading stopped early: {exc}; rows after that point are missing")
         finally:
             self.records = n
+            self._bound()
 
     def _first(self, it: Iterator[list[str]]) -> list[str] | None:
         while True:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from itertools import zip_longest
 from typing import Any, NamedTuple
 
+from sfdoctor.loginhistory.display import human_day
 from sfdoctor.loginhistory.summary import Count, Day, TriageSummary
 from sfdoctor.models import Finding
 from sfdoctor.output.console import (
@@ -32,6 +33,9 @@ MAX_UNKNOWN = 20
 """Unknown statuses listed in the console (the JSON lists them all)."""
 MAX_DAYS = 31
 """More days than this are charted per week."""
+MAX_WEEKS = 60
+"""Weeks charted at most (more than a year, the longest an export holds); further dates are
+counted in one line under the chart (:func:`chart_rows`)."""
 _EIGHTHS = " \u258f\u258e\u258d\u258c\u258b\u258a\u2589"
 _ROLES = {
     "status": "status",
@@ -57,39 +61,85 @@ def bar(value: int, peak: int, width: int = BAR_WIDTH) -> str:
     return "\u2588" * (eighths // 8) + (_EIGHTHS[eighths % 8] if eighths % 8 else "")
 
 
-def chart_rows(days: tuple[Day, ...]) -> tuple[str, list[tuple[str, int, str]]]:
-    """(unit, [(label, failures, top cause)]): per day with the gaps filled in, or per week
-    when there are more than :data:`MAX_DAYS` days."""
-    dated = [d for d in days if d.day != "undated"]
-    undated = [(d.day, d.count, d.top_cause) for d in days if d.day == "undated"]
+class Chart(NamedTuple):
+    """The failures-per-day chart: its unit, its rows, and what it leaves out."""
+
+    unit: str
+    """``day`` or ``week``."""
+    rows: list[tuple[str, int, str]]
+    """(label, failures, top cause), oldest first; undated failures last."""
+    left_out: str
+    """One line on the dated failures outside the charted weeks, or ``""``."""
+
+
+def chart_rows(days: tuple[Day, ...]) -> Chart:
+    """Failures per day with the gaps filled in, or per week when they span more than
+    :data:`MAX_DAYS` days. Past :data:`MAX_WEEKS` weeks, the stretch of that many weeks
+    with the most failures (the latest on a tie) is charted, and ``left_out`` says how many
+    dated failures fall outside it: whatever the dates, at most ``MAX_WEEKS`` rows."""
+    dated: dict[date, Day] = {}
+    other: list[tuple[str, int, str]] = []
+    for d in days:
+        try:
+            dated[date.fromisoformat(d.day)] = d
+        except ValueError:  # "undated", "other": no place on a calendar
+            label = "other days" if d.day == "other" else d.day
+            other.append((label, d.count, d.top_cause))
     if not dated:
-        return "day", undated
-    by_day = {date.fromisoformat(d.day): d for d in dated}
-    first, last = min(by_day), max(by_day)
-    if (last - first).days + 1 <= MAX_DAYS:
+        return Chart("day", other, "")
+    first, last = min(dated), max(dated)
+    span = (last - first).days + 1
+    if span <= MAX_DAYS:
         out = []
-        day = first
-        while day <= last:
-            d = by_day.get(day)
-            out.append(
-                (f"{day:%a} {day.day:>2} {day:%b}", d.count if d else 0, d.top_cause if d else "")
-            )
-            day += timedelta(days=1)
-        return "day", out + undated
+        # NOTE: by index, never past ``last``: a day after 9999-12-31 does not exist.
+        for i in range(span):
+            day = first + timedelta(days=i)
+            got = dated.get(day)
+            count, top = (got.count, got.top_cause) if got else (0, "")
+            out.append((f"{day:%a} {day.day:>2} {day:%b}", count, top))
+        return Chart("day", out + other, "")
     weeks: dict[date, dict[str, int]] = {}
-    for day, d in sorted(by_day.items()):
-        monday = day - timedelta(days=day.weekday())
+    for day, d in dated.items():
+        monday = day - timedelta(days=day.weekday())  # 0001-01-01 was a Monday
         week = weeks.setdefault(monday, {})
         # NOTE: per week, the top cause is the one that topped most failures' days.
         week[d.top_cause] = week.get(d.top_cause, 0) + d.count
+    start, end = _busiest(weeks)
     out = []
-    monday = min(weeks)
-    while monday <= max(weeks):
+    for i in range((end - start).days // 7 + 1):
+        monday = start + timedelta(weeks=i)
         w = weeks.get(monday, {})
         top = max(w.items(), key=lambda kv: kv[1])[0] if w else ""
-        out.append((f"week of {monday.day:>2} {monday:%b %Y}", sum(w.values()), top))
-        monday += timedelta(days=7)
-    return "week", out + undated
+        out.append((f"week of {monday.day:>2} {monday:%b} {monday.year:04d}", sum(w.values()), top))
+    outside = [m for m in weeks if not start <= m <= end]
+    left_out = ""
+    if outside:
+        n = sum(sum(weeks[m].values()) for m in outside)
+        days_out = [day for day in dated if not start <= day - timedelta(day.weekday()) <= end]
+        lo, hi = (human_day(d.isoformat()) for d in (min(days_out), max(days_out)))
+        left_out = (
+            f"not charted: {plural(n, 'failure')} dated outside these weeks, "
+            + (f"on {lo}" if lo == hi else f"from {lo} to {hi}")
+            + " (a mistyped year?); --format json lists every day"
+        )
+    return Chart("week", out + other, left_out)
+
+
+def _busiest(weeks: dict[date, dict[str, int]]) -> tuple[date, date]:
+    """The first and last Monday with failures of the :data:`MAX_WEEKS`-week stretch that
+    holds the most failures (the latest such stretch on a tie)."""
+    mondays = sorted(weeks)
+    counts = [sum(weeks[m].values()) for m in mondays]
+    best = (-1, 0, 0)  # (failures, last index, first index)
+    i = total = 0
+    for j, m in enumerate(mondays):
+        total += counts[j]
+        while (m - mondays[i]).days >= MAX_WEEKS * 7:
+            total -= counts[i]
+            i += 1
+        if total >= best[0]:
+            best = (total, j, i)
+    return mondays[best[2]], mondays[best[1]]
 
 
 def _totals(s: TriageSummary) -> list[Any]:
@@ -203,7 +253,7 @@ def _chart(s: TriageSummary) -> list[Any]:
 
     if not s.per_day:
         return []
-    unit, rows = chart_rows(s.per_day)
+    unit, rows, left_out = chart_rows(s.per_day)
     peak = max((n for _, n, _ in rows), default=0)
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, style="dim")
@@ -213,7 +263,10 @@ def _chart(s: TriageSummary) -> list[Any]:
     for label, n, top in rows:
         grid.add_row(label, Text(bar(n, peak), style="red"), f"{n:,}", Text(top))
     title = "Failures per day" if unit == "day" else "Failures per week"
-    return [_heading(title), para(grid, 2)]
+    out: list[Any] = [_heading(title), para(grid, 2)]
+    if left_out:
+        out.append(para(Text(left_out, style="yellow"), 2))
+    return out
 
 
 def _unknown(s: TriageSummary) -> list[Any]:

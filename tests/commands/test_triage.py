@@ -577,3 +577,69 @@ def test_json_triage_does_not_import_rich(tmp_path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert out.stdout.strip() == "LEAN"
+
+
+# --- dates anywhere on the calendar --------------------------------------------------------
+
+
+def year4(row: list) -> list:
+    """A Setup row whose year is written with four digits (``1/2/0002``), as exports do."""
+    date, _, rest = row[1].partition(" ")
+    m, d, y = date.split("/")
+    return [row[0], f"{m}/{d}/{int(y):04d} {rest}", *row[2:]]
+
+
+def test_dates_centuries_apart_give_a_short_chart_in_every_report(run, tmp_path) -> None:
+    # A mistyped year used to chart every week in between: 27 MB and minutes for 3 lines.
+    rows = [
+        year4(setup_row("a@acme.com", datetime(2, 1, 2, 1), "198.18.0.1", "Invalid Password")),
+        setup_row("a@acme.com", START, "198.18.0.1", "Invalid Password"),
+        setup_row("a@acme.com", START, "198.18.0.1", "Invalid Password"),
+        setup_row("a@acme.com", datetime(9998, 12, 1, 1), "198.18.0.1", "Invalid Password"),
+    ]
+    path = write(tmp_path, to_csv(SETUP, rows))
+    reports = [tmp_path / f"t.{ext}" for ext in ("html", "svg", "md", "txt")]
+    r = run("triage", path, *(a for p in reports for a in ("--report", str(p))))
+    assert r.status == ExitStatus.PROBLEM and "Traceback" not in r.err
+    assert len(r.out.splitlines()) < 80 and len(r.out) < 8_000
+    chart = r.out.split("Failures per week")[1].split("Findings")[0]
+    assert "week of 28 Oct 2024" in chart and "9998" not in chart.split("not charted")[0]
+    assert "not charted: 2 failures dated outside these weeks, from 2 Jan 0002 to 1 Dec 9998" in (
+        " ".join(chart.split())
+    )
+    for p in reports:
+        text = p.read_text(encoding="utf-8")
+        assert len(text) < 200_000, p
+        assert "dated outside these weeks" in text.replace("&#160;", " ").replace("\u00a0", " ")
+    doc = as_json(run("triage", path, "--format", "json"))
+    assert doc["failures"] == 4 and sum(doc["failures_per_day"].values()) == 4
+
+
+def test_dates_at_the_edges_of_the_calendar_are_counted(run, tmp_path) -> None:
+    rows = [
+        year4(setup_row("a@acme.com", datetime(1, 1, 1, 1), "198.18.0.1", "Invalid Password")),
+        setup_row("a@acme.com", datetime(9999, 12, 31, 23), "198.18.0.1", "Invalid Password"),
+    ]
+    path = write(tmp_path, to_csv(SETUP, rows))
+    r = run("triage", path)
+    assert r.status == ExitStatus.PROBLEM and "Traceback" not in r.err
+    shown = " ".join(r.out.split())
+    assert "week of 27 Dec 9999" in shown and "dated outside these weeks, on 1 Jan 0001" in shown
+    doc = as_json(run("triage", path, "--format", "json"))
+    assert doc["failures"] == 2
+    assert doc["failures_per_day"] == {"0001-01-01": 1, "9999-12-31": 1}
+    assert (doc["first_failure"], doc["last_failure"]) == ("0001-01-01 01:00", "9999-12-31 23:00")
+
+
+def test_an_event_log_file_dated_year_one_is_counted(run, tmp_path) -> None:
+    header = ["EVENT_TYPE", "TIMESTAMP_DERIVED", "USER_NAME", "LOGIN_STATUS", "SOURCE_IP"]
+    rows = [
+        ["Login", "0001-01-01T00:00:00.000Z", "a@b", "LOGIN_ERROR_MUST_USE_API_TOKEN", "1.1.1.1"],
+        ["Login", "9999-12-31T23:59:59.999Z", "a@b", "LOGIN_ERROR_MUST_USE_API_TOKEN", "1.1.1.1"],
+    ]
+    path = write(tmp_path, to_csv(header, rows))
+    r = run("triage", path)
+    assert r.status == ExitStatus.PROBLEM and "Traceback" not in r.err
+    doc = as_json(run("triage", path, "--format", "json"))
+    assert doc["by_cause"] == {"security_token_required": 2}
+    assert doc["failures_per_day"] == {"0001-01-01": 1, "9999-12-31": 1}
