@@ -319,3 +319,13 @@ def test_what_decoding_a_redirects_parameters_reveals_is_masked_too(paste: str) 
 
     explained = sfdoctor.explain(paste)
     assert C not in json.dumps(explained.to_dict()) and C not in render(explained)
+
+
+def test_a_terminal_escape_sequence_is_never_taken_for_a_value() -> None:
+    """demo's coloured banner wrapped after "an old password: ": the reset code that followed
+    was masked, and the colour ran on into the next line."""
+    from sfdoctor.redaction import redact
+
+    banner = "an old password: \x1b[0m\r\n\x1b[1;36mINVALID_LOGIN with and without the token"
+    assert redact(banner) == banner
+    assert redact("password: s3cretValue\x1b[0m") == "password: ****\x1b[0m"

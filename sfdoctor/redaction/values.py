@@ -125,6 +125,11 @@ def value_span(
         scheme = _SCHEME.match(text, start) if authorization else None
         begin = start if scheme is None else int(scheme.end())
         stop = line_end(text, begin) if end is None else until(text, begin, end)
+        # NOTE: sfdoctor's own coloured output is redacted too (a banner ending a line with
+        # "password: "): a terminal's escape sequence is never part of a value, so a value
+        # ends at one and none begins with one (the reset code is no secret to mask).
+        escape = text.find("\x1b", begin, stop)
+        stop = stop if escape < 0 else escape
     else:
         begin, stop = span
         scheme = _SCHEME.match(text, begin, stop) if authorization else None
