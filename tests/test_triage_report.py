@@ -145,3 +145,25 @@ def test_distinct_keys_stay_at_the_cap_and_the_totals_stay_right(monkeypatch) ->
     assert s.users[0] == ("heavy@acme.com", 50)  # the heavy hitter survives the folding
     assert s.distinct_users <= 1000 and any("counted together" in n for n in s.notes)
     assert not any("other" in u.value for u in s.users + s.source_ips + s.applications)
+
+
+def test_a_chart_row_gives_its_top_cause_its_own_count() -> None:
+    """A bare "9 security_token_required" stood for a day with 4 token failures of 9."""
+    causes = (("security_token_required", 4), ("invalid_credentials", 4), ("user_locked_out", 1))
+    day = Day("2024-11-06", 9, "security_token_required", causes)
+    only = Day("2024-11-07", 2, "invalid_credentials", (("invalid_credentials", 2),))
+    _, rows, _ = chart_rows((day, only))
+    assert rows[0] == ("Wed  6 Nov", 9, "(4 security_token_required, 5 other)")
+    assert rows[1] == ("Thu  7 Nov", 2, "invalid_credentials")
+    # per week, the causes of every day are added up, not each day's top cause alone
+    far = Day("2024-12-30", 1, "invalid_credentials", (("invalid_credentials", 1),))
+    _, rows, _ = chart_rows((day, only, far))
+    assert rows[0] == ("week of  4 Nov 2024", 11, "(6 invalid_credentials, 5 other)")
+
+
+def test_the_chart_keeps_dates_counts_and_causes_whole_at_80_columns(run, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    out = run("triage", "docs/samples/LoginHistory.csv").out
+    chart = out[out.index("Failures per day") :].split("\n\n")[0]
+    assert "\u2026" not in chart and "Wed  6 Nov" in chart
+    assert "9 (4 security_token_required, 5 other)" in chart

@@ -80,7 +80,12 @@ def summarize(
 
     per_day = (
         tuple(
-            Day(d, sum(by.values()), max(by.items(), key=lambda kv: kv[1])[0])
+            Day(
+                d,
+                sum(by.values()),
+                max(by.items(), key=lambda kv: kv[1])[0],
+                tuple(sorted(by.items(), key=lambda kv: -kv[1])),
+            )
             for d, by in sorted(days.items())
         )
         if has_time

@@ -54,6 +54,8 @@ class Day(NamedTuple):
     day: str
     count: int  # type: ignore[assignment]  # a field named like tuple.count, on purpose
     top_cause: str
+    causes: tuple[tuple[str, int], ...] = ()
+    """Every cause's failures that day, most first (empty: all of them ``top_cause``)."""
 
 
 class Slide(NamedTuple):

@@ -72,6 +72,19 @@ class Chart(NamedTuple):
     """One line on the dated failures outside the charted weeks, or ``""``."""
 
 
+def _by_cause(d: Day) -> dict[str, int]:
+    return dict(d.causes) if d.causes else {d.top_cause: d.count}
+
+
+def _top(total: int, by_cause: dict[str, int]) -> str:
+    """A chart row's label: its top cause, with its share when others failed too (a bare
+    "9 security_token_required" read as nine token failures when four were)."""
+    if not by_cause:
+        return ""
+    cause, n = max(by_cause.items(), key=lambda kv: kv[1])
+    return cause if n >= total else f"({n:,} {cause}, {total - n:,} other)"
+
+
 def chart_rows(days: tuple[Day, ...]) -> Chart:
     """Failures per day with the gaps filled in, or per week when they span more than
     :data:`MAX_DAYS` days. Past :data:`MAX_WEEKS` weeks, the stretch of that many weeks
@@ -84,7 +97,7 @@ def chart_rows(days: tuple[Day, ...]) -> Chart:
             dated[date.fromisoformat(d.day)] = d
         except ValueError:  # "undated", "other": no place on a calendar
             label = "other days" if d.day == "other" else d.day
-            other.append((label, d.count, d.top_cause))
+            other.append((label, d.count, _top(d.count, _by_cause(d))))
     if not dated:
         return Chart("day", other, "")
     first, last = min(dated), max(dated)
@@ -95,21 +108,21 @@ def chart_rows(days: tuple[Day, ...]) -> Chart:
         for i in range(span):
             day = first + timedelta(days=i)
             got = dated.get(day)
-            count, top = (got.count, got.top_cause) if got else (0, "")
+            count, top = (got.count, _top(got.count, _by_cause(got))) if got else (0, "")
             out.append((f"{day:%a} {day.day:>2} {day:%b}", count, top))
         return Chart("day", out + other, "")
     weeks: dict[date, dict[str, int]] = {}
     for day, d in dated.items():
         monday = day - timedelta(days=day.weekday())  # 0001-01-01 was a Monday
         week = weeks.setdefault(monday, {})
-        # NOTE: per week, the top cause is the one that topped most failures' days.
-        week[d.top_cause] = week.get(d.top_cause, 0) + d.count
+        for cause, n in _by_cause(d).items():
+            week[cause] = week.get(cause, 0) + n
     start, end = _busiest(weeks)
     out = []
     for i in range((end - start).days // 7 + 1):
         monday = start + timedelta(weeks=i)
         w = weeks.get(monday, {})
-        top = max(w.items(), key=lambda kv: kv[1])[0] if w else ""
+        top = _top(sum(w.values()), w)
         out.append((f"week of {monday.day:>2} {monday:%b} {monday.year:04d}", sum(w.values()), top))
     outside = [m for m in weeks if not start <= m <= end]
     left_out = ""
@@ -253,17 +266,25 @@ def _chart(s: TriageSummary) -> list[Any]:
 
     if not s.per_day:
         return []
+    from sfdoctor.output.console import ByWidth
+
     unit, rows, left_out = chart_rows(s.per_day)
     peak = max((n for _, n, _ in rows), default=0)
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True, style="dim")
-    grid.add_column(no_wrap=True, width=BAR_WIDTH)
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(no_wrap=True, style="dim")
-    for label, n, top in rows:
-        grid.add_row(label, Text(bar(n, peak), style="red"), f"{n:,}", Text(top))
+
+    def grid(width: int) -> Table:
+        g = Table.grid(padding=(0, 1))
+        g.add_column(no_wrap=True, style="dim")
+        g.add_column(no_wrap=True, width=width)
+        g.add_column(justify="right", no_wrap=True)
+        g.add_column(no_wrap=True, style="dim")
+        for label, n, top in rows:
+            g.add_row(label, Text(bar(n, peak, width=width), style="red"), f"{n:,}", Text(top))
+        return g
+
+    # NOTE: the bars give way first: a row's date, count and causes are never cut.
+    chart = ByWidth(grid(BAR_WIDTH), ByWidth(grid(BAR_WIDTH // 2), grid(BAR_WIDTH // 4)))
     title = "Failures per day" if unit == "day" else "Failures per week"
-    out: list[Any] = [_heading(title), para(grid, 2)]
+    out: list[Any] = [_heading(title), para(chart, 2)]
     if left_out:
         out.append(para(Text(left_out, style="yellow"), 2))
     return out
