@@ -340,5 +340,6 @@ def simulate(name: str | None, port: int, *, stdout: TextIO | None = None) -> in
             while True:
                 time.sleep(3600)
     except KeyboardInterrupt:
-        stdout.write(f"\nstopped; {running.login_attempts} login attempt(s) served\n")
+        n = running.login_attempts
+        stdout.write(f"\nstopped; {n} login {'attempt' if n == 1 else 'attempts'} served\n")
     return ExitStatus.OK

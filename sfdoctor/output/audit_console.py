@@ -169,7 +169,7 @@ def _table(rows: list[IntegrationRow], *, retirements: bool = False) -> Any:
             Text(", ".join(i.api_versions) or "-"),
             Text.assemble(
                 f"{i.count:,}",
-                (f"\n{i.unit}", "dim"),
+                (f"\n{_unit(i)}", "dim"),
                 (f"\n{i.failures:,} failed", "red" if i.failures else "dim"),
             ),
             Text(i.last_seen or "-"),
@@ -193,7 +193,7 @@ def _stacked(rows: list[IntegrationRow], *, retirements: bool) -> Any:
             i.way,
             f" ({i.api_type})" if i.api_type else "",
             f" \u00b7 API {', '.join(i.api_versions)}" if i.api_versions else "",
-            f" \u00b7 {i.count:,} {i.unit}",
+            f" \u00b7 {i.count:,} {_unit(i)}",
             (f", {i.failures:,} failed", "red") if i.failures else "",
         )
         if retirements:
@@ -310,3 +310,8 @@ def renderables(s: AuditSummary) -> list[Any]:
 def render(s: AuditSummary, *, color: bool = False, width: int | None = None) -> str:
     """The console text."""
     return to_string(renderables(s), color=color, width=width)
+
+
+def _unit(i: IntegrationRow) -> str:
+    """What an integration's count counts, singular for one ("1 login", not "1 logins")."""
+    return i.unit.removesuffix("s") if i.count == 1 else i.unit

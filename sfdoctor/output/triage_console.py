@@ -161,7 +161,7 @@ def _totals(s: TriageSummary) -> list[Any]:
     out: list[Any] = [_heading("Totals")]
     share = f" ({s.failures / s.rows:.1%})" if s.rows and s.failures else ""
     line = Text.assemble(
-        f"{s.rows:,} rows  \u00b7  ",
+        f"{s.rows:,} {'row' if s.rows == 1 else 'rows'}  \u00b7  ",
         (f"{s.successes:,} successful", "green"),
         "  \u00b7  ",
         (f"{s.failures:,} failed{share}", "red" if s.failures else ""),
@@ -172,8 +172,9 @@ def _totals(s: TriageSummary) -> list[Any]:
         out.append(
             para(
                 Text(
-                    f"failures from {s.distinct_users:,} users and {s.distinct_ips:,} source "
-                    "addresses",
+                    f"failures from {s.distinct_users:,} "
+                    f"{'user' if s.distinct_users == 1 else 'users'} and {s.distinct_ips:,} "
+                    f"source {'address' if s.distinct_ips == 1 else 'addresses'}",
                     style="dim",
                 ),
                 2,

@@ -161,7 +161,7 @@ def test_simulate_serves_a_plain_client() -> None:
             proc.kill()  # never leave a simulated org running after a failed test
             raise
     assert proc.returncode == 0
-    assert "stopped; 1 login attempt(s) served" in rest
+    assert "stopped; 1 login attempt served" in rest
 
 
 def test_demo_writes_reports(run, tmp_path) -> None:

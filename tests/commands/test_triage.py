@@ -643,3 +643,15 @@ def test_an_event_log_file_dated_year_one_is_counted(run, tmp_path) -> None:
     doc = as_json(run("triage", path, "--format", "json"))
     assert doc["by_cause"] == {"security_token_required": 2}
     assert doc["failures_per_day"] == {"0001-01-01": 1, "9999-12-31": 1}
+
+
+def test_one_of_a_kind_reads_in_the_singular(run, tmp_path) -> None:
+    """The totals once read "1 rows" and "failures from 1 users and 1 source addresses"."""
+    export = tmp_path / "one.csv"
+    export.write_text(
+        "Username,Login Time,Source IP,Login Type,Status,Application\n"
+        "a@acme.com,11/6/2024 01:00:00 AM,10.0.0.1,Remote Access 2.0,Invalid Password,App\n",
+        encoding="utf-8",
+    )
+    out = " ".join(run("triage", str(export)).out.split())
+    assert "1 row \u00b7" in out and "failures from 1 user and 1 source address" in out
