@@ -177,7 +177,14 @@ def demo_audit(
         if opts.fmt == "json":
             print(banner(), file=stderr)
         else:
-            stdout.write(banner() + "\n\n")
+            from rich.text import Text
+
+            from sfdoctor.output.console import to_string
+
+            # Wrapped at the terminal's width like check's banner (a 125-character line
+            # broke mid-word at 80 columns).
+            shown = stdout.isatty() if color is None else color
+            stdout.write(to_string([Text(banner(), style="bold cyan")], color=shown) + "\n")
         return audit.run(
             paths,
             fmt=opts.fmt,

@@ -560,6 +560,13 @@ def test_a_narrow_terminal_stacks_the_tables_and_cuts_nothing(run, monkeypatch, 
         assert "  LoginHistory-2026-10-31-to-2026-11-14.csv\n" in out
 
 
+def test_the_demo_audit_banner_wraps_at_80_columns(run, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    head = run("demo", "audit").out.split("\n\n")[0].splitlines()
+    assert len(head) == 2 and all(len(line) <= 80 for line in head)
+    assert head[0].startswith("Fictional org (nothing leaves this machine)")
+
+
 def test_a_wide_terminal_keeps_the_tables(run, monkeypatch) -> None:
     monkeypatch.setenv("COLUMNS", "120")
     out = run("demo", "audit").out
