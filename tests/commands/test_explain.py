@@ -192,8 +192,10 @@ class _Terminal:
     def isatty(self) -> bool:
         return True
 
-    def read(self) -> str:
-        return self.text
+    def read(self, size: int = -1) -> str:
+        """What a terminal gives: the paste, then end of input (Ctrl-D)."""
+        text, self.text = self.text, ""
+        return text
 
 
 def test_dash_on_a_terminal_says_how_to_end_the_paste(run, monkeypatch) -> None:
