@@ -76,16 +76,21 @@ def _read_stream(stdin: TextIO) -> str:
     while total < READ_LIMIT:
         if raw is not None:
             data = raw.read(_CHUNK)
-            chunk = decoder.decode(data, final=not data)
+            # NOTE: a buffered read returns short only at end of input. On a terminal that
+            # is the user's Ctrl-D, which is not sticky: reading again would wait for a
+            # second one, so a short read ends the paste.
+            ended = len(data) < _CHUNK
+            chunk = decoder.decode(data, final=ended)
         else:
             data = chunk = stdin.read(_CHUNK)
+            ended = len(data) < _CHUNK
         if chunk:
             total += len(chunk)
             if head_len < MAX_SCAN:
                 head.append(chunk[: MAX_SCAN - head_len])
                 head_len += len(head[-1])
             tail = (tail + chunk)[-MAX_SCAN:]
-        if not data:
+        if ended:
             break
     _read["chars"], _read["stopped"] = total, total >= READ_LIMIT
     text = "".join(head)

@@ -207,6 +207,29 @@ def test_dash_on_a_terminal_says_how_to_end_the_paste(run, monkeypatch) -> None:
     assert "paste the error, then Ctrl-D" in r.err
 
 
+class _TerminalBytes:
+    """A terminal's buffered byte stream: one read returns the paste once Ctrl-D ends it
+    (short: end of input); that end is not sticky, so a further read would wait for the user
+    to press Ctrl-D again."""
+
+    def __init__(self, paste: bytes) -> None:
+        self.reads = [paste]
+
+    def read(self, size: int = -1) -> bytes:
+        assert self.reads, "read again after Ctrl-D: the user would have to press it twice"
+        return self.reads.pop(0)
+
+
+def test_one_ctrl_d_ends_a_paste_at_the_terminal(run, monkeypatch) -> None:
+    import sys
+
+    terminal = _Terminal("")
+    terminal.buffer = _TerminalBytes(b"invalid_grant: ip restricted\n")  # type: ignore[attr-defined]
+    monkeypatch.setattr(sys, "stdin", terminal)
+    r = run("explain", "-")
+    assert r.status == ExitStatus.OK and "ip_restricted" in r.out
+
+
 def test_dash_from_a_pipe_says_nothing(run) -> None:
     r = run("explain", "-", stdin="invalid_grant: ip restricted")
     assert r.status == ExitStatus.OK and r.err == ""
