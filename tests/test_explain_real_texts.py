@@ -1497,6 +1497,22 @@ ROUND_TWENTY_SEVEN = [
      "refresh_token_invalid"),
     ("URL は http:// か https:// で始める必要があります。", "login_url_invalid"),
     ("デフォルトの組織が設定されていません。", "config_missing"),
+    # Round 28's: the same tools' messages in other languages, the old CLI's catalog.
+    ("La autenticación ha expirado. Inicie sesión de nuevo a través del navegador.",
+     "refresh_token_invalid"),
+    ("Uwierzytelnienie wygasło. Zaloguj się ponownie za pomocą przeglądarki internetowej.",
+     "refresh_token_invalid"),
+    ("Kan sfdxAuthUrl niet ophalen voor a@b.com.", "config_missing"),
+    ("Não foi possível conectar à org técnica: x", "ambiguous_auth_failure"),
+    ("This org appears to have a problem with its OAuth configuration. Reason: x",
+     "ambiguous_auth_failure"),
+    ("The configured apiVersion 70.0 is not supported for this org. The max apiVersion is 66.0",
+     "api_version_unsupported"),
+    ("We can't send you a verification code right now. Please try again later.",
+     "identity_verification_required"),
+    ("Expired Token", "refresh_token_invalid"),
+    ("组织的API访问已禁用", "api_disabled"),
+    ("用户名、密码或安全标记无效，或用户被锁定", "invalid_credentials"),
     # An Auth. Provider's callback: a query string whose spaces are `+`, with no `%` in it.
     ("ErrorCode=No_OauthToken&ErrorDescription=invalid_client+invalid+client+credentials"
      "&ProviderId=0SO020000008OaJ", "invalid_client_secret"),
