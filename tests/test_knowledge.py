@@ -205,3 +205,13 @@ def test_a_like_naming_no_signature_is_a_clear_error(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(loader, "_parse_toml", with_bad_like)
     with pytest.raises(loader.KnowledgeBaseError, match="text.bad_like.*no.such"):
         loader._read(False)
+
+
+def test_a_causes_one_line_fix_speaks_to_any_client() -> None:
+    """explain reads a customer's paste: "Set SF_SECURITY_TOKEN" meant nothing to their app.
+    Only the causes sfdoctor's own lint finds name its variables in their one-line fix."""
+    kb = load()
+    own = {"config_missing", "token_in_password", "config_whitespace"}
+    for cause in kb.causes.values():
+        if cause.id not in own:
+            assert "SF_" not in cause.action, cause.id

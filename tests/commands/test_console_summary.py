@@ -78,7 +78,8 @@ def test_the_answer_of_the_laptop_trap(run, columns) -> None:
     r = run("demo", "untrusted-no-token")
     block = "\n".join(_closing(r.out))
     assert "Security token required" in block and "(security_token_required)" in block
-    assert f"{ARROW} Set SF_SECURITY_TOKEN" in block and "never widen IP ranges" in block
+    assert f"{ARROW} Append the user's security token to the password" in block
+    assert "never widen IP ranges" in block
     assert "6 other candidates above" in block and "every step: --details" in block
     # No token was configured: neither a stale token nor one appended twice is possible.
     assert "security_token_invalid" not in r.out and "token_in_password" not in r.out
