@@ -2109,3 +2109,20 @@ def test_a_url_encoded_sandbox_username_in_a_request_body_is_read() -> None:
     cause, confidence, _ = answer(paste)
     assert (cause, confidence) == ("wrong_login_host", "medium")
     assert "bob@acme.com.uat" in " ".join(sfdoctor.explain(paste).matches[0].evidence)
+
+
+def test_a_sandbox_username_sent_to_production_is_why_invalid_login_failed() -> None:
+    """INVALID_LOGIN lists the wrong host among its causes; the paste shows it. The console
+    once named invalid_credentials and left the sandbox suffix to the JSON's second match."""
+    paste = (
+        "Logging in to https://login.salesforce.com as ops@acme.com.uat\n"
+        "simple_salesforce.exceptions.SalesforceAuthenticationFailed: INVALID_LOGIN: Invalid "
+        "username, password, security token; or user locked out."
+    )
+    result = sfdoctor.explain(paste)
+    assert [m.cause for m in result.matches] == ["wrong_login_host", "invalid_credentials"]
+    assert "ops@acme.com.uat" in result.matches[0].evidence[0]
+    # The context never outranks a refusal that rules it out: Salesforce asked for the token,
+    # so the username exists on that host.
+    token = paste.replace("INVALID_LOGIN: Invalid", "LOGIN_MUST_USE_SECURITY_TOKEN: Invalid")
+    assert sfdoctor.explain(token).cause == "security_token_required"

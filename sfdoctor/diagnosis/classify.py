@@ -356,6 +356,16 @@ def classify(clues: Sequence[Clue], kb: KnowledgeBase) -> tuple[Match, ...]:
         return ()  # the error points to another server's documentation
     if matches and matches[0].priority >= DECISIVE:
         matches = [m for m in matches if m.priority >= GENERIC]
+    if len(matches) > 1:
+        # NOTE: a context clue that names one of the top answer's own candidates is why
+        # that text failed (a sandbox username sent to login.salesforce.com under
+        # INVALID_LOGIN): it goes first, with the answer it narrows listed after it.
+        listed = {c.cause for c in kb.candidates(matches[0].cause, matches[0].signature)}
+        narrowing = next(
+            (m for m in matches[1:] if m.family is Family.CONTEXT and m.cause in listed), None
+        )
+        if narrowing is not None:
+            matches = [narrowing, *(m for m in matches if m is not narrowing)]
     # The caution is about the text (where it went), so it caps every transport reading of
     # it (an alternative must not read surer than the answer above it); the first says why.
     if any(m.family is Family.TRANSPORT for m in matches):
