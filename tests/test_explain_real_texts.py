@@ -2126,3 +2126,18 @@ def test_a_sandbox_username_sent_to_production_is_why_invalid_login_failed() -> 
     # so the username exists on that host.
     token = paste.replace("INVALID_LOGIN: Invalid", "LOGIN_MUST_USE_SECURITY_TOKEN: Invalid")
     assert sfdoctor.explain(token).cause == "security_token_required"
+
+
+def test_more_evidence_never_takes_the_plain_http_answer_away() -> None:
+    """An http:// token URL alone reads as https_required; with a body whose description no
+    signature knows, the body once made the whole text another server's (no answer)."""
+    url = "POST http://login.salesforce.com/services/oauth2/token\n"
+    assert sfdoctor.explain(url).cause == "https_required"
+    for body in ('{"error":"invalid_request","error_description":"foo"}',
+                 '{"error":"invalid_request","error_description":"must use HTTPS"}'):  # fmt: skip
+        assert sfdoctor.explain(url + body).cause == "https_required", body
+    # CAUSES.md's own words for the cause's evidence.
+    assert (
+        sfdoctor.explain('{"error":"invalid_request","error_description":"must use HTTPS"}').cause
+        == "https_required"
+    )  # noqa: E501

@@ -350,7 +350,14 @@ def classify(clues: Sequence[Clue], kb: KnowledgeBase) -> tuple[Match, ...]:
     if matches and matches[0].cause == LOOKALIKE:
         return ()  # a known look-alike: not a Salesforce login failure
     matches = [m for m in matches if m.cause != LOOKALIKE]
-    if matches and matches[0].priority < DECISIVE and _foreign_oauth_error(clues, kb):
+    # NOTE: a context match is about the request itself (plain HTTP, a sandbox username on
+    # production): an error description no signature knows does not make it another server's.
+    if (
+        matches
+        and matches[0].priority < DECISIVE
+        and matches[0].family is not Family.CONTEXT
+        and _foreign_oauth_error(clues, kb)
+    ):
         return ()  # the body names its own error, in words that are not Salesforce's
     if matches and matches[0].priority < DECISIVE and _foreign_error_uri(clues):
         return ()  # the error points to another server's documentation
