@@ -238,11 +238,18 @@ def _deadline(s: AuditSummary, d: Deadline) -> list[Any]:
         )
     now = [i for i in hit if i.failing_now and d.days_left >= 0]
     if now:
+        # NOTE: why each one fails already: a retirement that has passed (API 30.0 and older),
+        # else SOAP login() called at 65.0 or later, which no version offers.
+        passed = sorted({h.name for i in now for h in i.retirements if h.days_left < 0})
+        late = any(not any(h.days_left < 0 for h in i.retirements) for i in now)
+        why = [*(f"{name}: retired" for name in passed)]
+        if late:
+            why.append("SOAP login() at API 65.0 or later")
         out.append(
             para(
                 Text(
                     f"{len(now):,} of them {'is' if len(now) == 1 else 'are'} failing now "
-                    "(SOAP login() at API 65.0 or later)",
+                    f"({'; '.join(why)})",
                     style="red",
                 ),
                 2,

@@ -226,7 +226,21 @@ def test_soap_login_at_65_or_later_fails_now(run, tmp_path) -> None:
     _, doc, _ = audit_json(run, path)
     assert doc["integrations"][0]["remediation"][0].startswith("Failing now")
     r = run("audit", path, "--as-of", "2026-11-30")
-    assert "failing now" in r.out
+    assert "failing now (SOAP login() at API 65.0 or later)" in r.out
+
+
+def test_failing_now_names_the_retirement_that_passed(run, tmp_path) -> None:
+    """A SOAP login at API 29.0 fails because 21.0-30.0 are retired, not because of 65.0."""
+    path = tmp_path / "soap29.csv"
+    path.write_text(
+        "Username,Login Time,Source IP,Login Type,Login Subtype,Status,Application,API Type,"
+        "API Version\npartner@acme.com,11/24/2026 03:00:00 AM,198.51.100.20,Partner Product,,"
+        "Success,Globex Sync,SOAP Partner,29.0\n",
+        encoding="utf-8",
+    )
+    out = run("audit", str(path), "--as-of", "2026-12-01").out
+    assert "failing now" in out and "65.0" not in out.split("failing now", 1)[1].split("\n")[0]
+    assert "failing now (API 30.0 and older: retired)" in " ".join(out.split())
 
 
 # --- the countdown ---------------------------------------------------------------------------
