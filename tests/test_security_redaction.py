@@ -329,3 +329,25 @@ def test_a_terminal_escape_sequence_is_never_taken_for_a_value() -> None:
     banner = "an old password: \x1b[0m\r\n\x1b[1;36mINVALID_LOGIN with and without the token"
     assert redact(banner) == banner
     assert redact("password: s3cretValue\x1b[0m") == "password: ****\x1b[0m"
+
+
+@pytest.mark.parametrize(
+    "paste",
+    [
+        "password=\x1b[1mS3cretValue\x1b[0m next",  # a coloured value: masked after its colour
+        'password=\x1b[1m"S3cretValue"',
+        "x password: \x1bS3cretValue",  # a lone escape: what follows it is the value
+    ],
+)
+def test_a_value_after_an_escape_sequence_is_still_masked(paste: str) -> None:
+    """Ending values at an escape once left a value that began with one unmasked."""
+    from sfdoctor.redaction import redact
+
+    assert "S3cretValue" not in redact(paste)
+
+
+def test_a_coloured_field_name_in_a_paste_still_hides_its_value() -> None:
+    import sfdoctor
+
+    paste = "\x1b[32mSF_PASSWORD\x1b[0m: S3cretValue\ninvalid_grant authentication failure"
+    assert "S3cretValue" not in json.dumps(sfdoctor.explain(paste).to_dict())

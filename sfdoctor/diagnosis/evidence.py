@@ -99,6 +99,7 @@ _MOJIBAKE = (
     ("\u00c2\u00a0", " "),
 )
 _LONE_MOJIBAKE = LazyPattern(r"(?<=[a-z])\u00e2(?=s\b)")  # companyâs -> company’s
+_SGR = LazyPattern(r"\x1b\[[0-9;]{0,32}m")
 
 
 # What wraps an error as it travels: a JSON string (`\"`, `\n`, `\u00e9`), an HTML page
@@ -167,6 +168,8 @@ def normalize(text: str) -> str:
         text = text.replace(bad, good)
     if "\u00e2" in text:
         text = _LONE_MOJIBAKE.sub("\u2019", text)
+    if "\x1b[" in text:  # a coloured terminal log: its colours would split a field's name
+        text = _SGR.sub("", text)  # from its value ("\x1b[32mSF_PASSWORD\x1b[0m: ...")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

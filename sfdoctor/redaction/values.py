@@ -37,15 +37,28 @@ _DQ_END = LazyPattern(r'["\n]')
 _SQ_END = LazyPattern(r"['\n]")
 # Where an unquoted value ends inside a line: at a space, at a quote or backslash (the value
 # sits inside a JSON string: the quote must survive), at a tag; in a form, at the next field.
-FORM_END = LazyPattern(r"[\s\"\\<>&]")
-LOG_END = LazyPattern(r"[\s\"\\<>]")
+# A terminal escape sequence (sfdoctor's own coloured output is redacted too) ends one.
+FORM_END = LazyPattern(r"[\s\"\\<>&\x1b]")
+LOG_END = LazyPattern(r"[\s\"\\<>\x1b]")
 # In a Ruby or PHP hash (password => x, 'token' => x,) an unquoted value ends at the next
 # entry or the end of the hash, and is code when a call or an index follows (ENV['X']).
-HASH_END = LazyPattern(r"[\s\"'\\<>,;()\[\]{}]")
+HASH_END = LazyPattern(r"[\s\"'\\<>,;()\[\]{}\x1b]")
 # A YAML block scalar's header (password: |, >-, |2+), a comment after it: its value is the
 # lines below, indented deeper than the key.
 YAML_BLOCK = LazyPattern(r"[|>][-+1-9]{0,2}[ \t\r]*(?:#[^\n]*)?(?=\n|\Z)")
 NUMBER = LazyPattern(r"-?[0-9][0-9.eE+-]{0,63}")
+# A terminal escape sequence: CSI (colours, cursor), else ESC alone (what follows a lone
+# ESC may be the value: it is never skipped).
+_ESCAPE = LazyPattern(r"\x1b(?:\[[0-9;:?]{0,32}[ -/]{0,4}[@-~])?")
+
+
+def skip_escapes(text: str, pos: int) -> int:
+    """``pos`` past any terminal escape sequences written there (a coloured value, ``\x1b[1m``
+    before it): the value is what follows them. Each step moves forward: linear."""
+    while text.startswith("\x1b", pos):
+        m = _ESCAPE.match(text, pos)
+        pos = int(m.end()) if m is not None else pos + 1
+    return pos
 
 
 def _quote_level(backslashes: int) -> int:
@@ -116,6 +129,7 @@ def value_span(
     quotes; unquoted, up to ``end`` (None: to the end of the line). None: nothing to mask.
     """
     authorization = name.lower().endswith("authorization")
+    start = skip_escapes(text, start)
     span = quoted(text, start)
     if span is None:
         if log:
@@ -125,11 +139,12 @@ def value_span(
         scheme = _SCHEME.match(text, start) if authorization else None
         begin = start if scheme is None else int(scheme.end())
         stop = line_end(text, begin) if end is None else until(text, begin, end)
-        # NOTE: sfdoctor's own coloured output is redacted too (a banner ending a line with
-        # "password: "): a terminal's escape sequence is never part of a value, so a value
-        # ends at one and none begins with one (the reset code is no secret to mask).
-        escape = text.find("\x1b", begin, stop)
-        stop = stop if escape < 0 else escape
+        if end is None:
+            # NOTE: a terminal's escape sequence is never part of a value (sfdoctor's own
+            # coloured output is redacted too: a banner wrapping after "password: "). The
+            # ends above stop at one; a line's value does too. One scan per line: linear.
+            escape = text.find("\x1b", begin, stop)
+            stop = stop if escape < 0 else escape
     else:
         begin, stop = span
         scheme = _SCHEME.match(text, begin, stop) if authorization else None

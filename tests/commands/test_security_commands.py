@@ -73,8 +73,10 @@ def test_a_numeric_json_password_reaches_no_output(run, tmp_path) -> None:
         '{"a":' * 100000,
         "{" * (4 * 1024 * 1024),
         "a." * 40000 + " ://@",
+        "password=\x1b" * 26000,  # each value ends at an escape: once a scan to the end each
+        "a password:\x1b" * 20000,
     ],
-    ids=["backslashes", "deep-array", "deep-object", "braces-4MB", "dots"],
+    ids=["backslashes", "deep-array", "deep-object", "braces-4MB", "dots", "esc-form", "esc-log"],
 )
 @pytest.mark.parametrize("fmt", ["console", "json"])
 def test_hostile_pastes_are_explained_at_once(run, text: str, fmt: str) -> None:
