@@ -2141,3 +2141,13 @@ def test_more_evidence_never_takes_the_plain_http_answer_away() -> None:
         sfdoctor.explain('{"error":"invalid_request","error_description":"must use HTTPS"}').cause
         == "https_required"
     )  # noqa: E501
+
+
+def test_ip_restricted_or_invalid_login_hours_names_both() -> None:
+    """Salesforce's one invalid_grant description for two refusals: it was answered
+    ip_restricted at high confidence, and its fix sent the reader to the IP ranges only."""
+    cause, confidence, candidates = answer("invalid_grant: IP restricted or invalid login hours")
+    assert (cause, confidence) == ("ip_restricted", "medium")
+    assert candidates == ["ip_restricted", "login_hours"]
+    assert answer('{"error":"invalid_grant","error_description":"ip restricted"}')[:2] == (
+        "ip_restricted", "high")  # fmt: skip
