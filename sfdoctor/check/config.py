@@ -90,7 +90,7 @@ class Settings(NamedTuple):
         return [v for v in values if v]
 
 
-_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
+_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*?)\s*$")
 
 
 MAX_ENV_FILE = 1024 * 1024
@@ -177,6 +177,10 @@ def _env_value(raw: str, where: str) -> str:
     rather than guessed at: a wrong guess sends a password Salesforce refuses, and every
     refusal counts toward the user's lockout. The message never quotes the value.
     """
+    value = raw.lstrip(" \t")
+    if value[:1] == "#" and len(value) < len(raw):
+        return ""  # KEY=   # a comment: the value is empty (KEY=#x is the value #x)
+    raw = value
     if raw[:1] in ('"', "'"):
         quote = raw[0]
         end = raw.find(quote, 1)

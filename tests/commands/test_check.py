@@ -504,6 +504,16 @@ def test_an_env_files_quotes_and_comment_never_reach_the_password(
     assert f"({len(PASSWORD)} characters)" in pw["value"]
 
 
+def test_an_env_files_blank_value_before_a_comment_is_empty(tmp_path) -> None:
+    """'SF_SECURITY_TOKEN=   # not needed' once sent the comment as the token: two refused
+    logins. dotenv and the shell read it as empty; '#' right after '=' is a value."""
+    from sfdoctor.check.config import parse_env_file
+
+    f = tmp_path / "ci.env"
+    f.write_text("SF_SECURITY_TOKEN=   # not needed here\nSF_OTHER=#kept\n", encoding="utf-8")
+    assert parse_env_file(str(f)) == {"SF_SECURITY_TOKEN": "", "SF_OTHER": "#kept"}
+
+
 def test_an_env_file_quote_that_never_closes_is_refused_before_any_login(
     run, env, httpserver, tmp_path
 ) -> None:
