@@ -41,7 +41,7 @@ def list_scenarios(stdout: TextIO, *, fmt: str = "console") -> int:
     from sfdoctor.simulator import DEFAULT, SCENARIOS
 
     if fmt == "json":
-        import json
+        from sfdoctor.output.safe_text import json_text
 
         doc = {
             "schema": "sfdoctor.scenarios/1",
@@ -57,7 +57,7 @@ def list_scenarios(stdout: TextIO, *, fmt: str = "console") -> int:
                 for name, sc in SCENARIOS.items()
             ],
         }
-        stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        stdout.write(json_text(doc) + "\n")
         return ExitStatus.OK
     width = max(len(n) for n in SCENARIOS)
     for name, sc in SCENARIOS.items():
@@ -178,7 +178,7 @@ def demo_all(opts: CheckOptions, *, stdout: TextIO | None = None, color: bool | 
         intended = cause == sc.expected_cause and attempts == sc.expected_attempts
         rows.append((name, str(report.verdict), cause or "-", attempts, intended))
     if opts.fmt == "json":
-        import json
+        from sfdoctor.output.safe_text import json_text
 
         doc = {
             "schema": "sfdoctor.demo/1",
@@ -193,7 +193,7 @@ def demo_all(opts: CheckOptions, *, stdout: TextIO | None = None, color: bool | 
                 for n, v, c, a, i in rows
             ],
         }
-        stdout.write(json.dumps(doc, indent=2) + "\n")
+        stdout.write(json_text(doc) + "\n")
     else:
         color = stdout.isatty() if color is None else color
         stdout.write(_table(rows, color=color))

@@ -180,9 +180,9 @@ def run(
         redactor = Redactor(anonymize=anonymize)
         result = redactor.deep(result)
     if fmt == "json":
-        import json
+        from sfdoctor.output.safe_text import json_text
 
-        out = json.dumps(document(result, was_cut), indent=2, ensure_ascii=False) + "\n"
+        out = json_text(document(result, was_cut)) + "\n"
     else:
         from sfdoctor.output.explain_console import render as render_console
 

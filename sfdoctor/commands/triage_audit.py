@@ -177,7 +177,7 @@ def run(
     anonymize: bool = False,
 ) -> int:
     """Run ``triage --audit`` and return its exit status (:func:`exit_status`)."""
-    import json
+    from sfdoctor.output.safe_text import json_text
 
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -206,7 +206,7 @@ def run(
     scrub = redactor if redactor is not None else redact
     a = audit.scrubbed(a, scrub)
     if json_out:
-        out = json.dumps(document(t, a), indent=2, ensure_ascii=False) + "\n"
+        out = json_text(document(t, a)) + "\n"
     else:
         from sfdoctor.output import audit_console, triage_console
 

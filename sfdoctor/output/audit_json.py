@@ -11,10 +11,10 @@ Exactly these names, at every level::
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sfdoctor.loginhistory.audit.summary import SCHEMA, AuditSummary, IntegrationRow
+from sfdoctor.output.safe_text import json_text
 
 
 def _integration(i: IntegrationRow) -> dict[str, Any]:
@@ -64,4 +64,4 @@ def document(s: AuditSummary) -> dict[str, Any]:
 
 def render(s: AuditSummary) -> str:
     """The JSON text, indented, ending in a newline."""
-    return json.dumps(document(s), indent=2, ensure_ascii=False) + "\n"
+    return json_text(document(s)) + "\n"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sfdoctor.models import SCHEMA, Finding, Report
+from sfdoctor.output.safe_text import json_text
 
 
 def finding_document(f: Finding) -> dict[str, Any]:
@@ -64,4 +64,4 @@ def document(report: Report, *, strict: bool = False) -> dict[str, Any]:
 
 def render(report: Report, *, strict: bool = False) -> str:
     """The JSON text, indented, ending in a newline."""
-    return json.dumps(document(report, strict=strict), indent=2, ensure_ascii=False) + "\n"
+    return json_text(document(report, strict=strict)) + "\n"

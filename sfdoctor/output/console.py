@@ -45,7 +45,7 @@ def link(url: str, indent: int) -> Unwrapped:
 
 # C0 controls but tab and newline, DEL, C1 controls (0x9b is a one-byte CSI on some
 # terminals), and the bidirectional overrides and isolates that reorder what a reader sees.
-UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from sfdoctor.output.safe_text import UNSAFE  # noqa: E402  (re-exported)
 
 
 def printable(value: str) -> str:

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from sfdoctor.diagnosis.explain import SCHEMA, cause_document, explanation_document
+from sfdoctor.output.safe_text import json_text
 
 if TYPE_CHECKING:
     from sfdoctor.models import Cause, Explanation
@@ -14,11 +14,11 @@ if TYPE_CHECKING:
 
 def render(explanation: Explanation) -> str:
     """The JSON text, indented, ending in a newline."""
-    return json.dumps(explanation_document(explanation), indent=2, ensure_ascii=False) + "\n"
+    return json_text(explanation_document(explanation)) + "\n"
 
 
 def render_causes(entries: list[Cause]) -> str:
     """``explain --list`` / ``--cause`` as JSON."""
     docs = [cause_document(e) for e in entries]
     body: Any = {"schema": SCHEMA, "causes": docs}
-    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    return json_text(body) + "\n"

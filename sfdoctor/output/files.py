@@ -111,7 +111,7 @@ def render(fmt: ReportFormat, source: ReportSource) -> str:
 
 def json_text(document: dict[str, Any], banner: Banner) -> str:
     """``document`` with the banner as a ``report`` object right after ``schema``."""
-    import json
+    from sfdoctor.output.safe_text import json_text
 
     doc = dict(document)
     out: dict[str, Any] = {}
@@ -119,7 +119,7 @@ def json_text(document: dict[str, Any], banner: Banner) -> str:
         out["schema"] = doc.pop("schema")
     out["report"] = banner.document()
     out.update(doc)
-    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+    return json_text(out) + "\n"
 
 
 def _markdown_fallback(source: ReportSource) -> str:

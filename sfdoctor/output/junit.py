@@ -115,12 +115,21 @@ class _Suite:
 
 
 def xml_safe(value: str) -> str:
-    """``value`` without the control characters XML 1.0 cannot hold (a server may send them)."""
-    return "".join(
-        c
-        if c in "\t\n\r" or (" " <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd") or c > "\uffff"
-        else "\ufffd"
-        for c in value
+    """``value`` without the control characters XML 1.0 cannot hold (a server may send them),
+    nor those a terminal acts on (C1, bidi overrides): CI logs print the report."""
+    from sfdoctor.output.safe_text import UNSAFE
+
+    return UNSAFE.sub(
+        "\ufffd",
+        "".join(
+            c
+            if c in "\t\n\r"
+            or (" " <= c <= "\ud7ff")
+            or ("\ue000" <= c <= "\ufffd")
+            or c > "\uffff"
+            else "\ufffd"
+            for c in value
+        ),
     )
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sfdoctor.loginhistory.summary import SCHEMA, Count, TriageSummary
 from sfdoctor.models import Finding
 from sfdoctor.output.check_json import finding_document as check_finding
+from sfdoctor.output.safe_text import json_text
 
 
 def _counts(items: tuple[Count, ...]) -> dict[str, int]:
@@ -102,4 +102,4 @@ def document(s: TriageSummary) -> dict[str, Any]:
 
 def render(s: TriageSummary) -> str:
     """The JSON text, indented, ending in a newline."""
-    return json.dumps(document(s), indent=2, ensure_ascii=False) + "\n"
+    return json_text(document(s)) + "\n"

@@ -101,6 +101,23 @@ def test_no_report_keeps_a_pastes_escape_sequences(run, tmp_path) -> None:
             assert c not in report, (name, c)
 
 
+def test_json_and_junit_never_carry_a_character_a_terminal_acts_on(
+    run, env, httpserver, tmp_path
+) -> None:
+    """--format json wrote a server's 8-bit CSI and bidi overrides raw; JUnit kept them."""
+    hostile = "\x9b31m \u202egnp.exe"
+    body = '{"error":"invalid_grant","error_description":"' + hostile + '"}'
+    httpserver.expect_request("/services/oauth2/token", method="POST").respond_with_data(
+        body.encode("utf-8"), status=400, content_type="application/json"
+    )
+    r = run("check", "--format", "json", "--max-attempts", "1", *report_args(tmp_path, ["xml"]))
+    assert not any(c in r.out for c in ("\x9b", "\u202e"))
+    assert "\\u009b" in r.out  # escaped, not lost: the document reads back the same
+    assert json.loads(r.out)["attempts"][0]["error_description"] == hostile
+    xml = (tmp_path / "r.xml").read_text("utf-8")
+    assert "gnp.exe" in xml and not any(c in xml for c in ("\x9b", "\u202e"))
+
+
 def test_a_cut_paste_says_so_in_every_output(run, tmp_path) -> None:
     paste = (
         '{"error":"invalid_grant","error_description":"ip restricted"}\n'
