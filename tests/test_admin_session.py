@@ -268,3 +268,37 @@ def test_the_flag_wins_over_the_variables(sf) -> None:
     environ = {**environ, TOKEN_VAR: "y" * 30, URL_VAR: "https://other.my.salesforce.com"}
     session = admin_session(alias="acme", environ=environ)
     assert session is not None and session.access_token.reveal() == TOKEN
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc")
+def test_ctrl_c_while_the_cli_runs_stops_it_and_its_children(tmp_path) -> None:
+    """The CLI runs in its own process group, which a terminal's Ctrl-C does not reach: it
+    and its children once outlived an interrupted run."""
+    import signal
+    import time
+
+    from sfdoctor.check.admin_session import run_sf
+
+    pids = tmp_path / "pids"
+    sf = tmp_path / "sf"
+    sf.write_text(f"#!/bin/sh\nsleep 300 &\necho $$ $! > {pids}\nwait\n", encoding="utf-8")
+    sf.chmod(0o755)
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGALRM, interrupt)
+    signal.alarm(1)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_sf([str(sf)], {"PATH": os.environ.get("PATH", "")}, timeout=60)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    time.sleep(0.2)
+    for pid in map(int, pids.read_text().split()):
+        try:  # gone, or dead and waiting for init to reap it
+            state = open(f"/proc/{pid}/stat", encoding="ascii").read().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            continue
+        assert state == "Z", (pid, state)

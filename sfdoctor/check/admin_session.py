@@ -246,9 +246,8 @@ def run_sf(argv: Sequence[str], env: Mapping[str, str], timeout: float) -> SfAns
         )
     except OSError as exc:
         raise UsageError(f"cannot run the Salesforce CLI: {exc.strerror or exc}") from None
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
+
+    def stop() -> None:
         if posix:
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -259,8 +258,18 @@ def run_sf(argv: Sequence[str], env: Mapping[str, str], timeout: float) -> SfAns
             proc.communicate(timeout=5)  # a child that left the group may hold the pipes
         except subprocess.TimeoutExpired:
             pass
+
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        stop()
         raise UsageError(
             f"the Salesforce CLI did not answer within {timeout:.0f} s ({' '.join(argv[1:4])})"
         ) from None
+    except BaseException:
+        # NOTE: its own process group does not get the terminal's Ctrl-C: stop it here, or
+        # the CLI and its children outlive the run.
+        stop()
+        raise
     decode = lambda b: b[:MAX_OUTPUT].decode("utf-8", errors="replace")  # noqa: E731
     return SfAnswer(proc.returncode, decode(out), decode(err))
