@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from types import SimpleNamespace
     from typing import TextIO, TypeAlias
 
+    from _typeshed import SupportsWrite
+
     from sfdoctor.check.options import CheckOptions
 
     Args: TypeAlias = argparse.Namespace | SimpleNamespace
@@ -51,7 +53,16 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         help="show tracebacks on errors (redacted)",
     )
 
-    parser = argparse.ArgumentParser(
+    class Parser(argparse.ArgumentParser):
+        """argparse, whose usage errors quote the arguments: their control characters (a
+        file name with an escape sequence in it) never reach the terminal."""
+
+        def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+            from sfdoctor.output.safe_text import UNSAFE
+
+            super()._print_message(UNSAFE.sub("\ufffd", message), file)
+
+    parser = Parser(
         prog=PROG,
         description="Diagnose Salesforce API authentication: security tokens, trusted "
         "networks, OAuth flows.",

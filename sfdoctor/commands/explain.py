@@ -26,29 +26,29 @@ if TYPE_CHECKING:
     from sfdoctor.output.paths import ReportTarget
 
 
-def _read_input(text: str | None, stdin: TextIO) -> str:
-    if text is None:
-        if stdin.isatty():
-            raise UsageError(
-                "nothing to explain",
-                hint='give the error text: sfdoctor explain "TEXT", '
-                "or pipe it: ... | sfdoctor explain -",
-            )
-        text = "-"
-    if text == "-":
-        if stdin.isatty():  # a person at the terminal: say how to end the paste
-            print(
-                "paste the error, then Ctrl-D on a line of its own (Ctrl-Z, Enter on Windows)",
-                file=sys.stderr,
-                flush=True,
-            )
-        return _read_stream(stdin)
-    # A command line that is not UTF-8 arrives with its bad bytes as lone surrogates, which
-    # no output can encode: they become U+FFFD, as in a stream.
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    if not text.strip():
-        raise UsageError("the text to explain is empty")
-    return text
+def _read_input(text: str | None, stdin: TextIO | None) -> str:
+    if text is not None and text != "-":
+        # A command line that is not UTF-8 arrives with its bad bytes as lone surrogates,
+        # which no output can encode: they become U+FFFD, as in a stream.
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        if not text.strip():
+            raise UsageError("the text to explain is empty")
+        return text
+    if stdin is None:  # `explain - <&-`: there is no standard input at all
+        raise UsageError("standard input is closed: give the error text as an argument")
+    if text is None and stdin.isatty():
+        raise UsageError(
+            "nothing to explain",
+            hint='give the error text: sfdoctor explain "TEXT", '
+            "or pipe it: ... | sfdoctor explain -",
+        )
+    if stdin.isatty():  # a person at the terminal: say how to end the paste
+        print(
+            "paste the error, then Ctrl-D on a line of its own (Ctrl-Z, Enter on Windows)",
+            file=sys.stderr,
+            flush=True,
+        )
+    return _read_stream(stdin)
 
 
 READ_LIMIT = 64 * 1024 * 1024

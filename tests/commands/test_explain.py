@@ -379,3 +379,18 @@ def test_a_status_of_a_login_sfdoctor_does_not_diagnose_ends_on_its_note(run) ->
     )
     ok = run("explain", "LOGIN_NO_ERROR")
     assert "read that attempt's Status in Setup > Login History" in ok.out
+
+
+def test_a_closed_standard_input_is_a_usage_error(run, monkeypatch) -> None:
+    """`explain - <&-` leaves sys.stdin None: it once ended in an internal error (exit 4)."""
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", None)
+    r = run("explain", "-")
+    assert r.status == ExitStatus.USAGE and "standard input is closed" in r.err
+
+
+def test_a_usage_error_never_echoes_an_arguments_escape_sequence(run) -> None:
+    r = run("triage", "a.csv", "--bogus\x1b]8;;http://evil.example/\x07b\x1b[2J")
+    assert r.status == ExitStatus.USAGE and "unrecognized arguments: --bogus" in r.err
+    assert "\x1b" not in r.err and "\x07" not in r.err
