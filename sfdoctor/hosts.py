@@ -196,6 +196,9 @@ _UI_HOSTS = (
     (".lightning.force.com", "a Lightning Experience UI host"),
     (".my.salesforce-setup.com", "the Setup UI host"),
     (".my.site.com", "an Experience Cloud site"),
+    (".vf.force.com", "a Visualforce page host"),
+    (".file.force.com", "a file download host"),
+    (".secure.force.com", "a Salesforce Site"),
 )
 
 
@@ -205,10 +208,20 @@ def ui_host_problem(host: str) -> str | None:
     host = host.lower().rstrip(".")
     for suffix, what in _UI_HOSTS:
         if host.endswith(suffix) and len(host) > len(suffix):
-            my_domain = host[: -len(suffix)]
+            name = host[: -len(suffix)]
+            if suffix == ".vf.force.com":
+                # MyDomain--c.vf.force.com, MyDomain--Sandbox--ns.sandbox.vf.force.com: the
+                # last "--" part of the first label is the page's namespace.
+                first, dot, rest = name.partition(".")
+                name = first.rsplit("--", 1)[0] + dot + rest
+            if suffix == ".secure.force.com":  # a Site's name is not the org's My Domain
+                target = "the org's My Domain (https://MyDomainName.my.salesforce.com)"
+            else:
+                target = f"https://{name}.my.salesforce.com"
+            generic = "test" if name.endswith(".sandbox") else "login"
             return (
-                f"{host} is {what}, not a login host; use "
-                f"https://{my_domain}.my.salesforce.com or https://login.salesforce.com"
+                f"{host} is {what}, not a login host; use {target} or "
+                f"https://{generic}.salesforce.com"
             )
     return None
 

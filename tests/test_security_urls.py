@@ -290,3 +290,21 @@ def test_the_transport_refuses_what_it_cannot_send_credentials_to(
     outcome = transport.request("GET", "https://evil.example/services/data/")
     assert outcome.kind == "refused_url"  # type: ignore[union-attr]
     assert attacker.connections == 0 and not httpserver.log
+
+
+@pytest.mark.parametrize(
+    ("url", "use"),
+    [
+        ("https://acme--uat.sandbox.lightning.force.com",
+         "https://acme--uat.sandbox.my.salesforce.com or https://test.salesforce.com"),
+        ("https://acme--c.vf.force.com", "https://acme.my.salesforce.com or https://login.salesforce.com"),
+        ("https://acme--uat--c.sandbox.vf.force.com",
+         "https://acme--uat.sandbox.my.salesforce.com or https://test.salesforce.com"),
+        ("https://acme.my.site.com", "https://acme.my.salesforce.com or https://login.salesforce.com"),
+    ],
+)  # fmt: skip
+def test_a_page_a_browser_shows_names_the_login_host_to_use(url: str, use: str) -> None:
+    from sfdoctor.hosts import credential_url_problem
+
+    problem = credential_url_problem(url)
+    assert problem is not None and problem.endswith(f"use {use}")

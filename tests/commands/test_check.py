@@ -414,6 +414,8 @@ def test_retired_api_version(run, env, httpserver) -> None:
         ({"SF_LOGIN_URL": "https://acme.lightning.force.com"}, "login_url_invalid"),
         ({"SF_LOGIN_URL": "https://acme.my.site.com"}, "login_url_invalid"),
         ({"SF_LOGIN_URL": "https://acme.my.salesforce-setup.com"}, "login_url_invalid"),
+        ({"SF_LOGIN_URL": "https://acme--c.vf.force.com"}, "login_url_invalid"),
+        ({"SF_LOGIN_URL": "https://acme.secure.force.com"}, "login_url_invalid"),
     ],
 )
 def test_configuration_errors_send_nothing(run, env, httpserver, values, cause) -> None:
