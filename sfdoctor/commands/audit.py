@@ -251,7 +251,7 @@ def run(
     if reports:
         from sfdoctor.output import paths as report_paths
 
-        targets = report_paths.prepare(reports)
+        targets = report_paths.prepare(reports, (*paths, env_file))
     redactor = None
     if anonymize or targets or admin is not None:
         redactor = Redactor(anonymize=anonymize)

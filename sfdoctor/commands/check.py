@@ -286,7 +286,10 @@ def run(
         from sfdoctor.probes.jwt import require_extra
 
         require_extra()
-    targets = paths.prepare(opts.reports)
+    import os
+
+    env = os.environ if environ is None else environ
+    targets = paths.prepare(opts.reports, (opts.env_file, env.get("SF_JWT_KEY_FILE")))
     settings = load_settings(
         login_url_flag=opts.login_url,
         sandbox=opts.sandbox,

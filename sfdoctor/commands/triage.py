@@ -166,7 +166,7 @@ def run(
     if reports:
         from sfdoctor.output import paths
 
-        targets = paths.prepare(reports)
+        targets = paths.prepare(reports, (path, env_file))
     top = top if top is not None else (TOP_JSON if fmt == "json" else TOP_CONSOLE)
     redactor = None
     if anonymize or targets or admin is not None:

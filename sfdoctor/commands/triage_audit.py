@@ -185,7 +185,7 @@ def run(
     if reports:
         from sfdoctor.output import paths
 
-        targets = paths.prepare(reports)
+        targets = paths.prepare(reports, (path,))
     json_out = fmt == "json"
     t, a = read_both(
         path,

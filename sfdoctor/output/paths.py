@@ -71,11 +71,25 @@ class ReportTarget(NamedTuple):
     format: ReportFormat
 
 
-def prepare(paths: Iterable[str] | None) -> tuple[ReportTarget, ...]:
+def prepare(
+    paths: Iterable[str] | None, inputs: Iterable[str | None] = ()
+) -> tuple[ReportTarget, ...]:
     """Validate ``--report`` paths before anything is attempted (exit 2 on a problem), and
-    remove the temporary files a killed run left in their directories."""
+    remove the temporary files a killed run left in their directories.
+
+    ``inputs``: the files the run reads (an env file, a key file, exports). A report never
+    replaces one of them: ``--env-file creds.txt --report creds.txt`` once lost the
+    credentials file.
+    """
     targets: list[ReportTarget] = []
     seen: dict[Path, str] = {}
+    read: dict[Path, str] = {}
+    for given in inputs:
+        if given and given != "-":
+            try:
+                read[Path(given).expanduser().resolve()] = printable(given)
+            except (OSError, RuntimeError):
+                pass
     for raw in paths or ():
         shown = printable(raw)
         if not raw.strip():
@@ -87,6 +101,11 @@ def prepare(paths: Iterable[str] | None) -> tuple[ReportTarget, ...]:
             key = path.resolve()
         except (OSError, RuntimeError):  # a symlink loop: the check above would have said
             key = path.absolute()
+        if key in read:
+            raise UsageError(
+                f"--report {shown}: this run reads that file ({read[key]}); a report would "
+                "replace it"
+            )
         if key in seen:
             raise UsageError(f"--report {shown}: the same file as --report {seen[key]}")
         seen[key] = shown

@@ -296,3 +296,17 @@ def test_the_html_card_heads_other_causes_as_the_console_does(run, tmp_path) -> 
     ambiguous = tmp_path / "ambiguous.html"
     run("explain", "invalid_grant: authentication failure", "--report", str(ambiguous))
     assert "Candidates, most likely first:" in ambiguous.read_text(encoding="utf-8")
+
+
+def test_a_report_never_replaces_a_file_the_run_reads(run, env, httpserver, tmp_path) -> None:
+    """--env-file creds.txt --report creds.txt once replaced the credentials with a report."""
+    creds = tmp_path / "creds.txt"
+    creds.write_text("SF_PASSWORD=CanaryPassw0rd\n", encoding="utf-8")
+    org = Org(httpserver)
+    r = run("check", "--env-file", str(creds), "--report", str(tmp_path / "." / "creds.txt"))
+    assert r.status == ExitStatus.USAGE and "this run reads that file" in r.err
+    assert creds.read_text(encoding="utf-8") == "SF_PASSWORD=CanaryPassw0rd\n" and not org.logins
+    export = tmp_path / "export.txt"
+    export.write_text("Username,Login Time,Status\na@b.c,11/6/2024 1:00 AM,Invalid Password\n")
+    r = run("triage", str(export), "--report", str(export))
+    assert r.status == ExitStatus.USAGE and export.read_text().startswith("Username,")
