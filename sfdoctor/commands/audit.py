@@ -242,7 +242,16 @@ def run(
     # NOTE: with files, the org is read only when asked for here (--admin-org, --env-file):
     # SF_ADMIN_* left in the environment do not turn an offline audit into a network one.
     asked = not paths or admin_org is not None or env_file is not None
-    admin = session(admin_org, env_file, environ if not paths else {}) if asked else None
+    if paths:
+        # With files, SF_ADMIN_* in the environment ask for nothing; the rest of it (PATH,
+        # HOME) is still how the Salesforce CLI is found and runs (--admin-org ALIAS).
+        import os
+
+        from sfdoctor.check.admin_session import TOKEN_VAR, URL_VAR
+
+        base = os.environ if environ is None else environ
+        environ = {k: v for k, v in base.items() if k not in (TOKEN_VAR, URL_VAR)}
+    admin = session(admin_org, env_file, environ) if asked else None
     if not paths and admin is None:
         raise UsageError(NEITHER)
     if admin is not None and days < 1:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from sfdoctor.commands import audit
 from sfdoctor.simulator.admin import MANAGE_USERS, VIEW_SETUP
 from tests.commands.admin_org import CANARY, EXPIRED, more_history, org_run
@@ -106,3 +108,35 @@ def test_canary_never_shows(org_run, tmp_path: Path) -> None:
         assert r.status == 1, r.err
         for text in (r.out, r.err, *(Path(p).read_text(encoding="utf-8") for p in reports)):
             assert CANARY not in text and "AQCanaryAdminTokenValue" not in text
+
+
+def test_files_and_an_admin_org_alias_find_the_cli_on_the_path(monkeypatch, tmp_path) -> None:
+    """With files given, the CLI was looked up on an empty PATH (and would have run without
+    HOME): `audit FILE --admin-org ALIAS` could not work. SF_ADMIN_* still ask for nothing."""
+    import io
+
+    from sfdoctor.check import admin_session
+    from sfdoctor.commands import audit
+    from sfdoctor.status import UsageError
+
+    seen: dict[str, object] = {}
+
+    def find_sf(environ: object) -> str:
+        seen["environ"] = environ
+        raise UsageError("stop here")
+
+    monkeypatch.setattr(admin_session, "_find_sf", find_sf)
+    export = tmp_path / "a.csv"
+    export.write_text("Username,Login Time,Status\na@b.c,11/6/2024 1:00 AM,Success\n")
+    environ = {
+        "PATH": "/opt/sf/bin:/usr/bin",
+        "HOME": "/home/me",
+        "SF_ADMIN_ACCESS_TOKEN": "x" * 30,
+        "SF_ADMIN_INSTANCE_URL": "https://a.my.salesforce.com",
+    }
+    with pytest.raises(UsageError, match="stop here"):
+        audit.run([str(export)], admin_org="prod", environ=environ, stdout=io.StringIO(),
+                  stderr=io.StringIO())  # fmt: skip
+    got = seen["environ"]
+    assert isinstance(got, dict) and got["PATH"] == "/opt/sf/bin:/usr/bin" and got["HOME"]
+    assert "SF_ADMIN_ACCESS_TOKEN" not in got and "SF_ADMIN_INSTANCE_URL" not in got
