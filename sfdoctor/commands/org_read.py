@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
@@ -50,6 +51,11 @@ HEADER = (
 # NOTE: not "Login": LoginHistory holds the same logins (with ApiType and ApiVersion), and
 # counting both would double every integration's logins.
 LOG_TYPES = ("ApiTotalUsage",)
+MAX_LOG_FILES = 366
+"""Event Log Files read at most, the oldest first (a year of daily files): each is held
+until the audit reads it, up to the 256 KiB download limit."""
+LOG_FILES_DEADLINE = 300.0
+"""Seconds for all the downloads together; each also has its own :data:`TIMEOUT`."""
 NEITHER = (
     "give an export (or - for standard input), or read the org with --admin-org ALIAS "
     "(or SF_ADMIN_ACCESS_TOKEN + SF_ADMIN_INSTANCE_URL)"
@@ -150,10 +156,14 @@ def event_log_files(org: Org, now: datetime | None = None) -> tuple[list[Source]
     sources: list[Source] = []
     notes: list[str] = []
     listed = 0
+    deadline = time.monotonic() + LOG_FILES_DEADLINE
     for kind in LOG_TYPES:
+        # NOTE: daily files only: where hourly logs are on, the same day's Hourly files hold
+        # the same calls again, and both counted would double every integration.
         page = org.client.query(
             f"SELECT Id, EventType, LogDate FROM EventLogFile WHERE EventType = "
-            f"{soql_string(kind)} AND LogDate >= {since} ORDER BY LogDate ASC"
+            f"{soql_string(kind)} AND Interval = 'Daily' AND LogDate >= {since} "
+            "ORDER BY LogDate ASC"
         )
         if isinstance(page, AdminFailure):
             if page.code == "INVALID_TYPE":
@@ -165,7 +175,18 @@ def event_log_files(org: Org, now: datetime | None = None) -> tuple[list[Source]
             notes.append(f"{org.label}: Event Log Files not read: {page.message}")
             return sources, notes
         listed += len(page.records)
-        for r in page.records:
+        for n, r in enumerate(page.records):
+            if n >= MAX_LOG_FILES or time.monotonic() > deadline:
+                why = (
+                    f"the first {MAX_LOG_FILES} were read"
+                    if n >= MAX_LOG_FILES
+                    else f"the downloads took over {LOG_FILES_DEADLINE:.0f} s"
+                )
+                notes.append(
+                    f"{org.label}: {len(page.records) - n:,} more Event Log Files of type {kind} "
+                    f"were not read: {why} (use --days to read fewer, or give them as files)"
+                )
+                break
             log_id = _cell(r.get("Id"))
             day = _cell(r.get("LogDate"))[:10]
             name = f"{org.label} EventLogFile {kind} {day}"

@@ -140,3 +140,41 @@ def test_files_and_an_admin_org_alias_find_the_cli_on_the_path(monkeypatch, tmp_
     got = seen["environ"]
     assert isinstance(got, dict) and got["PATH"] == "/opt/sf/bin:/usr/bin" and got["HOME"]
     assert "SF_ADMIN_ACCESS_TOKEN" not in got and "SF_ADMIN_INSTANCE_URL" not in got
+
+
+class _Client:
+    """An admin client listing ``n`` Event Log Files, each one small CSV."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.queries: list[str] = []
+        self.downloads = 0
+
+    def query(self, soql: str) -> object:
+        from sfdoctor.probes.admin import Page
+
+        self.queries.append(soql)
+        records = tuple(
+            {"Id": f"0AT{i:015d}", "EventType": "ApiTotalUsage", "LogDate": "2026-11-01T00:00:00Z"}
+            for i in range(self.n)
+        )
+        return Page(records, self.n, 1, True)
+
+    def log_file(self, log_id: str) -> object:
+        from sfdoctor.probes.admin import LogFile
+
+        self.downloads += 1
+        return LogFile("EVENT_TYPE,USER_ID\nApiTotalUsage,005000000000001\n", False)
+
+
+def test_the_org_read_takes_daily_files_and_at_most_a_years_worth() -> None:
+    """Hourly files of the same days would count every call twice; 2,000 files once took
+    2 GB and had no deadline."""
+    from sfdoctor.commands.org_read import MAX_LOG_FILES, Org, event_log_files
+
+    client = _Client(MAX_LOG_FILES + 34)
+    org = Org(None, client, "acme.my.salesforce.com", 400)  # type: ignore[arg-type]
+    sources, notes = event_log_files(org)
+    assert "Interval = 'Daily'" in client.queries[0]
+    assert len(sources) == client.downloads == MAX_LOG_FILES
+    assert any("34 more Event Log Files" in n for n in notes)
