@@ -76,3 +76,20 @@ def test_knowledge_base_prose_survives_redaction() -> None:
     for entry in load().causes.values():
         for line in (entry.meaning, entry.why, *entry.remediation_lines()):
             assert redact(line) == line, entry.id
+
+
+def test_a_proxy_urls_user_and_host_are_replaced() -> None:
+    """--anonymize kept 'http://jdoe:****@proxy.acme-corp.internal:3128' in every output:
+    a person's login and the company's network."""
+    from sfdoctor.redaction.anonymize import Anonymizer
+
+    a = Anonymizer()
+    out = a("the proxy http://jdoe:****@proxy.acme-corp.internal:3128 answered 407")
+    assert "jdoe" not in out and "acme-corp" not in out
+    assert out == "the proxy http://user-1:****@host-1.example:3128 answered 407"
+    # the same proxy, the same placeholders; loopback is kept
+    assert (
+        a("http://jdoe:****@proxy.acme-corp.internal:3128")
+        == "http://user-1:****@host-1.example:3128"
+    )
+    assert a("http://jdoe:****@localhost:3128") == "http://user-1:****@localhost:3128"

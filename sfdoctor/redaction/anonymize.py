@@ -61,6 +61,12 @@ _SF_HOST = LazyPattern(
     r"(?i)(?:(?<![\w.%-])|(?<=%2F)|(?<=%40))([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)"
     r"(?=(?:\.[a-z0-9-]+)*\." + _SF_DOMAIN + r"(?![\w-]))"
 )
+# A URL with a user name in it (a proxy's, http://jdoe:****@proxy.acme.internal:3128): the
+# user is a person's login and the host names the company's network.
+_USERINFO = LazyPattern(
+    r"(?i)(?<![\w+.-])((?:https?|socks[45]?h?)://)([^:/@\s]{1,128})((?::[^@/\s]{0,256})?@)"
+    r"([a-z0-9.-]{1,253})"
+)
 _ORG_ID = LazyPattern(r"(?<![A-Za-z0-9])00D[A-Za-z0-9]{12,17}(?![A-Za-z0-9])")
 _USER_ID = LazyPattern(r"(?<![A-Za-z0-9])005[A-Za-z0-9]{12,17}(?![A-Za-z0-9])")
 _RECORD_ID = LazyPattern(
@@ -99,6 +105,7 @@ class Anonymizer:
         self._made: set[str] = set()
         self._lock = threading.Lock()
         self._subs: tuple[tuple[LazyPattern, Callable[[re.Match[str]], str]], ...] = (
+            (_USERINFO, self._userinfo),
             (_EMAIL, self._email),
             (_SF_HOST, self._host),
             (_ORG_ID, self._org),
@@ -138,6 +145,25 @@ class Anonymizer:
         tail = f".{suffix}" if suffix else ""
         name = self._placeholder("email", value, lambda n: f"user-{n}@example.com{tail}")
         return name.replace("@", at)
+
+    def _userinfo(self, m: re.Match[str]) -> str:
+        from sfdoctor.hosts import is_loopback, is_salesforce_host
+
+        scheme, user, secret, host = m.groups()
+        if user not in self._made:
+            user = self._placeholder("url-user", user, lambda n: f"user-{n}")
+        low = host.lower().rstrip(".")
+        keep = (
+            is_salesforce_host(low)
+            or is_loopback(low)
+            or low in _EXAMPLE_DOMAINS
+            or low.endswith(_EXAMPLE_TLDS)
+            or low.replace(".", "").isdigit()  # an address: the IP pass replaces it
+            or host in self._made
+        )
+        if not keep:
+            host = self._placeholder("url-host", low, lambda n: f"host-{n}.example")
+        return f"{scheme}{user}{secret}{host}"
 
     def _host(self, m: re.Match[str]) -> str:
         label = m.group(1)
