@@ -68,6 +68,17 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def card_fix(cause: str, steps: list[str] | tuple[str, ...]) -> str:
+    """The fix a card shows, as the console closes with it: the cause's one-line action
+    where the steps are its entry's own (whose first is often a warning), else step one."""
+    from sfdoctor.diagnosis.knowledge import load
+
+    entry = load().causes.get(cause)
+    if entry is not None and entry.action and steps and steps[0] == entry.remediation[0]:
+        return entry.action
+    return steps[0]
+
+
 def test_the_card_comes_first_with_verdict_cause_and_fix() -> None:
     report = samples.failing()
     top = report.findings[0]
@@ -75,7 +86,7 @@ def test_the_card_comes_first_with_verdict_cause_and_fix() -> None:
     card = text[: text.index("Findings")]
     assert "FAIL" in card
     assert top.title in card and top.cause in card
-    assert "Fix" in card and flat(top.remediation[0]) in card
+    assert "Fix" in card and flat(card_fix(top.cause, top.remediation)) in card
     assert "https://login.salesforce.com" in card and "When 2025-06-01T12:00:00Z (UTC)" in card
     assert "Exit status 1: a problem was diagnosed" in card
     assert "simulated org" not in card  # a real host
@@ -173,7 +184,7 @@ def test_other_commands_get_the_card_then_their_console_report(run, command, tmp
     text, _ = read(page)
     card = text[: text.index("Full report")]
     assert top["title"] in card and top["cause"] in card
-    assert "Fix" in card and flat(top["remediation"][0]) in card
+    assert "Fix" in card and flat(card_fix(top["cause"], top["remediation"])) in card
     assert '<pre class="console">' in page
     assert_safe_html(page)
 
@@ -244,7 +255,8 @@ def test_demo_reports_open_with_the_answer(run, tmp_path, scenario) -> None:
     named = [f for f in document["findings"] if f["severity"] != "info"]
     if named:
         card = text[: text.index("Findings")]
-        assert named[0]["title"] in card and flat(named[0]["remediation"][0]) in card
+        fix = card_fix(named[0]["cause"], named[0]["remediation"])
+        assert named[0]["title"] in card and flat(fix) in card
         for candidate in named[0].get("candidates", [])[: summary.ALSO]:
             assert candidate["cause"] in card  # an ambiguous failure: the ranked candidates
     svg_text = assert_safe_svg(svg.read_text(encoding="utf-8"))

@@ -266,6 +266,10 @@ def _card(s: Summary) -> str:
             for line in s.also
         )
         out.append(f'<p class="meta">{_t(s.also_title)}:</p><ul class="also">{also}</ul>')
+        if s.more_also:
+            out.append(
+                f'<p class="meta">\u2026 and {s.more_also} more in the full report below.</p>'
+            )
     if s.closing:
         out.append(f'<p class="closing">{_t(s.closing)}</p>')
     out.append("</section>")

@@ -1,7 +1,7 @@
 """The answer first: what a report says in its first ten seconds.
 
-One :class:`Summary` per report: the verdict, the cause (title and id), the fix (the first
-remediation step), where and when, and the few lines that back it (the key checks, the
+One :class:`Summary` per report: the verdict, the cause (title and id), the fix (the one the
+console closes with), where and when, and the few lines that back it (the key checks, the
 evidence, the causes by failures). It is read from the command's JSON document, the same
 redacted data every report format renders, so the HTML summary card, the SVG summary screen
 and the JSON report cannot disagree. Pure: a document in, a record (or rich renderables) out.
@@ -67,7 +67,7 @@ class Summary(NamedTuple):
     detail: str = ""
     """Severity and confidence (``error · medium confidence``)."""
     fix: str = ""
-    """The first remediation step."""
+    """The fix the console closes with (:func:`_fix`)."""
     fix_label: str = "Fix"
     facts: tuple[tuple[str, str], ...] = ()
     """(name, value): where, who, how, when, the exit status."""
@@ -79,6 +79,8 @@ class Summary(NamedTuple):
     also: tuple[Line, ...] = ()
     """The other findings (or causes): severity, cause id, title."""
     also_title: str = "Also found"
+    more_also: int = 0
+    """Findings left out of :attr:`also` (the full report has them)."""
     candidates: tuple[Candidate, ...] = ()
     """For an ambiguous failure: the possible causes, most likely first."""
     more_candidates: int = 0
@@ -132,6 +134,17 @@ def _first(steps: Any) -> str:
     return str(steps[0]) if steps else ""
 
 
+def _fix(cause: str, steps: Any) -> str:
+    """The card's fix: the one the console closes with (the cause's one-line action where
+    the steps are the entry's own, else the first step), written whole. The entry's first
+    step is often a warning ("Do not retry blindly"), not the fix."""
+    from sfdoctor.output.console import action_for, one_line
+
+    first = _first(steps)
+    action = action_for(cause, [str(x) for x in steps or ()])
+    return first if first and action == one_line(first) else (action or first)
+
+
 def _check(doc: dict[str, Any], banner: Banner) -> Summary:
     verdict = str(doc.get("verdict", "fail"))
     findings: list[dict[str, Any]] = list(doc.get("findings", []))
@@ -153,7 +166,7 @@ def _check(doc: dict[str, Any], banner: Banner) -> Summary:
     if top is not None:
         headline, cause = str(top.get("title", "")), str(top.get("cause", ""))
         detail = f"{top.get('severity')} \u00b7 {top.get('confidence', 'high')} confidence"
-        fix = _first(top.get("remediation"))
+        fix = _fix(cause, top.get("remediation"))
     else:
         worked = any(a.get("outcome") == "ok" for a in doc.get("attempts", []))
         headline = "No problem found" + (": the login works from here" if worked else "")
@@ -173,6 +186,7 @@ def _check(doc: dict[str, Any], banner: Banner) -> Summary:
         key=key,
         more=len(checks) - len(key),
         also=_also(others),
+        more_also=max(0, len(others) - ALSO),
         also_title="Also found" if any(f.get("severity") != "info" for f in others) else "Notes",
         candidates=_candidates(top),
         more_candidates=_more_candidates(top),
@@ -251,12 +265,13 @@ def _explain(doc: dict[str, Any], banner: Banner) -> Summary:
         headline=str(top.get("title", "")),
         cause=cause,
         detail=f"{top.get('severity', 'error')} \u00b7 {top.get('confidence')} confidence",
-        fix=_first(top.get("remediation")),
+        fix=_fix(cause, top.get("remediation")),
         facts=(*facts, _exit(0)),
         key_title="Evidence",
         key=tuple(Line("info", "", e) for e in evidence[:EVIDENCE_LINES]),
         more=max(0, len(evidence) - EVIDENCE_LINES),
-        also=_also([m for m in matches[1:] if str(m.get("cause")) not in listed]),
+        also=_also(rest := [m for m in matches[1:] if str(m.get("cause")) not in listed]),
+        more_also=max(0, len(rest) - ALSO),
         also_title="Could also be",
         candidates=_candidates(top),
         more_candidates=_more_candidates(top),
@@ -308,7 +323,8 @@ def _triage(doc: dict[str, Any], banner: Banner) -> Summary:
         key_title="Failures by cause" if key else "",
         key=key,
         more=max(0, len(causes) - KEY_LINES),
-        also=_also([f for f in findings if f is not top]),
+        also=_also(rest := [f for f in findings if f is not top]),
+        more_also=max(0, len(rest) - ALSO),
         closing=str(doc.get("summary", "")),
     )
 
@@ -407,6 +423,9 @@ def renderables(s: Summary, banner: Banner, *, card_only: bool = False) -> list[
                     2,
                 )
             )
+        if s.more_also:
+            more = f"\u2026 and {s.more_also} more in the full report"
+            out.append(para(Text(more, style="dim"), 2))
     if s.closing:
         out += [Text(""), Text(s.closing, style=f"bold {colour}")]
     return out

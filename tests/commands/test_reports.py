@@ -310,3 +310,27 @@ def test_a_report_never_replaces_a_file_the_run_reads(run, env, httpserver, tmp_
     export.write_text("Username,Login Time,Status\na@b.c,11/6/2024 1:00 AM,Invalid Password\n")
     r = run("triage", str(export), "--report", str(export))
     assert r.status == ExitStatus.USAGE and export.read_text().startswith("Username,")
+
+
+def test_the_card_lists_how_many_more_it_left_out(run, tmp_path) -> None:
+    """Past five other causes the card kept five and said nothing of the rest."""
+    statuses = ["Failed: API security token required", "Invalid Password", "Restricted IP",
+                "Password Lockout", "User is Frozen", "User is Inactive", "Restricted Time",
+                "Failed: Computer activation required"]  # fmt: skip
+    rows = [f"u{i}@acme.com,11/6/2024 1:0{i} AM,10.0.0.{i},{s}" for i, s in enumerate(statuses)]
+    export = tmp_path / "lh.csv"
+    export.write_text("Username,Login Time,Source IP,Status\n" + "\n".join(rows) + "\n")
+    report = tmp_path / "t.html"
+    run("triage", str(export), "--report", str(report))
+    assert "\u2026 and 2 more in the full report below." in report.read_text(encoding="utf-8")
+
+
+def test_the_cards_fix_is_the_consoles_not_a_warning(run, tmp_path) -> None:
+    """The card showed the entry's first step ("Do not retry blindly"), not the fix."""
+    report = tmp_path / "e.html"
+    out = run("explain", "invalid_grant: authentication failure", "--report", str(report)).out
+    card = report.read_text(encoding="utf-8")
+    fix = card.split('<div class="fix">', 1)[1].split("</div>", 1)[0]
+    assert "Login History" in fix and "Do not retry blindly" not in fix
+    assert "Don&#x27;t retry: read this attempt&#x27;s Status in Setup &gt; Login History" in fix
+    assert "Don't retry: read this attempt's Status in Setup > Login History" in out
