@@ -149,7 +149,8 @@ def test_literal_prefilter_never_hides_a_match() -> None:
     """needles() may only skip texts the pattern cannot match (checked on every fixture)."""
     import json
 
-    from sfdoctor.diagnosis.classify import needles, pattern
+    from sfdoctor.diagnosis.classify import pattern
+    from sfdoctor.diagnosis.knowledge.needles import needles
     from tests.conftest import fixture_paths
 
     texts = []
@@ -196,6 +197,6 @@ def test_literal_prefilter_never_hides_a_match() -> None:
     ],
 )
 def test_needles(source: str, expected: tuple[str, ...] | None) -> None:
-    from sfdoctor.diagnosis.classify import needles
+    from sfdoctor.diagnosis.knowledge.needles import needles
 
     assert needles(source) == expected

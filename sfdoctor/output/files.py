@@ -91,7 +91,7 @@ def render(fmt: ReportFormat, source: ReportSource) -> str:
             # NOTE: `cat report.md` or a terminal-backed ticket tool would run a paste's or a
             # server's escape sequences (a hidden link, a cleared screen): the text, .html and
             # .svg reports never hold them, and neither does this one.
-            return UNSAFE.sub("\ufffd", md)
+            return str(UNSAFE.sub("\ufffd", md))
         case ReportFormat.HTML:
             from sfdoctor.output import html_report
 

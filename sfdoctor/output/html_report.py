@@ -181,7 +181,7 @@ def _page(title: str, body: str, *, version: str) -> str:
 def _clean(value: Any) -> str:
     """``value`` as text, its control and bidi characters written out (``\\x1b``)."""
     text = "" if value is None else str(value)
-    return UNSAFE.sub(lambda m: printable(m[0]), text)
+    return str(UNSAFE.sub(lambda m: printable(m[0]), text))
 
 
 def _t(value: Any) -> str:

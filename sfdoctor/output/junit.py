@@ -119,18 +119,13 @@ def xml_safe(value: str) -> str:
     nor those a terminal acts on (C1, bidi overrides): CI logs print the report."""
     from sfdoctor.output.safe_text import UNSAFE
 
-    return UNSAFE.sub(
-        "\ufffd",
-        "".join(
-            c
-            if c in "\t\n\r"
-            or (" " <= c <= "\ud7ff")
-            or ("\ue000" <= c <= "\ufffd")
-            or c > "\uffff"
-            else "\ufffd"
-            for c in value
-        ),
+    cleaned = "".join(
+        c
+        if c in "\t\n\r" or (" " <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd") or c > "\uffff"
+        else "\ufffd"
+        for c in value
     )
+    return str(UNSAFE.sub("\ufffd", cleaned))
 
 
 def _banner_props(suite: _Suite, banner: Banner) -> None:

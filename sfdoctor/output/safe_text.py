@@ -8,12 +8,14 @@ from __future__ import annotations
 import json
 import re
 
+from sfdoctor.lazyre import LazyPattern
+
 # NOTE: typing is not imported at run time (start-up budget, bench/startup.py).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+UNSAFE = LazyPattern(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 """Control characters (C0 but tab and newline, DEL, C1) and bidi overrides: a terminal acts
 on them (an escape sequence, an 8-bit CSI, text shown reversed)."""
 
@@ -30,4 +32,6 @@ def json_text(document: Any, *, indent: int | None = 2) -> str:
     escape is the same character: the document reads back exactly as it was.
     """
     text = json.dumps(document, indent=indent, ensure_ascii=False)
-    return UNSAFE.sub(_escaped, text) if UNSAFE.search(text) else text
+    if text.isascii() and "\x7f" not in text:
+        return text  # json escaped the rest of C0 itself (and no pattern was compiled)
+    return str(UNSAFE.sub(_escaped, text))

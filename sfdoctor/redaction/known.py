@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from enum import Enum
 
 from sfdoctor.lazyre import LazyPattern
-from sfdoctor.redaction.anonymize import Anonymizer
 from sfdoctor.redaction.paste import redact
 from sfdoctor.redaction.values import MASK
 
@@ -43,7 +42,13 @@ class Redactor:
                 variants.update(_encodings(value))
         # Longest first, so a password+token pair is masked whole before its parts.
         self._values = sorted(variants, key=len, reverse=True)
-        self.anonymizer = Anonymizer() if anonymize else None
+        self.anonymizer = None
+        if anonymize:
+            # NOTE: imported only when asked for: its patterns and tables cost start-up
+            # (bench/startup.py) on every run that does not anonymize.
+            from sfdoctor.redaction.anonymize import Anonymizer
+
+            self.anonymizer = Anonymizer()
 
     @property
     def anonymize(self) -> bool:

@@ -155,7 +155,7 @@ class _Pipe:
 
 def test_an_endless_pipe_is_read_only_up_to_its_limit(run, monkeypatch) -> None:
     """`explain - < /dev/zero` once read forever, its memory growing without bound."""
-    from sfdoctor.commands.explain import READ_LIMIT
+    from sfdoctor.commands.paste_input import READ_LIMIT
 
     pipe = _Pipe(endless=b"invalid_grant authentication failure\n")
     monkeypatch.setattr("sys.stdin", pipe)
