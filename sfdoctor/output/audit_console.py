@@ -239,10 +239,14 @@ def _deadline(s: AuditSummary, d: Deadline) -> list[Any]:
     now = [i for i in hit if i.failing_now and d.days_left >= 0]
     if now:
         # NOTE: why each one fails already: a retirement that has passed (API 30.0 and older),
-        # else SOAP login() called at 65.0 or later, which no version offers.
+        # the org refusing the username-password flow, else SOAP login() called at 65.0 or
+        # later, which no version offers.
         passed = sorted({h.name for i in now for h in i.retirements if h.days_left < 0})
-        late = any(not any(h.days_left < 0 for h in i.retirements) for i in now)
+        late = any(not i.refused and not any(h.days_left < 0 for h in i.retirements) for i in now)
         why = [*(f"{name}: retired" for name in passed)]
+        if any(i.refused for i in now):
+            why.append("the org refuses the username-password flow: 'Username-Password Flow "
+                       "Disabled'")  # fmt: skip
         if late:
             why.append("SOAP login() at API 65.0 or later")
         out.append(
@@ -299,7 +303,8 @@ def renderables(s: AuditSummary) -> list[Any]:
     for d in s.deadlines:
         out += _deadline(s, d)
     if s.integrations:
-        out.append(_heading(f"Top {min(s.top, len(s.integrations))} integrations by volume"))
+        n = min(s.top, len(s.integrations))
+        out.append(_heading(f"Top {n} {plural(n, 'integration')} by volume"))
         busiest = sorted(s.integrations, key=lambda i: (-i.count, i.user, i.application))
         out.append(para(_table(busiest[: s.top], retirements=True), 2))
     out += _not_affected(s)

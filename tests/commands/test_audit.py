@@ -243,6 +243,63 @@ def test_failing_now_names_the_retirement_that_passed(run, tmp_path) -> None:
     assert "failing now (API 30.0 and older: retired)" in " ".join(out.split())
 
 
+_REFUSED = "Username-Password Flow Disabled"
+
+
+def _up_rows(statuses: list[str], *, times: bool = True) -> str:
+    """One username-password integration's Setup download, a login a day, these statuses."""
+    header = [h for h in SETUP if times or h != "Login Time"]
+    rows = []
+    for n, status in enumerate(statuses):
+        row = {"Username": "etl@acme.example.com", "Source IP": "198.51.100.7",
+               "Login Type": "Remote Access 2.0", "Login Subtype": "OAuth Username-Password",
+               "Status": status, "Browser": "Unknown", "Application": "Acme ETL",
+               "API Type": "N/A", "API Version": "N/A",
+               "Login URL": "login.salesforce.com",
+               "Login Time": f"11/{20 + n:02d}/2026 03:00:00 AM"}  # fmt: skip
+        rows.append([row[h] for h in header])
+    return to_csv(header, rows)
+
+
+def test_flow_refused_now_is_already_failing(run, tmp_path) -> None:
+    """Its last logins were refused "Username-Password Flow Disabled": the org blocks the
+    flow already, so the integration fails now, not on 2027-02-20."""
+    path = write(tmp_path, _up_rows(["Success", "Success", _REFUSED, _REFUSED]))
+    _, doc, _ = audit_json(run, path)
+    steps = by_user(doc)["etl@acme.example.com"]["remediation"]
+    assert steps[0].startswith("Failing now: the org refuses the username-password flow")
+    assert "2 logins, the last on 2026-11-23" in steps[0]
+    out = " ".join(run("audit", path, "--as-of", "2026-11-30").out.split())
+    assert "1 of 1 integration will break: 1 already failing" in out
+    assert "failing now (the org refuses the username-password flow" in out
+
+
+def test_flow_refused_then_allowed_again_is_not_failing_now(run, tmp_path) -> None:
+    """Refused once, then logins went through: the flow was allowed again; the integration
+    breaks on the retirement date, and the earlier refusals are said."""
+    path = write(tmp_path, _up_rows([_REFUSED, "Success", "Success"]))
+    _, doc, _ = audit_json(run, path)
+    steps = by_user(doc)["etl@acme.example.com"]["remediation"]
+    assert steps[0].startswith("Refused before: 1 login, the last on 2026-11-20")
+    out = " ".join(run("audit", path, "--as-of", "2026-11-30").out.split())
+    assert "already failing" not in out and "failing now" not in out
+    assert "1 of 1 integration will break: 1 on 2027-02-20" in out
+
+
+@pytest.mark.parametrize(
+    ("statuses", "now"),
+    [([_REFUSED, _REFUSED], True), ([_REFUSED, "Success"], False)],
+)
+def test_flow_refused_without_times_needs_every_row(run, tmp_path, statuses, now) -> None:
+    """No time column: which came last is unknown, so only an integration refused on every
+    row is failing now."""
+    path = write(tmp_path, _up_rows(statuses, times=False))
+    _, doc, _ = audit_json(run, path)
+    first = by_user(doc)["etl@acme.example.com"]["remediation"][0]
+    assert first.startswith("Failing now") is now
+    assert first.startswith("Refused before") is not now
+
+
 # --- the countdown ---------------------------------------------------------------------------
 
 
@@ -448,7 +505,7 @@ def test_console_report(run, tmp_path) -> None:
 def test_top_limits_the_console_tables(run, tmp_path) -> None:
     r = run("audit", write(tmp_path, login_rows("setup")), "--as-of", "2026-11-30", "--top", "1")
     assert "and 2 more: every one is in --format json" in r.out
-    assert "Top 1 integrations by volume" in r.out
+    assert "Top 1 integration by volume" in r.out
 
 
 # --- hostile text, secrets, anonymize, reports ----------------------------------------------

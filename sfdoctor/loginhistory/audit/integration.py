@@ -30,11 +30,19 @@ def failed(status: str) -> bool:
     return s.lower() not in ("", "success", "succeeded", "login_no_error", "n/a")
 
 
+def blocked(status: str) -> bool:
+    """True when a failed row's Status says the org refused the username-password flow
+    itself (Login History "Username-Password Flow Disabled"): the integration fails already,
+    before the flow's retirement."""
+    return "username-password flow disabled" in status.lower()
+
+
 def new_stats(owner: Integration | None) -> list[Any]:
     """One file's counters of one tuple: [rows, failures, first time key, last time key,
-    {address: rows}, rows from other addresses, owner]; a list, as the hot loop indexes it
-    (cheaper than attributes)."""
-    return [0, 0, UNSEEN, "", {}, 0, owner]
+    {address: rows}, rows from other addresses, owner, rows refused because the flow is
+    blocked (:func:`blocked`), time key of the last such row]; a list, as the hot loop
+    indexes it (cheaper than attributes)."""
+    return [0, 0, UNSEEN, "", {}, 0, owner, 0, ""]
 
 
 class Integration:
@@ -43,6 +51,8 @@ class Integration:
     __slots__ = (
         "api_type",
         "application",
+        "blocked",
+        "blocked_last",
         "count",
         "failures",
         "first",
@@ -70,7 +80,10 @@ class Integration:
         self.kind = kind
         self.versions: dict[str, float] = {}
         """API versions seen (as written) -> their number."""
-        self.count = self.failures = self.more_ips = 0
+        self.count = self.failures = self.more_ips = self.blocked = 0
+        """``blocked``: failed rows whose status says the flow is blocked (:func:`blocked`)."""
+        self.blocked_last = ""
+        """The time key of the last such row ('' when the files had no time)."""
         self.first = UNSEEN
         self.last = ""
         self.ips: dict[str, int] = {}
@@ -83,6 +96,9 @@ class Integration:
             self.first = stats[2]
         if stats[3] > self.last:
             self.last = stats[3]
+        self.blocked += stats[7]
+        if stats[8] > self.blocked_last:
+            self.blocked_last = stats[8]
         ips = self.ips
         self.more_ips += stats[5]
         for ip, n in stats[4].items():

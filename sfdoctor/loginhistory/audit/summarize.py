@@ -42,6 +42,9 @@ NAMES = {
 """Short names of the retirements, for tables and the verdict."""
 
 
+_UP = "oauth_username_password_flow"
+
+
 @lru_cache(maxsize=4096)
 def show(value: str) -> str:
     """A value from a file as shown (:func:`~sfdoctor.loginhistory.display.show`), once per
@@ -64,14 +67,45 @@ def hits_of(integration: Integration) -> list[Retirement]:
     return [r for r in RETIREMENTS if r.id in ids]
 
 
+def blocked_now(integration: Integration) -> bool:
+    """True when the org refuses this integration's username-password logins already: its
+    last row was refused "Username-Password Flow Disabled" (with no time column, every row
+    was). NOTE: a file whose times are not ISO is read by day, so a success later that same
+    day is not seen."""
+    if integration.way is not Way.PASSWORD or not integration.blocked:
+        return False
+    if integration.blocked_last and integration.last:
+        return integration.blocked_last >= integration.last
+    return integration.blocked == integration.count
+
+
+def _blocked_step(integration: Integration, now: bool) -> str:
+    n = integration.blocked
+    day = _day(integration.blocked_last)
+    seen = f"{n:,} {plural(n, 'login')}" + (f", the last on {day}" if day else "")
+    if now:
+        return (
+            "Failing now: the org refuses the username-password flow already (Login History "
+            f"Status 'Username-Password Flow Disabled': {seen}). Move it now, as below; "
+            "allowing the flow again (Setup > OAuth and OpenID Connect Settings > Allow OAuth "
+            f"Username-Password Flows) holds only until {BY_ID[_UP].date}."
+        )
+    return (
+        f"Refused before: {seen} with Login History Status 'Username-Password Flow "
+        "Disabled'; later logins went through (the flow was allowed again)."
+    )
+
+
 def remediation(integration: Integration, hits: list[Retirement]) -> tuple[str, ...]:
     """The steps for every retirement hit, each recipe ending with its ``sfdoctor check``.
 
     The application's name came from a file: it is shown as every such value is."""
     ids = {r.id for r in hits}
     steps: list[str] = []
-    if "oauth_username_password_flow" in ids:
+    if _UP in ids:
         app = integration.application
+        if integration.blocked:
+            steps.append(_blocked_step(integration, blocked_now(integration)))
         steps += recipes.password_flow(show(app) if app else "")
     if "soap_login" in ids:
         steps += recipes.soap_login(integration.versions.values())
@@ -89,7 +123,7 @@ def remediation(integration: Integration, hits: list[Retirement]) -> tuple[str, 
 def _combine(into: Integration, other: Integration) -> None:
     """Add ``other``'s counters to ``into`` (the same integration, named two ways)."""
     into.merge([other.count, other.failures, other.first, other.last, other.ips,
-                other.more_ips, into])  # fmt: skip
+                other.more_ips, into, other.blocked, other.blocked_last])  # fmt: skip
     for v, n in other.versions.items():
         into.versions.setdefault(v, n)
     if into.way is Way.API_CALLS and other.way is Way.SOAP_LOGIN:
@@ -151,6 +185,7 @@ def _row(integ: Integration, as_of: date) -> IntegrationRow:
     ips = sorted(integ.ips.items(), key=lambda kv: (-kv[1], kv[0]))
     late_soap = integ.way is Way.SOAP_LOGIN and any(v > recipes.SOAP_LOGIN_LAST for v in
                                                      integ.versions.values())  # fmt: skip
+    refused = blocked_now(integ)
     return IntegrationRow(
         user=show(integ.user or integ.user_id) if (integ.user or integ.user_id) else "",
         user_id=show(integ.user_id) if integ.user_id else None,
@@ -169,7 +204,8 @@ def _row(integ: Integration, as_of: date) -> IntegrationRow:
         last_seen=_day(integ.last),
         retirements=tuple(_hit(r, as_of) for r in hits),
         remediation=remediation(integ, hits),
-        failing_now=late_soap or any(r.days_left(as_of) < 0 for r in hits),
+        failing_now=late_soap or refused or any(r.days_left(as_of) < 0 for r in hits),
+        refused=refused,
     )
 
 

@@ -67,7 +67,10 @@ class IntegrationRow(NamedTuple):
     retirements: tuple[Hit, ...]
     remediation: tuple[str, ...]
     failing_now: bool
-    """A retirement has passed, or SOAP login() is called at 65.0 or later."""
+    """A retirement has passed, SOAP login() is called at 65.0 or later, or the org refuses
+    the username-password flow already (``refused``)."""
+    refused: bool = False
+    """Its last login was refused "Username-Password Flow Disabled" (the org blocks the flow)."""
 
 
 class Deadline(NamedTuple):

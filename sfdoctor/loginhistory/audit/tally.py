@@ -39,6 +39,7 @@ from sfdoctor.loginhistory.audit.integration import (
     Always,
     Integration,
     SourceCount,
+    blocked,
     failed,
     new_stats,
 )
@@ -77,6 +78,7 @@ class AuditTally:
         self.dropped_rows = 0
         self.dropped_keys = 0
         self._statuses: dict[str, bool] = {}
+        self._blocking: dict[str, bool] = {}
 
     # --- decoding a tuple seen for the first time ------------------------------------------
 
@@ -148,6 +150,14 @@ class AuditTally:
                 self._statuses[status] = known
         return known
 
+    def _blocked(self, status: str) -> bool:
+        known = self._blocking.get(status)
+        if known is None:
+            known = blocked(status)
+            if len(self._blocking) < MAX_STATUSES and len(status) <= MAX_VALUE:
+                self._blocking[status] = known
+        return known
+
     # --- the pass ---------------------------------------------------------------------------
 
     def feed(
@@ -216,6 +226,7 @@ class AuditTally:
         ok: Any = _OK if si >= 0 else Always()
         iso = iso or ti < 0
         is_failed = self._failed
+        is_blocked = self._blocked
         cap = MAX_ADDRESSES
 
         def new_group(key: Any, login: bool) -> list[Any]:
@@ -264,9 +275,6 @@ class AuditTally:
                             if s is None:
                                 s = new_group(key, False)
                         s[0] += 1
-                        st = row[sj]
-                        if st not in ok and is_failed(st):
-                            s[1] += 1
                         ts = row[tj][:40]  # a cell of any length keeps 40 characters
                         if not iso:  # a day key per date as written (cached)
                             sp = ts.find(" ")
@@ -276,6 +284,13 @@ class AuditTally:
                                 s[2] = ts
                             if ts > s[3]:
                                 s[3] = ts
+                        st = row[sj]
+                        if st not in ok and is_failed(st):
+                            s[1] += 1
+                            if is_blocked(st):
+                                s[7] += 1
+                                if ts > s[8]:
+                                    s[8] = ts
                         ip = row[ij]
                         ips = s[4]
                         c = ips.get(ip)
@@ -302,7 +317,7 @@ class AuditTally:
             stats = list(chain(groups.values(), logins.values()))
             for s in stats:
                 if ti < 0:
-                    s[2], s[3] = UNSEEN, ""
+                    s[2], s[3], s[8] = UNSEEN, "", ""
                 if ii < 0:
                     s[4], s[5] = {}, 0
             self._settle(stats, overflow)
