@@ -864,3 +864,38 @@ def test_jwt_report_files_hold_no_key(run, jwt_env, httpserver, rsa_key, tmp_pat
         assert "jwt_assertion_invalid" in text
         for line in body:
             assert line not in text, path
+
+
+# --- what unanswered logins cost toward the lockout -------------------------------------------
+
+
+_CONNECT_TIMEOUT = (
+    "HTTPSConnectionPool(host='login.salesforce.com', port=443): Max retries exceeded with url: "
+    "/services/oauth2/token (Caused by ConnectTimeoutError(<urllib3.connection.HTTPSConnection "
+    "object at 0x7f>, 'Connection to login.salesforce.com timed out. (connect timeout=5.0)'))"
+)
+_READ_TIMEOUT = (
+    "HTTPSConnectionPool(host='login.salesforce.com', port=443): Read timed out. (read timeout=5.0)"
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "message", "may_count"),
+    [
+        ("timeout", _READ_TIMEOUT, True),  # sent; the answer never came
+        ("timeout", "no complete answer within 5 s", True),
+        ("timeout", _CONNECT_TIMEOUT, False),  # no connection: nothing was sent
+        ("connection", "Failed to establish a new connection: [Errno 111] refused", False),
+        ("dns", "Failed to resolve 'login.salesforce.com'", False),
+        ("truncated", "the answer was cut short", True),
+    ],
+)
+def test_only_a_login_that_may_have_been_sent_may_count_toward_lockout(
+    kind: str, message: str, may_count: bool
+) -> None:
+    from sfdoctor.check.flows.password import lockout_line
+    from sfdoctor.models import Attempt
+
+    url = "https://login.salesforce.com/services/oauth2/token"
+    line = lockout_line([Attempt("without token", False, url, "error", None, kind, message)])
+    assert (line is not None and "may still have reached Salesforce" in line.summary) is may_count

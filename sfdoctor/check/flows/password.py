@@ -173,10 +173,15 @@ def with_and_without_token(
 
 def _maybe_sent(a: Attempt) -> bool:
     """True for a login that got no answer but may have reached Salesforce: a timeout, an
-    answer cut short, a connection dropped; not one that never connected (DNS, refused)."""
+    answer cut short, a connection dropped; not one that never connected (DNS, refused, a
+    timeout while connecting)."""
     if a.outcome != "error" or a.status is not None:
         return False
-    if a.error in ("timeout", "truncated"):
+    if a.error == "timeout":
+        # requests' ConnectTimeout: no connection was made, so no request was sent.
+        said = a.error_description or ""
+        return "ConnectTimeoutError" not in said and "connect timeout=" not in said
+    if a.error == "truncated":
         return True
     never = ("refused", "Failed to establish", "NewConnectionError")
     return a.error == "connection" and not any(n in (a.error_description or "") for n in never)
