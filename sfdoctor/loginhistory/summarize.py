@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sfdoctor import __version__
@@ -15,6 +16,7 @@ from sfdoctor.loginhistory.causes import CauseCounts
 from sfdoctor.loginhistory.display import day_of, show, when
 from sfdoctor.loginhistory.findings import build_findings
 from sfdoctor.loginhistory.fixes import fix_line
+from sfdoctor.loginhistory.layouts import Layout
 from sfdoctor.loginhistory.summary import UNKNOWN, Burst, CauseRow, Count, Day, Slide, TriageSummary
 from sfdoctor.loginhistory.tally import KINDS, MAX_HOURS, MAX_KEYS, OTHER, Tally
 from sfdoctor.models import Severity
@@ -29,6 +31,36 @@ def _top(counter: dict[str, int], n: int) -> tuple[Count, ...]:
         ((k, v) for k, v in counter.items() if k != OTHER), key=lambda kv: (-kv[1], kv[0])
     )[:n]
     return tuple(Count(show(k), v) for k, v in items)
+
+
+def _coded(layout: Layout) -> Callable[[str], str] | None:
+    """How to show the values of an application column that holds an Event Log File's codes
+    instead (``API_TYPE`` ``E``, ``LOGIN_TYPE`` ``i``): as their labels, the code kept
+    (``SOAP Enterprise (E)``); None for a column of names."""
+    from sfdoctor.loginhistory.audit.codes import api_type_label, login_type_label
+    from sfdoctor.loginhistory.layouts import normalize_header
+
+    name = layout.name("application")
+    column = normalize_header(name) if name is not None else ""
+    label = {"apitype": api_type_label, "logintype": login_type_label}.get(column)
+    if label is None:
+        return None
+
+    def shown(value: str) -> str:
+        said = label(value)
+        return value if not said or said == value.strip() else f"{said} ({value.strip()})"
+
+    return shown
+
+
+def _relabel(counter: dict[str, int], shown: Callable[[str], str] | None) -> dict[str, int]:
+    if shown is None:
+        return counter
+    out: dict[str, int] = {}
+    for k, v in counter.items():
+        key = k if k == OTHER else shown(k)
+        out[key] = out.get(key, 0) + v
+    return out
 
 
 def _distinct(counter: dict) -> int:
@@ -62,7 +94,10 @@ def summarize(
     failures = sum(c.count for c in causes.values())
 
     ordered = sorted(causes.values(), key=lambda c: (-c.count, c.cause))
-    rows = tuple(_cause_row(c, kb, top, has_user, has_ip, has_app, has_time) for c in ordered)
+    coded = _coded(layout) if has_app else None
+    rows = tuple(
+        _cause_row(c, kb, top, has_user, has_ip, has_app, has_time, coded) for c in ordered
+    )
 
     users: defaultdict[str, int] = defaultdict(int)
     ips: defaultdict[str, int] = defaultdict(int)
@@ -137,7 +172,7 @@ def summarize(
         unknown_statuses=_top(unknown, len(unknown)),  # every one: never dropped
         users=_top(users, top) if has_user else (),
         source_ips=_top(ips, top) if has_ip else (),
-        applications=_top(apps, top) if has_app else (),
+        applications=_top(_relabel(apps, coded), top) if has_app else (),
         distinct_users=_distinct(users) if has_user else 0,
         distinct_ips=_distinct(ips) if has_ip else 0,
         per_day=per_day,
@@ -160,8 +195,10 @@ def _cause_row(
     has_ip: bool,
     has_app: bool,
     has_time: bool,
+    coded: Callable[[str], str] | None = None,
 ) -> CauseRow:
     entry = kb.cause(c.cause)
+    apps = _relabel(c.apps, coded)
     users = {u: us[0] for u, us in c.users.items()}
     firsts = [us[1] for us in c.users.values() if day_of(us[1]) != "undated"]
     lasts = [us[2] for us in c.users.values() if day_of(us[2]) != "undated"]
@@ -175,10 +212,10 @@ def _cause_row(
         statuses=_top(c.statuses, 20),
         users=_top(users, top) if has_user else (),
         source_ips=_top(c.ips, top) if has_ip else (),
-        applications=_top(c.apps, top) if has_app else (),
+        applications=_top(apps, top) if has_app else (),
         distinct_users=_distinct(users) if has_user else 0,
         distinct_ips=_distinct(c.ips) if has_ip else 0,
-        distinct_applications=_distinct(c.apps) if has_app else 0,
+        distinct_applications=_distinct(apps) if has_app else 0,
         first=when(min(firsts)) if has_time and firsts else "",
         last=when(max(lasts)) if has_time and lasts else "",
     )

@@ -336,6 +336,24 @@ def test_elf_session_keys_are_not_shown(run, tmp_path) -> None:
     assert "CanarySessionKeyValue" not in r.out
 
 
+def test_elf_api_type_codes_are_shown_as_labels(run, tmp_path) -> None:
+    """An Event Log File has no application column: its API_TYPE stands in, and its codes
+    (E, P) are shown as Salesforce's labels, the code kept; a blank cell stays blank."""
+    rows = []
+    for i, api_type in enumerate(["E", "E", "P", "", "E"]):
+        when = START + timedelta(minutes=i)
+        rows.append(["Login", f"{when:%Y%m%d%H%M%S}.000", f"4-{i}", "00D000000000001",
+                     "005000000000001", "I", api_type, "62.0", "etl@acme.example.com",
+                     "LOGIN_ERROR_INVALID_PASSWORD", f"{when:%Y-%m-%dT%H:%M:%S}.000Z",
+                     "198.18.0.1", "198.18.0.1", ""])  # fmt: skip
+    path = write(tmp_path, to_csv(ELF, rows))
+    doc = as_json(run("triage", path, "--format", "json"))
+    apps = doc["by_application"]
+    assert apps == {"SOAP Enterprise (E)": 3, "SOAP Partner (P)": 1, "(blank)": 1}
+    out = run("triage", path).out
+    assert "SOAP Enterprise (E)" in out and "(blank)" in out
+
+
 # --- gzip and standard input ---------------------------------------------------------------
 
 
