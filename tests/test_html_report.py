@@ -189,6 +189,34 @@ def test_other_commands_get_the_card_then_their_console_report(run, command, tmp
     assert_safe_html(page)
 
 
+@pytest.mark.parametrize("affected", [True, False])
+def test_audit_gets_a_card_naming_what_breaks_and_what_to_move_first(
+    run, tmp_path, affected: bool
+) -> None:
+    """The audit card: how many integrations break (failing now said), which one to move
+    first, each affected one with what it hits; an export with nothing retiring says so."""
+    from tests.commands.test_audit import SPECS, login_rows
+
+    specs = SPECS if affected else {k: SPECS[k] for k in ("jwt", "cc")}
+    csv_path = tmp_path / "LoginHistory.csv"
+    csv_path.write_text(login_rows("setup", specs), encoding="utf-8", newline="")
+    page_path = tmp_path / "r.html"
+    r = run("audit", str(csv_path), "--as-of", "2026-12-01", "--report", str(page_path))
+    assert r.status == (1 if affected else 0), r.err
+    page = page_path.read_text(encoding="utf-8")
+    text, _ = read(page)
+    card = flat(text[: text.index("Full report")])
+    if affected:
+        assert "FAIL" in card and "4 of 8 integrations will break; 1 already failing" in card
+        assert "next: username-password flow on 2027-02-20 (81 days left)" in card
+        assert "Move first ancient@acme.example.com · Ancient Sync: API 30.0 and older" in card
+        assert "etl@acme.example.com · Acme ETL · 5 rows username-password flow" in card
+        assert "billing@acme.example.com" not in card  # JWT bearer: not affected
+    else:
+        assert "OK" in card and "None of 2 integrations uses anything" in card
+    assert_safe_html(page)
+
+
 def test_a_report_without_a_known_document_is_the_console_report() -> None:
     from rich.text import Text
 

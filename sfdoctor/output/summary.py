@@ -97,6 +97,8 @@ def summarize(document: dict[str, Any], banner: Banner) -> Summary | None:
         return _explain(document, banner)
     if schema.startswith("sfdoctor.triage/"):
         return _triage(document, banner)
+    if schema.startswith("sfdoctor.audit/"):
+        return _audit(document, banner)
     return None
 
 
@@ -326,6 +328,95 @@ def _triage(doc: dict[str, Any], banner: Banner) -> Summary:
         also=_also(rest := [f for f in findings if f is not top]),
         more_also=max(0, len(rest) - ALSO),
         closing=str(doc.get("summary", "")),
+    )
+
+
+def _failing_now(integration: dict[str, Any]) -> bool:
+    """As the console says it: a retirement has passed, or the first step says it fails
+    now (SOAP login() at 65.0 or later; the org refusing the username-password flow)."""
+    steps = integration.get("remediation") or []
+    return any(int(h.get("days_left", 0)) < 0 for h in integration.get("retirements", [])) or (
+        bool(steps) and str(steps[0]).startswith("Failing now")
+    )
+
+
+def _countdown(days: int) -> str:
+    if days < 0:
+        return f"passed {-days:,} day{'' if days == -1 else 's'} ago"
+    return f"{days:,} day{'' if days == 1 else 's'} left"
+
+
+def _audit(doc: dict[str, Any], banner: Banner) -> Summary:
+    """The card of ``audit``: how many integrations break and when, which to move first,
+    and the integrations themselves (failing now first, as the report orders them)."""
+    from sfdoctor.loginhistory.audit.summarize import NAMES
+
+    integrations: list[dict[str, Any]] = list(doc.get("integrations", []))
+    affected = [i for i in integrations if i.get("retirements")]
+    failing = [i for i in affected if _failing_now(i)]
+    n = len(integrations)
+    facts = []
+    sources = list(doc.get("sources", []))
+    if sources:
+        first = sources[0]
+        more = f" and {len(sources) - 1:,} more" if len(sources) > 1 else ""
+        facts.append(
+            (
+                "Read",
+                f"{first.get('path', '')} ({_kind(str(first.get('kind', '')))}, "
+                f"{first.get('rows', 0):,} rows){more}",
+            )  # fmt: skip
+        )
+    facts += [("As of", str(doc.get("as_of", ""))), _when(banner)]
+    facts.append(_exit(1 if affected else 0))
+
+    def who(i: dict[str, Any]) -> str:
+        return " · ".join(str(v) for v in (i.get("user"), i.get("application")) if v)
+
+    if not affected:
+        return Summary(
+            verdict="ok",
+            label="OK",
+            headline=f"None of {n:,} integration{'' if n == 1 else 's'} uses anything "
+            "Salesforce is retiring",
+            facts=tuple(facts),
+        )
+    headline = f"{len(affected):,} of {n:,} integration{'' if n == 1 else 's'} will break"
+    if failing:
+        headline += f"; {len(failing):,} already failing"
+    upcoming = [r for r in doc.get("retirements", []) if r.get("integrations") and
+                int(r.get("days_left", 0)) >= 0]  # fmt: skip
+    detail = ""
+    if upcoming:
+        soon = min(upcoming, key=lambda r: str(r.get("date", "")))
+        name = NAMES.get(str(soon.get("id")), str(soon.get("id")))
+        detail = f"next: {name} on {soon.get('date')} ({_countdown(int(soon['days_left']))})"
+    first = affected[0]  # the report's order: failing now first, then the soonest
+    hits = ", ".join(NAMES.get(str(h.get("id")), str(h.get("id"))) for h in first["retirements"])
+    fix = f"{who(first) or 'the first integration below'}: {hits}" + (
+        " (failing now)" if _failing_now(first) else ""
+    )
+    also = tuple(
+        Line(
+            "fail" if _failing_now(i) else "warn",
+            ", ".join(NAMES.get(str(h.get("id")), str(h.get("id"))) for h in i["retirements"]),
+            f"{who(i)} · {i.get('count', 0):,} rows"
+            + (" · failing now" if _failing_now(i) else ""),
+        )
+        for i in affected[:KEY_LINES]
+    )
+    return Summary(
+        verdict="fail",
+        label="FAIL",
+        headline=headline,
+        detail=detail,
+        fix=fix,
+        fix_label="Move first",
+        facts=tuple(facts),
+        also=also,
+        also_title="Integrations that will break, failing now and soonest first",
+        more_also=max(0, len(affected) - KEY_LINES),
+        closing="Each integration's steps are in the full report below and in --format json.",
     )
 
 
