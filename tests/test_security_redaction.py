@@ -97,6 +97,14 @@ PASTES = {
     "php_array_unquoted_value": f"'client_secret' => {C},",
     "hash_unquoted": f"password=>{C}",
     "hash_unquoted_spaced": f"password => {C}, username => ops",
+    # PHP and Perl variables, PHP array entries and constants (outside review, Dec 2026)
+    "php_variable": f"$password = '{C}';",
+    "php_variable_double_quoted": f'$sf_client_secret="{C}";',
+    "perl_my": f"my $password = '{C}';",
+    "php_array_entry": f"$config['password'] = '{C}';",
+    "php_array_entry_double_quoted": f'$cfg["client_secret"]="{C}";',
+    "php_define": f"define('SF_PASSWORD', '{C}');",
+    "php_define_spaced": f'define( "SF_CLIENT_SECRET" , "{C}" );',
     # setter and builder calls with a literal
     "builder_call": f'ConnectorConfig().password("{C}")',
     "setter_call": f'config.setPassword("{C}");',
@@ -193,6 +201,9 @@ def test_what_stays_in_view_around_the_mask(text: str, expected: str) -> None:
         "password: |\n  ****",
         "config.setPassword(password); config.getPassword()",
         "'password' => ENV['SF_PASSWORD'],",
+        "$x = $config['password'];",
+        "fields = ['username', 'password', 'security_token']",
+        "if ($config['password'] == $input) {",
     ],
 )
 def test_ordinary_words_and_evidence_are_kept(text: str) -> None:

@@ -5,9 +5,10 @@ headers, the value of every secret-named field (``password``, ``client_secret``,
 ``clientSecret``, ``SF_PASSWORD``, ``refreshToken``, ...; see :mod:`.names`) in forms, env
 lines, YAML (also block scalars and values on the next line), logs (``name: value``,
 ``name:value``, ``name<TAB>value``), JSON (also JSON inside a JSON string), Ruby and PHP hashes
-(``:password => 'x'``), setter and builder calls (``setPassword("x")``), XML elements and
-command-line flags, ``curl -u user:password``, passwords in URLs
-(``https://user@acme.com:pw@host``), PEM private keys, JWTs.
+(``:password => 'x'``), PHP and Perl variables, array entries and constants (``$password =
+'x'``, ``$config['password'] = 'x'``, ``define('SF_PASSWORD', 'x')``), setter and builder
+calls (``setPassword("x")``), XML elements and command-line flags, ``curl -u
+user:password``, passwords in URLs (``https://user@acme.com:pw@host``), PEM private keys, JWTs.
 
 Every pattern here runs in time linear in the text: no nested or overlapping quantifiers, and
 field values are scanned by hand (:mod:`.values`) rather than by backtracking, so a hostile
@@ -41,16 +42,23 @@ _PEM_MASK = "-----BEGIN PRIVATE KEY----- " + MASK + " -----END PRIVATE KEY-----"
 
 # JSON and Python-dict fields: "password": "x", 'clientSecret': 'x', "password": 1234, and
 # the same inside a JSON string: {\"password\":\"x\"}; Ruby and PHP hashes: 'password' => 'x'.
+# PHP's array entries and constants: $config['password'] = 'x', define('SF_PASSWORD', 'x').
 _JSON_FIELD = LazyPattern(
-    r"(?<!\\)(\\{0,7})([\"'])([A-Za-z_$][\w.$-]{0,63})\1\2[ \t\r\n]*(:|=>)[ \t\r\n]*"
+    r"(?<!\\)(?:(?<![\w$])define\([ \t]*)?(\\{0,7})([\"'])([A-Za-z_$][\w.$-]{0,63})\1\2"
+    r"[ \t\r\n]*(:|=>|\][ \t]*=(?![=>])|,)[ \t\r\n]*"
 )
 
 
 def _json_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     if not secret_name(m.group(3)):
         return None
-    if m.group(4) == "=>":
+    op = m.group(4)
+    if op == "=>":
         return _hash_span(text, m.end(), m.group(3))
+    if op.endswith(",") and not m.group(0).startswith("define"):
+        return None  # a list of names ('username', 'password'), not define('NAME', value)
+    if op.startswith("]") and text[m.start() - 1 : m.start()] != "[":
+        return None
     number = NUMBER.match(text, m.end())
     if number is not None:
         return m.end(), int(number.end())
@@ -102,7 +110,8 @@ def _xml_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
 # password:), the lines indented below it. A form that was itself URL-encoded (a redirect's
 # state, a logged URL) writes = as %3D.
 _FIELD = LazyPattern(
-    r"(?m)(^[ \t]*(?:(?:-|export|set)[ \t]+)?)?(?:(?<![\w.$-])|(?<=%26)|(?<=%2526))(?:--?)?"
+    r"(?m)(^[ \t]*(?:(?:-|export|set|my|our|local)[ \t]+)?)?(?:(?<![\w.$-])|(?<=%26)|(?<=%2526)"
+    r"|(?<=[^\w.$-]\$)|(?<=^\$))(?:--?)?"
     r"([A-Za-z_][\w.-]{0,63})[ \t]*(=>|==?|%(?:25)?3[Dd]|:(?!:)|\t)[ \t]*"
 )
 
@@ -222,7 +231,7 @@ _SUBS: tuple[tuple[_Needles, LazyPattern, str], ...] = (
 _FIELD_PASSES: tuple[
     tuple[_Needles, LazyPattern, Callable[[str, re.Match[str]], tuple[int, int] | None]], ...
 ] = (
-    (((":", "=>"), FIELD_WORDS), _JSON_FIELD, _json_span),
+    (((":", "=>", "]", "define("), FIELD_WORDS), _JSON_FIELD, _json_span),
     ((("<", "&lt;"), FIELD_WORDS), _XML_OPEN, _xml_span),
     ((("=", ":", "%3d", "%253d", "\t"), FIELD_WORDS), _FIELD, _field_span),
     ((("(",), FIELD_WORDS), _CALL, _call_span),
