@@ -1519,6 +1519,32 @@ ROUND_TWENTY_SEVEN = [
 ]  # fmt: skip
 
 
+# Round 29's dev texts, and other forms of the same words.
+ROUND_TWENTY_NINE = [
+    ("🦙 Your org expired on 2026-11-02. You need to create a new one.", "org_inactive"),
+    ("Your scratch org expired on 11/2/2026.", "org_inactive"),
+    ("🦙 Ihre Org ist am 02.11.2026 abgelaufen. Sie müssen eine neue erstellen.",
+     "org_inactive"),
+    ("⚠️ This org is disconnected. Click to reconnect.", "ambiguous_auth_failure"),
+    ("Esta org está desconectada. Clique para reconectar.", "ambiguous_auth_failure"),
+    ("We can't authenticate your request", "ambiguous_auth_failure"),
+    ("Vi kan inte autentisera din begäran", "ambiguous_auth_failure"),
+    ("OAuth app has been blocked", "ambiguous_auth_failure"),
+    ("Inloggningsfel - begränsad domän", "wrong_login_host"),
+    ('{"code": "bad_request", "error": "Wrong salesforce service URL"}', "login_url_invalid"),
+    ("ERROR:  No defaultusername org found.", "config_missing"),
+    ("RuntimeError: You must set SALESFORCE_CLIENT_ID, SALESFORCE_CLIENT_SECRET to use "
+     "username/pass login", "config_missing"),
+    ("salesforce non connecté", "config_missing"),
+    ("El administrador del CRM no está conectado con Salesforce", "config_missing"),
+    ("REST API is niet ingeschakeld voor deze Organisatie", "api_disabled"),
+    ("REST API tidak diaktifkan untuk Organisasi ini", "api_disabled"),
+    ("请确保您使用有效的用户名和密码.", "invalid_credentials"),
+    ("Connexion \\u00E0 Salesforce impossible avec l''utilisateur [{0}]\\!",
+     "ambiguous_auth_failure"),
+]  # fmt: skip
+
+
 def test_a_login_fault_without_its_code_lists_the_login_faults_causes() -> None:
     # Solenopsis: the WSC could not parse the fault, so its exceptionCode never printed.
     cause, confidence, candidates = answer(
@@ -1995,6 +2021,7 @@ TOP_CAUSE = [
     *ROUND_TWENTY_ONE,
     *ROUND_TWENTY_FOUR,
     *ROUND_TWENTY_SEVEN,
+    *ROUND_TWENTY_NINE,
 ]
 
 
