@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import traceback
+from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -35,6 +36,8 @@ MAX_BODY = 1024 * 1024
 BODY_TIMEOUT = 10.0
 """Seconds a request body may take to arrive before the org answers 408 and hangs up."""
 
+MAX_LOG = 10_000
+"""Requests the running org remembers (the oldest are forgotten first)."""
 HOST = "127.0.0.1"
 
 
@@ -160,7 +163,9 @@ class RunningOrg:
         self.delay = delay
         self._server = server
         self._lock = threading.Lock()
-        self._log: list[LogEntry] = []
+        # NOTE: bounded: `sfdoctor simulate` serves for as long as it is left running.
+        self._log: deque[LogEntry] = deque(maxlen=MAX_LOG)
+        self._login_attempts = 0
         port = server.server_address[1]
         self.url = f"http://{HOST}:{port}"
         """The login URL, also the instance URL and the identity host."""
@@ -174,15 +179,16 @@ class RunningOrg:
 
     @property
     def log(self) -> list[LogEntry]:
-        """Every request so far, oldest first (a copy)."""
+        """The requests so far, oldest first (a copy): the last :data:`MAX_LOG` of them."""
         with self._lock:
             return list(self._log)
 
     @property
     def login_attempts(self) -> int:
-        """POSTs to the token endpoint and to SOAP ``login()`` so far."""
+        """POSTs to the token endpoint and to SOAP ``login()`` so far (all of them, also
+        those older than the log keeps)."""
         with self._lock:
-            return sum(entry.login_attempt for entry in self._log)
+            return self._login_attempts
 
     def _answer(self, request: Request) -> Answer:
         with self._lock:  # the org changes with each request: one at a time
@@ -198,6 +204,7 @@ class RunningOrg:
                 )
             # Client credentials in a Basic header are no access token.
             authorized = bearer_token(request) is not None
+            self._login_attempts += bool(routed.login_attempt)
             self._log.append(
                 LogEntry(
                     method=request.method,

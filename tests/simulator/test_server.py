@@ -441,3 +441,19 @@ def test_only_login_envelopes_count_as_login_attempts(start) -> None:
     requests.post(running.url + "/services/Soap/u/64.0", data=b"<garbage", timeout=10)
     soap_login(running.url, USERNAME, PASSWORD)
     assert running.login_attempts == 2
+
+
+def test_the_request_log_is_bounded_and_the_login_count_is_not(start, monkeypatch) -> None:
+    """`sfdoctor simulate` may serve for days: the log keeps the last MAX_LOG requests, and
+    the login-attempt count still counts every login."""
+    from sfdoctor.simulator import server
+
+    monkeypatch.setattr(server, "MAX_LOG", 3)
+    running = start(build_org())
+    for _ in range(4):
+        requests.get(running.url + "/services/data/", timeout=10)
+    for _ in range(2):
+        soap_login(running.url, USERNAME, PASSWORD)
+    log = running.log
+    assert len(log) == 3 and log[-1].login_attempt
+    assert running.login_attempts == 2
