@@ -157,7 +157,10 @@ def parse_env_file(path: str) -> dict[str, str]:
     except UnicodeDecodeError as exc:
         raise UsageError(f"cannot read env file {path}: {type(exc).__name__}") from None
     values: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), 1):
+    # NOTE: lines end at \n, \r\n or \r, as shells and dotenv read them; str.splitlines
+    # would also cut a value at a form feed or U+2028, which a password may hold.
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         m = _ENV_LINE.match(line)

@@ -516,6 +516,19 @@ def test_an_env_files_blank_value_before_a_comment_is_empty(tmp_path) -> None:
     assert parse_env_file(str(f)) == {"SF_SECURITY_TOKEN": "", "SF_OTHER": "#kept"}
 
 
+@pytest.mark.parametrize("odd", ["\x0c", "\u2028", "\x85", "\x1e"])
+def test_an_env_files_value_keeps_characters_that_are_no_line_end(tmp_path, odd: str) -> None:
+    """Shells and dotenv end a line at \\n (or \\r\\n); a form feed or U+2028 inside a
+    password once cut it in two ('expected KEY=VALUE', or half a password)."""
+    from sfdoctor.check.config import parse_env_file
+
+    f = tmp_path / "ci.env"
+    f.write_text(f"SF_PASSWORD=ab{odd}cd\r\nSF_USERNAME=ops\rSF_X=1\n", encoding="utf-8",
+                 newline="")  # fmt: skip
+    assert parse_env_file(str(f)) == {"SF_PASSWORD": f"ab{odd}cd", "SF_USERNAME": "ops",
+                                      "SF_X": "1"}  # fmt: skip
+
+
 def test_an_env_file_quote_that_never_closes_is_refused_before_any_login(
     run, env, httpserver, tmp_path
 ) -> None:
