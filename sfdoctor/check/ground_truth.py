@@ -398,7 +398,8 @@ def checks(truth: GroundTruth) -> list[Check]:
                 STAGE,
                 "other logins",
                 Mark.INFO,
-                f"{truth.others} other login(s) of this user during the run (another client?)",
+                f"{truth.others} other login{'' if truth.others == 1 else 's'} of this user during "
+                "the run (another client?)",
             )
         )
     if truth.recent or truth.recent_read:

@@ -211,7 +211,7 @@ def session_check(name: str, data: object, version: str, *, asked: bool = False)
             "session", "API limits", mark, f"{left:,} of {total:,} daily API requests remaining"
         )
     rows = d.get("totalSize", len(d.get("records") or []))
-    return Check("session", "SOQL query", Mark.OK, f"{rows} row(s) returned")
+    return Check("session", "SOQL query", Mark.OK, f"{rows} row{'' if rows == 1 else 's'} returned")
 
 
 def signature_check(valid: bool | None, checks: list[Check], findings: list[Finding]) -> None:
