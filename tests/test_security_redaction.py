@@ -285,6 +285,23 @@ def test_a_known_secret_echoed_in_hex_is_masked(case: Callable[[str], str]) -> N
     assert case(hexed) not in out and MASK in out and out.endswith(" done")
 
 
+@pytest.mark.parametrize(
+    "dump",
+    [
+        lambda pairs: " ".join(pairs),  # hexdump, od
+        lambda pairs: ":".join(pairs).upper(),  # Wireshark
+        lambda pairs: "-".join(pairs),
+        lambda pairs: "".join(f"\\x{p}" for p in pairs),  # repr() of bytes
+        lambda pairs: "".join(f"\\x{p.upper()}" for p in pairs),
+    ],
+)
+def test_a_known_secret_dumped_byte_by_byte_is_masked(dump: Callable[[list[str]], str]) -> None:
+    hexed = b"PwCANARY7x9Q".hex()
+    shown = dump([hexed[i : i + 2] for i in range(0, len(hexed), 2)])
+    out = Redactor(["PwCANARY7x9Q"])(f"payload: {shown} (end)")
+    assert shown not in out and MASK in out and out.endswith("(end)")
+
+
 def test_a_short_known_value_has_no_hex_form() -> None:
     """Below four characters a value is not matched at all (it would mask ordinary words),
     so neither is its hex: 616263 stays, as abc does."""

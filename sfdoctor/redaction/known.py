@@ -1,7 +1,8 @@
 """The run's known secret values: a :class:`Redactor` masks the password, token, client
 secret, ... it was given, matched literally and in the forms a library or a server may echo
-them: URL- and form-encoded, HTML- and JSON-escaped, hex (lower- and upper-case), base64 (also
-inside a longer base64 text, such as a Basic header); then every secret-looking pattern
+them: URL- and form-encoded, HTML- and JSON-escaped, hex (lower- and upper-case, also byte by
+byte: ``43 61``, ``43:61``, ``\\x43\\x61``), base64 (also inside a longer base64 text, such as a
+Basic header); then every secret-looking pattern
 (:func:`~.paste.redact`); with ``anonymize``, every identifying value too
 (:class:`~.anonymize.Anonymizer`).
 
@@ -130,6 +131,13 @@ def _encodings(value: str) -> set[str]:
     # forms keep too.
     hexed = value.encode("utf-8").hex()
     forms.update((hexed, hexed.upper()))
+    # The same bytes one by one, as hexdump, Wireshark and repr() print them: 43 61,
+    # 43:61, 43-61, \x43\x61.
+    pairs = [hexed[i : i + 2] for i in range(0, len(hexed), 2)]
+    for sep in (" ", ":", "-"):
+        forms.update((sep.join(pairs), sep.join(pairs).upper()))
+    escaped = "".join(f"\\x{p}" for p in pairs)
+    forms.update((escaped, escaped.replace("\\x", "\0").upper().replace("\0", "\\x")))
     forms.update(_base64_forms(value))
     return {f for f in forms if len(f) >= 4}
 
