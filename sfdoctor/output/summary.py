@@ -10,82 +10,27 @@ and the JSON report cannot disagree. Pure: a document in, a record (or rich rend
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from sfdoctor.hosts import host_of, is_loopback
+from sfdoctor.output.card import (
+    ALSO,
+    EVIDENCE_LINES,
+    KEY_LINES,
+    SIMULATED,
+    Candidate,
+    Line,
+    Summary,
+    also_lines,
+    exit_fact,
+    first_step,
+    mark_of,
+    when_fact,
+)
+from sfdoctor.output.summary_exports import audit_card, triage_card
 
 if TYPE_CHECKING:
     from sfdoctor.output.banner import Banner
-
-EXIT_MEANING = {
-    0: "OK",
-    1: "a problem was diagnosed",
-    2: "usage or configuration error: nothing was attempted",
-    3: "inconclusive",
-    4: "internal error",
-}
-"""The exit codes of the README, in a few words (:class:`sfdoctor.status.ExitStatus`)."""
-
-KEY_LINES = 12
-"""Key checks a summary shows (every failure and warning, then the rest up to this many)."""
-EVIDENCE_LINES = 20
-"""Evidence lines an ``explain`` summary shows."""
-ALSO = 5
-"""Other findings a summary names, one line each."""
-
-SIMULATED = "simulated org (loopback): nothing left this machine"
-
-
-class Line(NamedTuple):
-    """One line under the card: a mark (``ok``, ``warn``, ``fail``, ``info``, ``skip``), a
-    name and what it says."""
-
-    mark: str
-    name: str
-    text: str
-
-
-class Candidate(NamedTuple):
-    """One possible cause of an ambiguous failure, and the Login History status that
-    confirms it."""
-
-    cause: str
-    title: str
-    confirm: str
-
-
-class Summary(NamedTuple):
-    """The card at the top of a report."""
-
-    verdict: str
-    """``ok``, ``warn``, ``fail`` or ``inconclusive``: the card's colour."""
-    label: str
-    """The verdict as shown: ``FAIL``, ``OK``, ``NOT RECOGNISED``..."""
-    headline: str
-    """The cause's title, or what the run found when no cause was named."""
-    cause: str = ""
-    detail: str = ""
-    """Severity and confidence (``error · medium confidence``)."""
-    fix: str = ""
-    """The fix the console closes with (:func:`_fix`)."""
-    fix_label: str = "Fix"
-    facts: tuple[tuple[str, str], ...] = ()
-    """(name, value): where, who, how, when, the exit status."""
-    simulated: bool = False
-    key_title: str = ""
-    key: tuple[Line, ...] = ()
-    more: int = 0
-    """Key lines left out of :attr:`key` (the full report has them)."""
-    also: tuple[Line, ...] = ()
-    """The other findings (or causes): severity, cause id, title."""
-    also_title: str = "Also found"
-    more_also: int = 0
-    """Findings left out of :attr:`also` (the full report has them)."""
-    candidates: tuple[Candidate, ...] = ()
-    """For an ambiguous failure: the possible causes, most likely first."""
-    more_candidates: int = 0
-    """Candidates left out of :attr:`candidates` (the full report lists them)."""
-    closing: str = ""
 
 
 def summarize(document: dict[str, Any], banner: Banner) -> Summary | None:
@@ -96,29 +41,10 @@ def summarize(document: dict[str, Any], banner: Banner) -> Summary | None:
     if schema.startswith("sfdoctor.explain/"):
         return _explain(document, banner)
     if schema.startswith("sfdoctor.triage/"):
-        return _triage(document, banner)
+        return triage_card(document, banner)
     if schema.startswith("sfdoctor.audit/"):
-        return _audit(document, banner)
+        return audit_card(document, banner)
     return None
-
-
-def _when(banner: Banner) -> tuple[str, str]:
-    return ("When", f"{banner.generated_at} (UTC)")
-
-
-def _exit(code: Any) -> tuple[str, str]:
-    return ("Exit status", f"{code}: {EXIT_MEANING.get(code, 'see the README')}")
-
-
-def _mark(severity: str) -> str:
-    return {"error": "fail", "warning": "warn"}.get(severity, "info")
-
-
-def _also(findings: list[dict[str, Any]]) -> tuple[Line, ...]:
-    return tuple(
-        Line(_mark(str(f.get("severity", ""))), str(f.get("cause", "")), str(f.get("title", "")))
-        for f in findings[:ALSO]
-    )
 
 
 def _candidates(top: dict[str, Any] | None) -> tuple[Candidate, ...]:
@@ -132,17 +58,13 @@ def _more_candidates(top: dict[str, Any] | None) -> int:
     return max(0, len((top or {}).get("candidates", [])) - ALSO)
 
 
-def _first(steps: Any) -> str:
-    return str(steps[0]) if steps else ""
-
-
 def _fix(cause: str, steps: Any) -> str:
     """The card's fix: the one the console closes with (the cause's one-line action where
     the steps are the entry's own, else the first step), written whole. The entry's first
     step is often a warning ("Do not retry blindly"), not the fix."""
     from sfdoctor.output.console import action_for, one_line
 
-    first = _first(steps)
+    first = first_step(steps)
     action = action_for(cause, [str(x) for x in steps or ()])
     return first if first and action == one_line(first) else (action or first)
 
@@ -162,7 +84,11 @@ def _check(doc: dict[str, Any], banner: Banner) -> Summary:
     )
     if identity is not None:
         facts.append(("Identity", str(identity.get("summary", ""))))
-    facts += [("Flow", str(doc.get("flow", ""))), _when(banner), _exit(doc.get("exit_code"))]
+    facts += [
+        ("Flow", str(doc.get("flow", ""))),
+        when_fact(banner),
+        exit_fact(doc.get("exit_code")),
+    ]
     named = [f for f in findings if f.get("severity") != "info"]
     top = named[0] if named else None
     if top is not None:
@@ -187,7 +113,7 @@ def _check(doc: dict[str, Any], banner: Banner) -> Summary:
         key_title="Key checks",
         key=key,
         more=len(checks) - len(key),
-        also=_also(others),
+        also=also_lines(others),
         more_also=max(0, len(others) - ALSO),
         also_title="Also found" if any(f.get("severity") != "info" for f in others) else "Notes",
         candidates=_candidates(top),
@@ -212,7 +138,7 @@ def _key_checks(checks: list[dict[str, Any]]) -> tuple[Line, ...]:
 
 def _explain(doc: dict[str, Any], banner: Banner) -> Summary:
     matches: list[dict[str, Any]] = list(doc.get("matches", []))
-    facts = [("Where", "offline: the pasted text (nothing was sent anywhere)"), _when(banner)]
+    facts = [("Where", "offline: the pasted text (nothing was sent anywhere)"), when_fact(banner)]
     known = list(doc.get("recognised", []))
     if not matches and known:
         from sfdoctor.diagnosis.explain import LOOKALIKE_TEXT, known_text_headline
@@ -224,7 +150,7 @@ def _explain(doc: dict[str, Any], banner: Banner) -> Summary:
             headline=headline,
             fix=str(known[0].get("note", "")),
             fix_label="What it is",
-            facts=(*facts, _exit(3)),
+            facts=(*facts, exit_fact(3)),
             key_title="",
             key=(),
             closing=(
@@ -239,9 +165,9 @@ def _explain(doc: dict[str, Any], banner: Banner) -> Summary:
             verdict="inconclusive",
             label="NOT RECOGNISED",
             headline="No known Salesforce error in this text",
-            fix=_first(doc.get("next_steps")),
+            fix=first_step(doc.get("next_steps")),
             fix_label="Collect next",
-            facts=(*facts, _exit(3)),
+            facts=(*facts, exit_fact(3)),
             key_title="Closest known texts (low confidence)" if nearest else "",
             key=tuple(
                 Line("info", str(n.get("cause", "")), str(n.get("text", "")))
@@ -262,17 +188,19 @@ def _explain(doc: dict[str, Any], banner: Banner) -> Summary:
     if other := next((e for e in evidence if e.startswith((OTHER_HOST, UNNAMED_HOST))), None):
         facts.insert(0, ("Caution", other[0].upper() + other[1:]))
     return Summary(
-        verdict=_mark(str(top.get("severity", "error"))) if top.get("severity") != "info" else "ok",
+        verdict=mark_of(str(top.get("severity", "error")))
+        if top.get("severity") != "info"
+        else "ok",
         label=_found(str(top.get("confidence", "")), cause),
         headline=str(top.get("title", "")),
         cause=cause,
         detail=f"{top.get('severity', 'error')} \u00b7 {top.get('confidence')} confidence",
         fix=_fix(cause, top.get("remediation")),
-        facts=(*facts, _exit(0)),
+        facts=(*facts, exit_fact(0)),
         key_title="Evidence",
         key=tuple(Line("info", "", e) for e in evidence[:EVIDENCE_LINES]),
         more=max(0, len(evidence) - EVIDENCE_LINES),
-        also=_also(rest := [m for m in matches[1:] if str(m.get("cause")) not in listed]),
+        also=also_lines(rest := [m for m in matches[1:] if str(m.get("cause")) not in listed]),
         more_also=max(0, len(rest) - ALSO),
         also_title="Could also be",
         candidates=_candidates(top),
@@ -286,147 +214,6 @@ def _found(confidence: str, cause: str) -> str:
     if cause == "ambiguous_auth_failure":
         return "SEVERAL CAUSES"
     return {"high": "CAUSE FOUND", "medium": "LIKELY CAUSE"}.get(confidence, "POSSIBLE CAUSE")
-
-
-def _triage(doc: dict[str, Any], banner: Banner) -> Summary:
-    code = doc.get("exit_code")
-    verdict = {0: "ok", 1: "fail"}.get(code, "inconclusive") if isinstance(code, int) else "fail"
-    findings: list[dict[str, Any]] = list(doc.get("findings", []))
-    causes: list[dict[str, Any]] = list(doc.get("causes", []))
-    named = [f for f in findings if f.get("severity") != "info"]
-    top = named[0] if named else None
-    facts = [("Source", f"{doc.get('source', '')} ({_kind(str(doc.get('kind', '')))})")]
-    if doc.get("first_failure"):
-        facts.append(("Failures", f"from {doc['first_failure']} to {doc.get('last_failure')}"))
-    facts += [_when(banner), _exit(code)]
-    if top is not None:
-        headline, cause = str(top.get("title", "")), str(top.get("cause", ""))
-        failed = top.get("failures")
-        detail = f"{top.get('severity')} \u00b7 {top.get('confidence', 'high')} confidence" + (
-            f" \u00b7 {failed} failed" if failed is not None else ""
-        )
-        fix = _first(top.get("remediation"))
-    else:
-        headline = "No failed login in this export" if verdict == "ok" else "Failed logins"
-        cause = detail = fix = ""
-    key = tuple(
-        Line(_mark(str(c.get("severity", ""))), str(c.get("cause", "")),
-             f"{c.get('failures')} failed \u00b7 {c.get('title', '')}")
-        for c in causes[:KEY_LINES]
-    )  # fmt: skip
-    return Summary(
-        verdict=verdict,
-        label=verdict.upper(),
-        headline=headline,
-        cause=cause,
-        detail=detail,
-        fix=fix,
-        facts=tuple(facts),
-        key_title="Failures by cause" if key else "",
-        key=key,
-        more=max(0, len(causes) - KEY_LINES),
-        also=_also(rest := [f for f in findings if f is not top]),
-        more_also=max(0, len(rest) - ALSO),
-        closing=str(doc.get("summary", "")),
-    )
-
-
-def _failing_now(integration: dict[str, Any]) -> bool:
-    """As the console says it: a retirement has passed, or the first step says it fails
-    now (SOAP login() at 65.0 or later; the org refusing the username-password flow)."""
-    steps = integration.get("remediation") or []
-    return any(int(h.get("days_left", 0)) < 0 for h in integration.get("retirements", [])) or (
-        bool(steps) and str(steps[0]).startswith("Failing now")
-    )
-
-
-def _countdown(days: int) -> str:
-    if days < 0:
-        return f"passed {-days:,} day{'' if days == -1 else 's'} ago"
-    return f"{days:,} day{'' if days == 1 else 's'} left"
-
-
-def _audit(doc: dict[str, Any], banner: Banner) -> Summary:
-    """The card of ``audit``: how many integrations break and when, which to move first,
-    and the integrations themselves (failing now first, as the report orders them)."""
-    from sfdoctor.loginhistory.audit.summarize import NAMES
-
-    integrations: list[dict[str, Any]] = list(doc.get("integrations", []))
-    affected = [i for i in integrations if i.get("retirements")]
-    failing = [i for i in affected if _failing_now(i)]
-    n = len(integrations)
-    facts = []
-    sources = list(doc.get("sources", []))
-    if sources:
-        first = sources[0]
-        more = f" and {len(sources) - 1:,} more" if len(sources) > 1 else ""
-        facts.append(
-            (
-                "Read",
-                f"{first.get('path', '')} ({_kind(str(first.get('kind', '')))}, "
-                f"{first.get('rows', 0):,} rows){more}",
-            )  # fmt: skip
-        )
-    facts += [("As of", str(doc.get("as_of", ""))), _when(banner)]
-    facts.append(_exit(1 if affected else 0))
-
-    def who(i: dict[str, Any]) -> str:
-        return " · ".join(str(v) for v in (i.get("user"), i.get("application")) if v)
-
-    if not affected:
-        return Summary(
-            verdict="ok",
-            label="OK",
-            headline=f"None of {n:,} integration{'' if n == 1 else 's'} uses anything "
-            "Salesforce is retiring",
-            facts=tuple(facts),
-        )
-    headline = f"{len(affected):,} of {n:,} integration{'' if n == 1 else 's'} will break"
-    if failing:
-        headline += f"; {len(failing):,} already failing"
-    upcoming = [r for r in doc.get("retirements", []) if r.get("integrations") and
-                int(r.get("days_left", 0)) >= 0]  # fmt: skip
-    detail = ""
-    if upcoming:
-        soon = min(upcoming, key=lambda r: str(r.get("date", "")))
-        name = NAMES.get(str(soon.get("id")), str(soon.get("id")))
-        detail = f"next: {name} on {soon.get('date')} ({_countdown(int(soon['days_left']))})"
-    first = affected[0]  # the report's order: failing now first, then the soonest
-    hits = ", ".join(NAMES.get(str(h.get("id")), str(h.get("id"))) for h in first["retirements"])
-    fix = f"{who(first) or 'the first integration below'}: {hits}" + (
-        " (failing now)" if _failing_now(first) else ""
-    )
-    also = tuple(
-        Line(
-            "fail" if _failing_now(i) else "warn",
-            ", ".join(NAMES.get(str(h.get("id")), str(h.get("id"))) for h in i["retirements"]),
-            f"{who(i)} · {i.get('count', 0):,} rows"
-            + (" · failing now" if _failing_now(i) else ""),
-        )
-        for i in affected[:KEY_LINES]
-    )
-    return Summary(
-        verdict="fail",
-        label="FAIL",
-        headline=headline,
-        detail=detail,
-        fix=fix,
-        fix_label="Move first",
-        facts=tuple(facts),
-        also=also,
-        also_title="Integrations that will break, failing now and soonest first",
-        more_also=max(0, len(affected) - KEY_LINES),
-        closing="Each integration's steps are in the full report below and in --format json.",
-    )
-
-
-def _kind(kind: str) -> str:
-    from sfdoctor.loginhistory.layouts import Kind
-
-    try:
-        return Kind(kind).label
-    except ValueError:
-        return kind
 
 
 # --- the summary screen (the SVG report) -----------------------------------------------------
