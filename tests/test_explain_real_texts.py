@@ -1542,6 +1542,18 @@ ROUND_TWENTY_NINE = [
     ("请确保您使用有效的用户名和密码.", "invalid_credentials"),
     ("Connexion \\u00E0 Salesforce impossible avec l''utilisateur [{0}]\\!",
      "ambiguous_auth_failure"),
+    # Round 30's: ETL steps' message files, apps' catalogs.
+    ("¡Falta el nombre de usuario\\! Este campo es obligatorio.", "config_missing"),
+    ("Le nom d''utilisateur est manquant\\! Ce champ est obligatoire.", "config_missing"),
+    ("Manca l''URL di destinazione\\!", "config_missing"),
+    ("L'URL cible est requise !", "config_missing"),
+    ("SalesForce is not connected!", "config_missing"),
+    ("salesforce no está conectado", "config_missing"),
+    ("¡No se puede conectar a Salesforce\\ncon el nombre de usuario [{0}]\\!",
+     "ambiguous_auth_failure"),
+    ("Error conectando con Salesforce.", "ambiguous_auth_failure"),
+    ("Your password has been expired. Please set up a new password before continue.",
+     "password_expired"),
 ]  # fmt: skip
 
 
