@@ -1554,6 +1554,10 @@ ROUND_TWENTY_NINE = [
     ("Error conectando con Salesforce.", "ambiguous_auth_failure"),
     ("Your password has been expired. Please set up a new password before continue.",
      "password_expired"),
+    # Clients' own words for no connection at all (Vlocode prints it for ENOTFOUND).
+    ("Unable to reach Salesforce; are you connected to the internet?", "dns_failure"),
+    ("Could not reach Salesforce. Check your Login URL and try again.", "dns_failure"),
+    ("Salesforce credentials are invalid", "ambiguous_auth_failure"),
 ]  # fmt: skip
 
 
