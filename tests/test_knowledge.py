@@ -176,6 +176,35 @@ def test_compiled_knowledge_base_is_fresh() -> None:
             pytest.fail("kb.json is stale: run python -m sfdoctor.diagnosis.knowledge.build")
 
 
+def test_the_fast_copy_is_kb_json_in_marshal_form() -> None:
+    """kb.marshal (what load() reads first) holds exactly kb.json's document."""
+    import json
+    import marshal
+
+    from sfdoctor.diagnosis.knowledge.loader import COMPILED, FAST
+
+    with open(FAST, "rb") as fast, open(COMPILED, encoding="utf-8") as text:
+        if marshal.loads(fast.read()) != json.loads(text.read()):
+            pytest.fail("kb.marshal is stale: run python -m sfdoctor.diagnosis.knowledge.build")
+
+
+@pytest.mark.parametrize("damage", [b"", b"not marshal at all", None])
+def test_a_missing_or_damaged_fast_copy_falls_back_to_kb_json(
+    monkeypatch: pytest.MonkeyPatch, tmp_path, damage: bytes | None
+) -> None:
+    """A Python that cannot read marshal's format, or a damaged file, costs speed only."""
+    from sfdoctor.diagnosis.knowledge import loader
+
+    bad = tmp_path / "kb.marshal"
+    if damage is not None:
+        bad.write_bytes(damage)
+    monkeypatch.setattr(loader, "FAST", str(bad))
+    causes, signatures, _, compiled = loader._read(allow_compiled=True)
+    assert compiled  # from kb.json, not the TOML
+    fresh = loader.from_raw(*loader.read_raw(allow_compiled=False)[:2])
+    assert loader.from_raw(causes, signatures, validate=False).signatures == fresh.signatures
+
+
 def test_a_capitalised_candidate_confirm_is_a_login_history_status() -> None:
     """Renderers label a capitalised confirm "Login History:" (models.confirm_label) and a
     lower-case one "How to tell:": a capitalised one must be a status Salesforce shows."""

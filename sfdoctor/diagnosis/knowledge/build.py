@@ -15,7 +15,14 @@ import hashlib
 import json
 import os
 
-from sfdoctor.diagnosis.knowledge.loader import COMPILED, HERE, check_patterns, load, read_raw
+from sfdoctor.diagnosis.knowledge.loader import (
+    COMPILED,
+    FAST,
+    HERE,
+    check_patterns,
+    load,
+    read_raw,
+)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 HELDOUT_BELOW = 38
@@ -72,12 +79,24 @@ def compiled_text() -> str:
     return json.dumps(doc, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
 
 
+def fast_bytes(text: str) -> bytes:
+    """kb.marshal's bytes for a kb.json text: the same document, in marshal's format 4
+    (readable by every Python sfdoctor supports)."""
+    import marshal
+
+    return marshal.dumps(json.loads(text), 4)
+
+
 def main() -> int:
     load.cache_clear()
     check_patterns(load())  # validate before writing
+    text = compiled_text()
     with open(COMPILED, "w", encoding="utf-8") as f:
-        f.write(compiled_text())
+        f.write(text)
     print(f"wrote {COMPILED}")
+    with open(FAST, "wb") as f:
+        f.write(fast_bytes(text))
+    print(f"wrote {FAST}")
     from sfdoctor.diagnosis.nearest import INDEX
 
     if os.path.isdir(os.path.join(ROOT, "fixtures")):
