@@ -1558,6 +1558,24 @@ ROUND_TWENTY_NINE = [
     ("Unable to reach Salesforce; are you connected to the internet?", "dns_failure"),
     ("Could not reach Salesforce. Check your Login URL and try again.", "dns_failure"),
     ("Salesforce credentials are invalid", "ambiguous_auth_failure"),
+    # Round 31's: apps' own messages, read from their code.
+    ("Salesforce credentials are invalid — will retry at next sync interval",
+     "ambiguous_auth_failure"),
+    ("Invalid Salesforce credentials. Please check your username, password, and security "
+     "token in Settings.", "ambiguous_auth_failure"),
+    ("Salesforce password or security token is incorrect. Open %s to reconnect.",
+     "ambiguous_auth_failure"),
+    ("Error during Salesforce SOAP login", "ambiguous_auth_failure"),
+    ("Failed to connect to salseforce, please validate the credentials",
+     "ambiguous_auth_failure"),
+    ("No refresh token available. Re-authorize with Salesforce.", "config_missing"),
+    ("Trying to refresh token but no saved refresh token", "config_missing"),
+    ("Salesforce connection details are not set in env.", "config_missing"),
+    ("security token must be set", "config_missing"),
+    ("Salesforce API Error (401): Unauthorized - Invalid or expired access token.",
+     "session_invalid"),
+    ("Salesforce API Error (500): Internal Server Error", "service_unavailable"),
+    ("Login request timeout: ", "timeout"),
 ]  # fmt: skip
 
 
@@ -1582,6 +1600,10 @@ NOT_THOSE_CAUSES = [
     # INVALID_LOGIN's list names a locked-out user among its several causes.
     ("Invalid username, password, security token; or user locked out.", "user_locked_out"),
     ("The user session is inactive", "user_inactive"),
+    # "OAuth login invalid or expired access token" (GitHub Salesforce Deploy Tool) names
+    # several causes; round 31's "invalid or expired session" reading must not take it.
+    ("Authentication Failed: OAuth login invalid or expired access token", "session_invalid"),
+    ("No refresh token found in the connection", "config_missing"),
 ]  # fmt: skip
 
 
