@@ -258,7 +258,8 @@ def test_explain_imports_nothing_heavy() -> None:
 def test_the_toml_validates_and_kb_json_says_the_same() -> None:
     """load() trusts kb.json (the build writes it only from TOML that validates); here the
     TOML itself is validated, and must give what load() gives."""
-    from sfdoctor.diagnosis.knowledge.loader import from_raw, load, read_raw
+    from sfdoctor.diagnosis.knowledge.loader import from_raw, load
+    from sfdoctor.diagnosis.knowledge.sources import read_raw
 
     causes, signatures, _ = read_raw(allow_compiled=False)
     checked, kb = from_raw(causes, signatures, validate=True), load()
@@ -269,7 +270,8 @@ def test_the_toml_validates_and_kb_json_says_the_same() -> None:
 
 
 def test_validation_names_the_fault() -> None:
-    from sfdoctor.diagnosis.knowledge.loader import KnowledgeBaseError, from_raw, read_raw
+    from sfdoctor.diagnosis.knowledge.loader import KnowledgeBaseError, from_raw
+    from sfdoctor.diagnosis.knowledge.sources import read_raw
 
     causes, signatures, _ = read_raw(allow_compiled=False)
     first = next(iter(causes))

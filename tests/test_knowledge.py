@@ -167,7 +167,7 @@ def test_every_signature_is_the_best_match_of_a_fixture() -> None:
 def test_compiled_knowledge_base_is_fresh() -> None:
     """kb.json (the fast-loading copy) says what the TOML says: rebuild after editing."""
     from sfdoctor.diagnosis.knowledge.build import compiled_text
-    from sfdoctor.diagnosis.knowledge.loader import COMPILED
+    from sfdoctor.diagnosis.knowledge.sources import COMPILED
 
     with open(COMPILED, encoding="utf-8") as f:
         # NOTE: not `assert a == b`: pytest's diff of two stale megabyte-long lines takes
@@ -181,7 +181,7 @@ def test_the_fast_copy_is_kb_json_in_marshal_form() -> None:
     import json
     import marshal
 
-    from sfdoctor.diagnosis.knowledge.loader import COMPILED, FAST
+    from sfdoctor.diagnosis.knowledge.sources import COMPILED, FAST
 
     with open(FAST, "rb") as fast, open(COMPILED, encoding="utf-8") as text:
         if marshal.loads(fast.read()) != json.loads(text.read()):
@@ -193,15 +193,15 @@ def test_a_missing_or_damaged_fast_copy_falls_back_to_kb_json(
     monkeypatch: pytest.MonkeyPatch, tmp_path, damage: bytes | None
 ) -> None:
     """A Python that cannot read marshal's format, or a damaged file, costs speed only."""
-    from sfdoctor.diagnosis.knowledge import loader
+    from sfdoctor.diagnosis.knowledge import loader, sources
 
     bad = tmp_path / "kb.marshal"
     if damage is not None:
         bad.write_bytes(damage)
-    monkeypatch.setattr(loader, "FAST", str(bad))
-    causes, signatures, _, compiled = loader._read(allow_compiled=True)
+    monkeypatch.setattr(sources, "FAST", str(bad))
+    causes, signatures, _, compiled = sources._read(allow_compiled=True)
     assert compiled  # from kb.json, not the TOML
-    fresh = loader.from_raw(*loader.read_raw(allow_compiled=False)[:2])
+    fresh = loader.from_raw(*sources.read_raw(allow_compiled=False)[:2])
     assert loader.from_raw(causes, signatures, validate=False).signatures == fresh.signatures
 
 
@@ -221,9 +221,9 @@ def test_a_capitalised_candidate_confirm_is_a_login_history_status() -> None:
 def test_a_like_naming_no_signature_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """`like = "<id>"` borrows another signature's cause and precedence; a typo in the id
     must stop the build with the signature's name, not fail later on a missing cause."""
-    from sfdoctor.diagnosis.knowledge import loader
+    from sfdoctor.diagnosis.knowledge import sources
 
-    parse = loader._parse_toml
+    parse = sources._parse_toml
 
     def with_bad_like(name: str, data: bytes) -> dict:
         doc = parse(name, data)
@@ -231,9 +231,9 @@ def test_a_like_naming_no_signature_is_a_clear_error(monkeypatch: pytest.MonkeyP
             doc["signature"].append({"id": "text.bad_like", "like": "no.such", "message": "x"})
         return doc
 
-    monkeypatch.setattr(loader, "_parse_toml", with_bad_like)
-    with pytest.raises(loader.KnowledgeBaseError, match="text.bad_like.*no.such"):
-        loader._read(False)
+    monkeypatch.setattr(sources, "_parse_toml", with_bad_like)
+    with pytest.raises(sources.KnowledgeBaseError, match="text.bad_like.*no.such"):
+        sources._read(False)
 
 
 def test_a_causes_one_line_fix_speaks_to_any_client() -> None:

@@ -19,7 +19,7 @@ from collections import Counter
 from functools import cache
 from typing import Any, NamedTuple
 
-from sfdoctor.diagnosis.knowledge.loader import HERE
+from sfdoctor.diagnosis.knowledge.sources import HERE
 
 INDEX = os.path.join(HERE, "nearest.json")
 MIN_SCORE = 0.2

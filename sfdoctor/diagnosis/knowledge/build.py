@@ -15,14 +15,8 @@ import hashlib
 import json
 import os
 
-from sfdoctor.diagnosis.knowledge.loader import (
-    COMPILED,
-    FAST,
-    HERE,
-    check_patterns,
-    load,
-    read_raw,
-)
+from sfdoctor.diagnosis.knowledge.loader import check_patterns, load
+from sfdoctor.diagnosis.knowledge.sources import COMPILED, FAST, HERE, read_raw
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 HELDOUT_BELOW = 38
