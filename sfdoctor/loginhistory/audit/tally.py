@@ -78,7 +78,6 @@ class AuditTally:
         self.dropped_rows = 0
         self.dropped_keys = 0
         self._statuses: dict[str, bool] = {}
-        self._blocking: dict[str, bool] = {}
 
     # --- decoding a tuple seen for the first time ------------------------------------------
 
@@ -150,14 +149,6 @@ class AuditTally:
                 self._statuses[status] = known
         return known
 
-    def _blocked(self, status: str) -> bool:
-        known = self._blocking.get(status)
-        if known is None:
-            known = blocked(status)
-            if len(self._blocking) < MAX_STATUSES and len(status) <= MAX_VALUE:
-                self._blocking[status] = known
-        return known
-
     # --- the pass ---------------------------------------------------------------------------
 
     def feed(
@@ -226,7 +217,7 @@ class AuditTally:
         ok: Any = _OK if si >= 0 else Always()
         iso = iso or ti < 0
         is_failed = self._failed
-        is_blocked = self._blocked
+        is_blocked = blocked  # only failed rows ask (few): no cache
         cap = MAX_ADDRESSES
 
         def new_group(key: Any, login: bool) -> list[Any]:
