@@ -214,6 +214,14 @@ class AuditTally:
                 days[date] = key
             return key
 
+        def time_key(value: str, iso: bool) -> str:
+            """A row's time key, as the loop below makes it (for the few rows that need it
+            before the loop's own reading)."""
+            if iso:
+                return value
+            sp = value.find(" ")
+            return days.get(value[:sp] if sp > 0 else value) or day_key(value, sp)
+
         ok: Any = _OK if si >= 0 else Always()
         iso = iso or ti < 0
         is_failed = self._failed
@@ -266,6 +274,12 @@ class AuditTally:
                             if s is None:
                                 s = new_group(key, False)
                         s[0] += 1
+                        st = row[sj]
+                        if st not in ok and is_failed(st):
+                            s[1] += 1
+                            if is_blocked(st):  # rare: its time is read apart
+                                s[7] += 1
+                                s[8] = max(s[8], time_key(row[tj][:40], iso))
                         ts = row[tj][:40]  # a cell of any length keeps 40 characters
                         if not iso:  # a day key per date as written (cached)
                             sp = ts.find(" ")
@@ -275,13 +289,6 @@ class AuditTally:
                                 s[2] = ts
                             if ts > s[3]:
                                 s[3] = ts
-                        st = row[sj]
-                        if st not in ok and is_failed(st):
-                            s[1] += 1
-                            if is_blocked(st):
-                                s[7] += 1
-                                if ts > s[8]:
-                                    s[8] = ts
                         ip = row[ij]
                         ips = s[4]
                         c = ips.get(ip)
