@@ -27,7 +27,7 @@ SALESFORCE_DOMAINS = (
 # (user@acme.com.au), not a sandbox suffix.
 _SECOND_LEVEL = frozenset({"com", "co", "org", "net", "ac", "gov", "edu", "ne", "or"})
 _TLDS = frozenset({"com", "org", "net", "io", "co", "edu", "gov", "biz", "info", "dev", "app"})
-_EMAILISH = re.compile(r"^[^@\s]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$")
+_EMAILISH = LazyPattern(r"^[^@\s]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$")
 
 
 def sandbox_suffix(username: str) -> str | None:
