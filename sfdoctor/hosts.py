@@ -39,7 +39,7 @@ def sandbox_suffix(username: str) -> str | None:
     m = _EMAILISH.match(username.strip())
     if not m:
         return None
-    labels = m.group(1).lower().split(".")
+    labels: list[str] = m.group(1).lower().split(".")
     if len(labels) < 3:
         return None
     last, before = labels[-1], labels[-2]
