@@ -573,6 +573,18 @@ def test_anonymize(run, tmp_path) -> None:
     assert len(json.loads(r.out)["integrations"]) == len(SPECS)
 
 
+def test_anonymize_reaches_the_report_cards(run, tmp_path) -> None:
+    """The HTML and SVG cards (who to move first, each affected integration) are read from
+    the anonymized document: no user name comes through."""
+    html_path, svg_path = tmp_path / "r.html", tmp_path / "r.svg"
+    run("audit", write(tmp_path, login_rows("setup")), "--anonymize", "--as-of", "2026-11-30",
+        "--report", str(html_path), "--report", str(svg_path))  # fmt: skip
+    page = html_path.read_text(encoding="utf-8")
+    assert "Move first" in page and "Integrations that will break" in page
+    for text in (page, svg_path.read_text(encoding="utf-8")):
+        assert "acme.example.com" not in text
+
+
 # --- progress --------------------------------------------------------------------------------
 
 
