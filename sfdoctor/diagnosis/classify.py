@@ -144,6 +144,7 @@ LOOKALIKE = "unknown"
 # Apex's and Visualforce's exceptions around a call Salesforce made to another server: its
 # network and TLS failures are between Salesforce and that server, never a login to it.
 _CALLOUT = ("CalloutException", "System.VisualforceException")
+_STATUS_LINE = "transport.text_service_unavailable"
 
 
 @lru_cache(maxsize=8)
@@ -331,9 +332,11 @@ def classify(clues: Sequence[Clue], kb: KnowledgeBase) -> tuple[Match, ...]:
     """
     ordered = sorted(clues, key=lambda c: c.family is Family.TEXT)
     outbound = any(c.family is Family.TEXT and any(m in c.message for m in _CALLOUT) for c in clues)
+    # SOAP carries every fault with HTTP 500: beside a fault, the status line is no outage.
+    fault = any(c.family is Family.SOAP for c in clues)
     best: dict[str, Match] = {}
     for sig in kb.signatures:  # highest priority first
-        if sig.cause in best:
+        if sig.cause in best or (fault and sig.id == _STATUS_LINE):
             continue
         if outbound and sig.family is Family.TRANSPORT:
             continue  # a connection Salesforce made to someone else: not this login's fault
