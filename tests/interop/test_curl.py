@@ -10,17 +10,20 @@ the first failing answer. Skipped where there is no ``curl`` on the PATH.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import shutil
 import socket
 import subprocess
+from collections.abc import Callable
 from xml.sax.saxutils import escape
 
 import pytest
 
 import sfdoctor
 from sfdoctor.simulator import SCENARIOS, RunningOrg, Scenario, serve
+from tests.conftest import Run
 from tests.interop.clients import (
     JWT_GRANT,
     PLAIN,
@@ -170,3 +173,22 @@ def test_a_server_that_never_answers_is_a_timeout() -> None:
         out = _curl("--max-time", "1", f"http://127.0.0.1:{port}{TOKEN_PATH}", "-d", "x=1")
     assert out.returncode == 28, out.stderr
     assert sfdoctor.explain(out.stderr).cause == "timeout", out.stderr
+
+
+def test_a_verbose_paste_names_the_cause_and_shows_no_credential(run: Callable[..., Run]) -> None:
+    # curl -v prints the request's headers: with -u, the consumer key and secret in Base64.
+    scenario = SCENARIOS["client-credentials-bad-secret"]
+    with serve(scenario.org()) as running:
+        env = scenario.env(running.url)
+        pair = f"{env['SF_CLIENT_ID']}:{env['SF_CLIENT_SECRET']}"
+        out = _curl(
+            "-v", running.url + TOKEN_PATH, "-u", pair, "-d", "grant_type=client_credentials"
+        )
+    paste = out.stderr + out.stdout
+    basic = base64.b64encode(pair.encode()).decode()
+    assert f"Authorization: Basic {basic}" in paste
+    for fmt in ("json", "console"):
+        result = run("explain", "--format", fmt, "-", stdin=paste)
+        assert "invalid_client_secret" in result.out
+        assert basic not in result.out + result.err
+        assert env["SF_CLIENT_SECRET"] not in result.out + result.err
