@@ -338,6 +338,10 @@ TRANSPORT = [
         "cURL error 7: Failed connect to login.salesforce.com:443; Connection refused",
         "network_unreachable",
     ),
+    # curl -i over HTTP/2 and HTTP/3 prints the status without its reason phrase
+    ("HTTP/2 503 \r\ncontent-type: text/html\r\ncontent-length: 0\r\n\r\n", "service_unavailable"),
+    ("HTTP/3 502 \r\ncontent-length: 0\r\n\r\n", "service_unavailable"),
+    ("HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n", "service_unavailable"),
 ]
 
 
