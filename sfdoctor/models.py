@@ -233,6 +233,9 @@ class Signature(NamedTuple):
     needles: tuple[str, ...] | None = None
     """Literals any match of ``message`` contains one of (empty: no such test); None when not
     computed yet (:func:`sfdoctor.diagnosis.knowledge.needles.needles`)."""
+    parts: tuple[int, ...] | None = None
+    """Where ``message``'s alternatives and their needles are
+    (:func:`sfdoctor.diagnosis.knowledge.needles.parts`); None: compile it whole."""
 
 
 class Secret:

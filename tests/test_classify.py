@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sfdoctor.commands.explain import explain_text
@@ -165,6 +167,54 @@ def test_literal_prefilter_never_hides_a_match() -> None:
         for text in texts:
             if pattern(sig.message).search(text):
                 assert cheap is None or any(n in text.lower() for n in cheap), (sig.id, text)
+
+
+def test_narrowed_patterns_find_what_the_whole_pattern_finds() -> None:
+    """Compiling only the alternatives a text has literals of finds the same match (the same
+    span, so the same evidence line) on every fixture and every corpus text."""
+    import json
+
+    from sfdoctor.diagnosis.classify import pattern
+    from sfdoctor.diagnosis.knowledge.needles import narrowed, needles, parts
+    from tests.conftest import fixture_paths
+
+    texts = []
+    for path in fixture_paths():
+        fx = json.loads(path.read_text(encoding="utf-8"))
+        texts.append(fx["text"] if "text" in fx else fx.get("http", {}).get("body", ""))
+    corpus = Path(__file__).resolve().parent.parent / "corpus" / "texts.jsonl"
+    texts += [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()]
+    narrowing = 0
+    for sig in load().signatures:
+        found = needles(sig.message) if sig.message else None
+        if not found:
+            continue
+        where = parts(sig.message)  # type: ignore[arg-type]
+        assert sig.parts == where, sig.id
+        for text in texts:
+            whole = pattern(sig.message).search(text)  # type: ignore[arg-type]
+            source = narrowed(sig.message, found, where, text.lower())  # type: ignore[arg-type]
+            if source is None:
+                assert whole is None, (sig.id, text)
+                continue
+            narrowing += source != sig.message
+            cut = pattern(source).search(text)
+            assert (cut and cut.span()) == (whole and whole.span()), (sig.id, text)
+    assert narrowing > 1000  # the test exercises narrowed patterns, not only whole ones
+
+
+def test_parts_lay_out_each_alternative_and_its_literals() -> None:
+    from sfdoctor.diagnosis.knowledge.needles import narrowed, needles, parts
+
+    source = "(?s)alpha one|(?:beta|gamma)!|delta"
+    assert needles(source) == ("alpha one", "beta", "gamma", "delta")
+    assert parts(source) == (4, 13, 1, 14, 29, 2, 30, 35, 1)
+    found, where = needles(source), parts(source)
+    assert narrowed(source, found, where, "x gamma!") == "(?s)(?:beta|gamma)!"
+    assert narrowed(source, found, where, "alpha one, delta") == "(?s)alpha one|delta"
+    assert narrowed(source, found, where, "alpha one beta delta") == source
+    assert narrowed(source, found, where, "nothing here") is None
+    assert parts("just one alternative") is None  # nothing to narrow
 
 
 @pytest.mark.parametrize(

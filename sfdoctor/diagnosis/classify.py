@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 
 from sfdoctor.diagnosis.knowledge import KnowledgeBase
+from sfdoctor.diagnosis.knowledge.needles import narrowed
 from sfdoctor.hosts import (
     PRODUCTION_LOGIN,
     SALESFORCE_DOMAINS,
@@ -173,7 +174,7 @@ def _code_matches(sig: Signature, clue: Clue) -> bool:
     return clue.code.lower() == sig.code.lower()
 
 
-def _evidence(sig: Signature, clue: Clue) -> str:
+def _evidence(sig: Signature, clue: Clue, source: str | None = None) -> str:
     """One line saying what in the clue matched, short and already redacted."""
     status = f"HTTP {clue.status}: " if clue.status else ""
     if clue.family is Family.OAUTH:
@@ -189,14 +190,14 @@ def _evidence(sig: Signature, clue: Clue) -> str:
     elif clue.family is Family.TRANSPORT:
         line = f"{clue.code}: {clue.message}" if clue.message else str(clue.code)
     else:
-        line = _text_line(sig, clue.message)
+        line = _text_line(sig, clue.message, source)
     line = " ".join(line.split())
     return line if len(line) <= _MAX_EVIDENCE else line[: _MAX_EVIDENCE - 1] + "\u2026"
 
 
-def _text_line(sig: Signature, text: str) -> str:
+def _text_line(sig: Signature, text: str, source: str | None = None) -> str:
     """The line of ``text`` that matched ``sig`` (or its first line)."""
-    source = sig.message if sig.message is not None else re.escape(sig.code or "")
+    source = source or sig.message or re.escape(sig.code or "")
     m = pattern(source).search(text) if source else None
     if not m:
         return text.strip().splitlines()[0] if text.strip() else ""
@@ -216,18 +217,19 @@ def match_signature(sig: Signature, clue: Clue) -> str | None:
             return None
     if not _code_matches(sig, clue):
         return None
-    if sig.message is not None:
+    source = sig.message
+    if source is not None:
         # kb.json carries each pattern's literals (the build computes them: start-up budget).
         cheap = sig.needles
         if cheap is None:  # a knowledge base read from the TOML (tests): computed here
             from sfdoctor.diagnosis.knowledge.needles import needles
 
-            cheap = needles(sig.message)
-        if cheap and not any(n in _lower(clue.message) for n in cheap):
+            cheap = needles(source)
+        if cheap:  # only the alternatives the text has literals of are compiled
+            source = narrowed(source, cheap, sig.parts, _lower(clue.message))
+        if source is None or not pattern(source).search(clue.message):
             return None
-        if not pattern(sig.message).search(clue.message):
-            return None
-    return _evidence(sig, clue)
+    return _evidence(sig, clue, source)
 
 
 @lru_cache(maxsize=8)

@@ -63,12 +63,14 @@ def nearest_text() -> str:
 
 def compiled_text() -> str:
     """The kb.json text for the current TOML sources."""
-    from sfdoctor.diagnosis.knowledge.needles import needles
+    from sfdoctor.diagnosis.knowledge.needles import needles, parts
 
     causes, signatures, digest = read_raw(allow_compiled=False)
     for sig in signatures:  # each pattern's literals, so that no run computes them again
         if sig.get("message") is not None:
             sig["needles"] = list(needles(sig["message"]) or ())
+            if (where := parts(sig["message"])) is not None:
+                sig["parts"] = list(where)
     doc = {"checksum": digest, "causes": causes, "signatures": signatures}
     return json.dumps(doc, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
 

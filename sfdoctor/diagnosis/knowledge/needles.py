@@ -23,12 +23,8 @@ def needles(source: str) -> tuple[str, ...] | None:
     Matching texts are searched for these before the pattern is compiled: most patterns
     never need compiling for a given text (start-up budget).
     """
-    if source.startswith("(?"):
-        close = source.find(")")
-        if close > 0 and source[2:close].isalpha():  # inline flags, e.g. (?s)
-            source = source[close + 1 :]
     found: list[str] = []
-    for alternative in _split(source):
+    for alternative in (source[a:b] for a, b in _spans(source)):
         run = _longest_run(alternative)
         if _weight(run) >= 4:
             found.append(run.lower())
@@ -42,6 +38,49 @@ def needles(source: str) -> tuple[str, ...] | None:
             return None
         found.extend(inner)
     return tuple(found)
+
+
+@cache
+def parts(source: str) -> tuple[int, ...] | None:
+    """Where each top-level alternative of ``source`` is, and how many of :func:`needles`'
+    literals are its own: ``(start, end, count)`` per alternative, flat, in order.
+
+    With it the classifier compiles only the alternatives whose literals a text contains
+    (a big pattern costs milliseconds to compile; one alternative, a fraction of that). None
+    when there is no cheap test or a single alternative (nothing to narrow).
+    """
+    found = needles(source)
+    spans = _spans(source)
+    if not found or len(spans) < 2:
+        return None
+    flat: list[int] = []
+    for a, b in spans:
+        flat += [a, b, len(needles(source[a:b]) or ())]
+    if sum(flat[2::3]) != len(found):  # NOTE: cannot happen; then the full pattern is used
+        return None
+    return tuple(flat)
+
+
+def narrowed(
+    source: str, found: tuple[str, ...], where: tuple[int, ...] | None, low: str
+) -> str | None:
+    """``source`` cut to the alternatives whose literals (``found``, laid out by ``where``,
+    see :func:`parts`) occur in ``low``, the lower-cased text; None when none occurs (the
+    text cannot match). What is left matches exactly the texts ``source`` matches."""
+    if not any(x in low for x in found):  # most signatures, for most texts: one pass
+        return None
+    if not where:
+        return source
+    kept: list[str] = []
+    n = 0
+    for i in range(0, len(where), 3):
+        a, b, count = where[i], where[i + 1], where[i + 2]
+        if any(x in low for x in found[n : n + count]):
+            kept.append(source[a:b])
+        n += count
+    if len(kept) * 3 == len(where):
+        return source
+    return source[: where[0]] + "|".join(kept)
 
 
 def _scoped(body: str) -> bool:
@@ -65,9 +104,15 @@ def _skip(source: str, i: int) -> int:
     return close + 1 if close > 0 else len(source)
 
 
-def _split(source: str) -> list[str]:
-    """The top-level alternatives of ``source``."""
-    parts, depth, start, i = [], 0, 0, 0
+def _spans(source: str) -> list[tuple[int, int]]:
+    """Where the top-level alternatives of ``source`` are (after its inline flags, e.g.
+    ``(?s)``, which stay at the front of the pattern)."""
+    start = 0
+    if source.startswith("(?"):
+        close = source.find(")")
+        if close > 0 and source[2:close].isalpha():
+            start = close + 1
+    spans, depth, i = [], 0, start
     while i < len(source):
         c = source[i]
         if c in "\\[":
@@ -78,11 +123,11 @@ def _split(source: str) -> list[str]:
         elif c == ")":
             depth = max(depth - 1, 0)
         elif c == "|" and depth == 0:
-            parts.append(source[start:i])
+            spans.append((start, i))
             start = i + 1
         i += 1
-    parts.append(source[start:])
-    return parts
+    spans.append((start, len(source)))
+    return spans
 
 
 def _longest_run(alternative: str) -> str:
