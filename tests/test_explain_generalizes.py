@@ -338,6 +338,12 @@ TRANSPORT = [
         "cURL error 7: Failed connect to login.salesforce.com:443; Connection refused",
         "network_unreachable",
     ),
+    # .NET's HttpClient puts the reason in parentheses
+    (
+        "System.Net.Http.HttpRequestException: Response status code does not indicate success: "
+        "503 (Service Unavailable).",
+        "service_unavailable",
+    ),
     # curl -i over HTTP/2 and HTTP/3 prints the status without its reason phrase
     ("HTTP/2 503 \r\ncontent-type: text/html\r\ncontent-length: 0\r\n\r\n", "service_unavailable"),
     ("HTTP/3 502 \r\ncontent-length: 0\r\n\r\n", "service_unavailable"),
