@@ -236,6 +236,9 @@ class Signature(NamedTuple):
     parts: tuple[int, ...] | None = None
     """Where ``message``'s alternatives and their needles are
     (:func:`sfdoctor.diagnosis.knowledge.needles.parts`); None: compile it whole."""
+    requires: tuple[tuple[tuple[str, ...], ...], ...] | None = None
+    """Per alternative, every literal group it needs
+    (:func:`sfdoctor.diagnosis.knowledge.needles.requires`); None: its needles say it all."""
 
 
 class Secret:

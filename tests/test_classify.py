@@ -175,7 +175,7 @@ def test_narrowed_patterns_find_what_the_whole_pattern_finds() -> None:
     import json
 
     from sfdoctor.diagnosis.classify import pattern
-    from sfdoctor.diagnosis.knowledge.needles import narrowed, needles, parts
+    from sfdoctor.diagnosis.knowledge.needles import narrowed, needles, parts, requires
     from tests.conftest import fixture_paths
 
     texts = []
@@ -190,10 +190,11 @@ def test_narrowed_patterns_find_what_the_whole_pattern_finds() -> None:
         if not found:
             continue
         where = parts(sig.message)  # type: ignore[arg-type]
-        assert sig.parts == where, sig.id
+        needed = requires(sig.message) if where else None  # type: ignore[arg-type]
+        assert (sig.parts, sig.requires) == (where, needed), sig.id
         for text in texts:
             whole = pattern(sig.message).search(text)  # type: ignore[arg-type]
-            source = narrowed(sig.message, found, where, text.lower())  # type: ignore[arg-type]
+            source = narrowed(sig.message, found, where, text.lower(), needed)  # type: ignore[arg-type]
             if source is None:
                 assert whole is None, (sig.id, text)
                 continue
@@ -215,6 +216,25 @@ def test_parts_lay_out_each_alternative_and_its_literals() -> None:
     assert narrowed(source, found, where, "alpha one beta delta") == source
     assert narrowed(source, found, where, "nothing here") is None
     assert parts("just one alternative") is None  # nothing to narrow
+
+
+def test_requires_asks_for_every_group_an_alternative_cannot_do_without() -> None:
+    from sfdoctor.diagnosis.knowledge.needles import narrowed, needles, parts, requires
+
+    source = r"\b(?:invalid|bad)\b.{0,12}(?:login|host)[ _](?:url|uri)|token (?:expired)?"
+    needed = requires(source)
+    assert needed == (
+        (("invalid", "bad"), ("login", "host"), ("url", "uri")),
+        (("token ",),),  # an optional group is no requirement
+    )
+    found, where = needles(source), parts(source)
+    # "invalid" alone no longer compiles the first alternative: it needs a host and a URL.
+    assert narrowed(source, found, where, "invalid username", needed) is None
+    assert narrowed(source, found, where, "invalid login url", needed) == source.split("|t")[0]
+    assert narrowed(source, found, where, "bad host url; token ", needed) == source
+    single = r"(?:missing|empty) (?:client id|username)"
+    assert parts(single) is not None  # one alternative, but two groups to ask for
+    assert narrowed(single, needles(single), parts(single), "username", requires(single)) is None
 
 
 @pytest.mark.parametrize(

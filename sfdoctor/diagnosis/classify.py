@@ -226,7 +226,7 @@ def match_signature(sig: Signature, clue: Clue) -> str | None:
 
             cheap = needles(source)
         if cheap:  # only the alternatives the text has literals of are compiled
-            source = narrowed(source, cheap, sig.parts, _lower(clue.message))
+            source = narrowed(source, cheap, sig.parts, _lower(clue.message), sig.requires)
         if source is None or not pattern(source).search(clue.message):
             return None
     return _evidence(sig, clue, source)

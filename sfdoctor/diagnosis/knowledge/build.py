@@ -63,7 +63,7 @@ def nearest_text() -> str:
 
 def compiled_text() -> str:
     """The kb.json text for the current TOML sources."""
-    from sfdoctor.diagnosis.knowledge.needles import needles, parts
+    from sfdoctor.diagnosis.knowledge.needles import needles, parts, requires
 
     causes, signatures, digest = read_raw(allow_compiled=False)
     for sig in signatures:  # each pattern's literals, so that no run computes them again
@@ -71,6 +71,8 @@ def compiled_text() -> str:
             sig["needles"] = list(needles(sig["message"]) or ())
             if (where := parts(sig["message"])) is not None:
                 sig["parts"] = list(where)
+                if (needed := requires(sig["message"])) is not None:
+                    sig["requires"] = [[list(g) for g in alt] for alt in needed]
     doc = {"checksum": digest, "causes": causes, "signatures": signatures}
     return json.dumps(doc, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
 

@@ -269,6 +269,19 @@ def _parts(raw: dict[str, Any]) -> tuple[int, ...] | None:
     return parts(message)
 
 
+def _requires(raw: dict[str, Any]) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
+    """Each alternative's literal groups: kb.json carries them; from the TOML, computed."""
+    if "needles" in raw:
+        stored = raw.get("requires")
+        return None if stored is None else tuple(tuple(map(tuple, a)) for a in stored)
+    message = raw.get("message")
+    if message is None or _parts(raw) is None:
+        return None
+    from sfdoctor.diagnosis.knowledge.needles import requires
+
+    return requires(message)
+
+
 def _signature(raw: dict[str, Any]) -> Signature:
     get = raw.get
     status = get("status")
@@ -293,6 +306,7 @@ def _signature(raw: dict[str, Any]) -> Signature:
         bool(get("success", False)),
         _needles(raw),
         _parts(raw),
+        _requires(raw),
     )
 
 

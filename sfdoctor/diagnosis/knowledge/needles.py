@@ -51,7 +51,7 @@ def parts(source: str) -> tuple[int, ...] | None:
     """
     found = needles(source)
     spans = _spans(source)
-    if not found or len(spans) < 2:
+    if not found or (len(spans) < 2 and requires(source) is None):
         return None
     flat: list[int] = []
     for a, b in spans:
@@ -61,23 +61,47 @@ def parts(source: str) -> tuple[int, ...] | None:
     return tuple(flat)
 
 
+@cache
+def requires(source: str) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
+    """For each top-level alternative of ``source``, every group of literals it cannot match
+    without (a match holds one literal of each group): its longest plain run, and each
+    required group's literals. None when no alternative has more than one such group (then
+    :func:`needles` says all there is).
+
+    ``\\b(?:invalid|bad)\\b.{0,12}(?:login|host)[ _](?:url|uri)`` needs "invalid" or "bad",
+    "login" or "host", and "url" or "uri": a text with "invalid" and no "url" or "uri" does not
+    compile it.
+    """
+    groups = [_groups(source[a:b]) for a, b in _spans(source)]
+    return tuple(groups) if any(len(g) > 1 for g in groups) else None
+
+
 def narrowed(
-    source: str, found: tuple[str, ...], where: tuple[int, ...] | None, low: str
+    source: str,
+    found: tuple[str, ...],
+    where: tuple[int, ...] | None,
+    low: str,
+    needed: tuple[tuple[tuple[str, ...], ...], ...] | None = None,
 ) -> str | None:
     """``source`` cut to the alternatives whose literals (``found``, laid out by ``where``,
-    see :func:`parts`) occur in ``low``, the lower-cased text; None when none occurs (the
-    text cannot match). What is left matches exactly the texts ``source`` matches."""
+    see :func:`parts`; all of their groups in ``needed``, see :func:`requires`) occur in
+    ``low``, the lower-cased text; None when no alternative can match. What is left matches
+    exactly the texts ``source`` matches."""
     if not any(x in low for x in found):  # most signatures, for most texts: one pass
         return None
     if not where:
         return source
     kept: list[str] = []
     n = 0
-    for i in range(0, len(where), 3):
+    for k, i in enumerate(range(0, len(where), 3)):
         a, b, count = where[i], where[i + 1], where[i + 2]
-        if any(x in low for x in found[n : n + count]):
+        if any(x in low for x in found[n : n + count]) and (
+            needed is None or all(any(x in low for x in group) for group in needed[k])
+        ):
             kept.append(source[a:b])
         n += count
+    if not kept:
+        return None
     if len(kept) * 3 == len(where):
         return source
     return source[: where[0]] + "|".join(kept)
@@ -155,9 +179,25 @@ def _longest_run(alternative: str) -> str:
     return max(best, run, key=len)
 
 
+def _groups(alternative: str) -> tuple[tuple[str, ...], ...]:
+    """The literal groups one alternative cannot match without (see :func:`requires`)."""
+    run = _longest_run(alternative)
+    found = [(run.lower(),)] if _weight(run) >= 4 else []
+    return tuple(found + _required_groups(alternative))
+
+
 def _required_group_needles(alternative: str) -> tuple[str, ...] | None:
     """The needles of the first top-level group ``alternative`` cannot match without (not
     followed by ``?``, ``*`` or ``{0``; not a lookaround), or None."""
+    found = _required_groups(alternative, first=True)
+    return found[0] if found else None
+
+
+def _required_groups(alternative: str, first: bool = False) -> list[tuple[str, ...]]:
+    """The needles of each top-level group ``alternative`` cannot match without (not
+    followed by ``?``, ``*`` or ``{0``; not a lookaround) that has needles; the first only
+    with ``first``."""
+    found: list[tuple[str, ...]] = []
     depth, start, i = 0, -1, 0
     while i < len(alternative):
         c = alternative[i]
@@ -178,6 +218,8 @@ def _required_group_needles(alternative: str) -> tuple[str, ...] | None:
                 if not optional and (scoped or not body.startswith("?")):
                     inner = needles(body[body.find(":") + 1 :] if scoped else body)
                     if inner is not None:
-                        return inner
+                        found.append(inner)
+                        if first:
+                            return found
         i += 1
-    return None
+    return found
