@@ -85,18 +85,24 @@ def fast_bytes(text: str) -> bytes:
 
     # NOTE: each distinct string is one object, which marshal writes once and refers back to
     # (codes, families, a needle and the groups that repeat it): 14% smaller, read faster.
+    # The literals' tables are written as the tuples the loader keeps (no copy at start-up).
     seen: dict[str, str] = {}
 
-    def shared(value: Any) -> Any:
+    def shared(value: Any, frozen: bool = False) -> Any:
         if isinstance(value, str):
             return seen.setdefault(value, value)
         if isinstance(value, list):
-            return [shared(v) for v in value]
+            items = [shared(v, frozen) for v in value]
+            return tuple(items) if frozen else items
         if isinstance(value, dict):
-            return {shared(k): shared(v) for k, v in value.items()}
+            return {shared(k): shared(v, k in _TUPLES) for k, v in value.items()}
         return value
 
     return marshal.dumps(shared(json.loads(text)), 4)
+
+
+_TUPLES = frozenset({"needles", "parts", "requires"})
+"""Signature fields kb.marshal holds as (nested) tuples: what the loader keeps as they are."""
 
 
 def main() -> int:

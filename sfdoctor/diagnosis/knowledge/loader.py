@@ -273,7 +273,9 @@ def _requires(raw: dict[str, Any]) -> tuple[tuple[tuple[str, ...], ...], ...] | 
     """Each alternative's literal groups: kb.json carries them; from the TOML, computed."""
     if "needles" in raw:
         stored = raw.get("requires")
-        return None if stored is None else tuple(tuple(map(tuple, a)) for a in stored)
+        if stored is None or isinstance(stored, tuple):  # kb.marshal holds tuples already
+            return stored
+        return tuple(tuple(map(tuple, a)) for a in stored)
     message = raw.get("message")
     if message is None or _parts(raw) is None:
         return None
