@@ -47,7 +47,8 @@ def parts(source: str) -> tuple[int, ...] | None:
 
     With it the classifier compiles only the alternatives whose literals a text contains
     (a big pattern costs milliseconds to compile; one alternative, a fraction of that). None
-    when there is no cheap test or a single alternative (nothing to narrow).
+    when there is no cheap test, or a single alternative that :func:`requires` asks nothing
+    more of (nothing to narrow).
     """
     found = needles(source)
     spans = _spans(source)
