@@ -109,6 +109,19 @@ def _jwt_assertion(env: dict[str, str]) -> str:
     return jwt.encode(claims, key, algorithm="RS256")
 
 
+def password_grant(scenario: Scenario, env: dict[str, str]) -> dict[str, str]:
+    """The form of an OAuth username-password token request for ``scenario`` (password and
+    security token joined, as the flow wants them)."""
+    key, secret = _consumer(scenario)
+    return {
+        "grant_type": "password",
+        "client_id": key,
+        "client_secret": secret,
+        "username": env["SF_USERNAME"],
+        "password": env["SF_PASSWORD"] + env.get("SF_SECURITY_TOKEN", ""),
+    }
+
+
 def plain_requests(scenario: Scenario, running: RunningOrg) -> Seen:
     """A script with ``requests`` alone: a token request (grant_type=password for the
     password and SOAP scenarios, the scenario's grant otherwise), then one query. Its user
@@ -123,14 +136,7 @@ def plain_requests(scenario: Scenario, running: RunningOrg) -> Seen:
         data = {"grant_type": "client_credentials"}
         auth = (env["SF_CLIENT_ID"], env["SF_CLIENT_SECRET"])  # client_secret_basic
     else:
-        key, secret = _consumer(scenario)
-        data = {
-            "grant_type": "password",
-            "client_id": key,
-            "client_secret": secret,
-            "username": env["SF_USERNAME"],
-            "password": env["SF_PASSWORD"] + env.get("SF_SECURITY_TOKEN", ""),
-        }
+        data = password_grant(scenario, env)
     response = requests.post(url, data=data, auth=auth, timeout=10)
     if response.status_code != 200:
         return Seen(False, f"{response.status_code} {response.text}", 1)

@@ -30,8 +30,8 @@ from tests.interop.clients import (
     QUERY,
     SOAP,
     TOKEN_PATH,
-    _consumer,
     _jwt_assertion,
+    password_grant,
 )
 from tests.interop.test_simple_salesforce import ROOT_CAUSE, WORKS, named
 
@@ -90,11 +90,9 @@ def oauth(scenario: Scenario, running: RunningOrg) -> tuple[bool, str]:
         args = ["-u", f"{env['SF_CLIENT_ID']}:{env['SF_CLIENT_SECRET']}"]
         args += ["-d", "grant_type=client_credentials"]
     else:
-        key, secret = _consumer(scenario)
-        password = env["SF_PASSWORD"] + env.get("SF_SECURITY_TOKEN", "")
-        args = ["-d", "grant_type=password", "-d", f"client_id={key}"]
-        args += ["-d", f"client_secret={secret}", "--data-urlencode"]
-        args += [f"username={env['SF_USERNAME']}", "--data-urlencode", f"password={password}"]
+        args = []
+        for field, value in password_grant(scenario, env).items():
+            args += ["--data-urlencode", f"{field}={value}"]
     out = _curl("-i", "-X", "POST", url, *args).stdout
     if _status(out) != 200:
         return False, out

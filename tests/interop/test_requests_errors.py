@@ -12,8 +12,7 @@ import requests
 
 import sfdoctor
 from sfdoctor.simulator import SCENARIOS, serve
-from sfdoctor.simulator.fakes import CONSUMER_KEY, CONSUMER_SECRET
-from tests.interop.clients import QUERY, TOKEN_PATH
+from tests.interop.clients import QUERY, TOKEN_PATH, password_grant
 
 
 def _raised(response: requests.Response) -> str:
@@ -25,14 +24,7 @@ def _raised(response: requests.Response) -> str:
 
 
 def _token(url: str, name: str) -> requests.Response:
-    env = SCENARIOS[name].env(url)
-    data = {
-        "grant_type": "password",
-        "client_id": CONSUMER_KEY,
-        "client_secret": CONSUMER_SECRET,
-        "username": env["SF_USERNAME"],
-        "password": env["SF_PASSWORD"] + env.get("SF_SECURITY_TOKEN", ""),
-    }
+    data = password_grant(SCENARIOS[name], SCENARIOS[name].env(url))
     return requests.post(url + TOKEN_PATH, data=data, timeout=10)
 
 
