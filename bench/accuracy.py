@@ -50,22 +50,46 @@ def split(url: str) -> str:
     return "heldout" if hashlib.sha256(url.encode("utf-8")).digest()[0] < HELDOUT_BELOW else "dev"
 
 
-def page(url: str) -> str:
-    """The documentation page ``url`` names, its release and language dropped.
+LANGUAGES = (
+    "ar bg cs da de el en es et fi fr he hr hu id in it ja ko lt lv ms nb nl no pl pt ro ru sk sl"
+    " sr sv th tr uk vi zh"
+).split()
+"""Language codes the documentation sites, vendors' docs and message catalogs put in a URL."""
 
-    Salesforce's developer docs put both in the path (``atlas.ja-jp.210.0.object_reference``)
-    and its help site puts the language in the query: two URLs of one page land on either
-    side of :func:`split` independently, so a held-out text can come from a page whose other
-    version is a dev source. :func:`main` reports the held-out figure without those texts.
+_LOCALE = "(?:" + "|".join(LANGUAGES) + r")(?:[-_](?:[a-z]{2}|hans|hant|latn))?"
+
+
+def page(url: str) -> str:
+    """The page ``url`` names, its release, language and commit dropped.
+
+    Two URLs of one page land on either side of :func:`split` independently, so a held-out
+    text can come from a page whose other version or language is a dev source;
+    :func:`main` reports the held-out figure without those texts. Dropped: Salesforce's
+    developer docs' ``atlas.ja-jp.210.0.`` (language and release), a path segment that is a
+    locale (``/fr-fr/``, ``/ja/``), a catalog file named for its locale (``fr.json``,
+    ``messages_ja.properties``), a repository named for its locale (AdobeDocs'
+    ``marketo.ja-JP``), a GitHub file's commit, and ``language``/``lang``/``locale`` queries.
     """
     import re
     from urllib.parse import parse_qsl, urlencode, urlsplit
 
     parts = urlsplit(url)
+    host = parts.netloc.lower().removeprefix("www.")
     path = re.sub(r"\batlas\.[a-z]{2}-[a-z]{2}\.", "atlas.", parts.path)
     path = re.sub(r"\.\d{2,3}\.0\.", ".", path).rstrip("/")
-    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query) if k != "language"))
-    return f"{parts.netloc.lower().removeprefix('www.')}{path}?{query}"
+    segs = [s for s in path.split("/") if s]
+    if host == "raw.githubusercontent.com" and len(segs) > 3:
+        host, segs = "github.com", [*segs[:2], "blob", *segs[2:]]
+    if host == "github.com" and len(segs) > 1:
+        segs[1] = re.sub(rf"[.-]{_LOCALE}$", "", segs[1], flags=re.I)
+        if len(segs) > 3 and segs[2] in ("blob", "tree", "raw"):
+            segs = [*segs[:2], *segs[4:]]  # the commit or branch
+    segs = [s for s in segs if not re.fullmatch(_LOCALE, s, flags=re.I)]
+    if segs:
+        segs[-1] = re.sub(rf"(?:^|(?<=[._-])){_LOCALE}(?=\.\w+$)", "*", segs[-1], flags=re.I)
+    skip = {"language", "lang", "locale", "hl"}
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query) if k not in skip))
+    return f"{host}/{'/'.join(segs)}?{query}"
 
 
 def load(path: str = CORPUS) -> list[dict[str, Any]]:

@@ -122,3 +122,28 @@ def test_a_pages_other_versions_and_languages_are_one_page() -> None:
         "https://help.salesforce.com/s/articleView?id=2"
     )
     assert page("https://github.com/a/b/issues/1") != page("https://github.com/a/b/issues/2")
+
+
+def test_vendors_translated_pages_and_catalogs_are_one_page() -> None:
+    """A vendor's docs in another language (a repository, a path segment or a file named for
+    its locale) and another commit of one file are one page; other files are not."""
+    page = _bench().page
+    md = "help/marketo/salesforce-diagnostics.md"
+    assert page(f"https://github.com/AdobeDocs/marketo.ja-JP/blob/09d39d8/{md}") == page(
+        f"https://github.com/AdobeDocs/marketo.zh-Hans/blob/063aedc/{md}"
+    )
+    assert page(f"https://github.com/AdobeDocs/marketo.ja-JP/blob/09d39d8/{md}") != page(
+        "https://github.com/AdobeDocs/marketo.ja-JP/blob/09d39d8/help/other.md"
+    )
+    assert page("https://learn.microsoft.com/ko-kr/connectors/salesforce/") == page(
+        "https://learn.microsoft.com/pl-pl/connectors/salesforce"
+    )
+    assert page("https://github.com/o/r/blob/abc/src/i18n/pl.json") == page(
+        "https://raw.githubusercontent.com/o/r/main/src/i18n/de.json"
+    )
+    assert page("https://github.com/o/r/blob/abc/messages_ja.properties") == page(
+        "https://github.com/o/r/blob/def/messages_fr.properties"
+    )
+    assert page("https://help.tableau.com/current/online/fr-ca/x.htm") == page(
+        "https://help.tableau.com/current/online/en-us/x.htm"
+    )
