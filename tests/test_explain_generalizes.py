@@ -143,6 +143,32 @@ def test_could_not_connect_is_not_certain() -> None:
     assert top(text) == ("network_unreachable", "medium")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "curl: (7) Failed to connect to login.salesforce.com port 443: Connection refused",
+        "java.net.ConnectException: Failed to connect to login.salesforce.com/136.146.8.1:443",
+        "Failed to connect to acme.my.salesforce.com:443",
+    ],
+)
+def test_failed_to_connect_with_a_host_and_port_is_a_connection_failure(text: str) -> None:
+    assert top(text) == ("network_unreachable", "medium")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an MCP client's words before the OAuth metadata it rejected (mcp-hosted#44)
+        'Failed to connect to "Salesforce"\nIssuer mismatch in authorization server metadata '
+        '(RFC 8414 3.3): expected "https://api.salesforce.com:443/platform/mcp/v1/platform/'
+        'sobject-reads", received "https://login.salesforce.com"',
+        "Failed to connect to Salesforce.com.",
+    ],
+)
+def test_failed_to_connect_to_a_name_alone_is_no_transport_evidence(text: str) -> None:
+    assert sfdoctor.explain(text).cause != "network_unreachable"
+
+
 # --- codes wherever they stand, after decoding ------------------------------------------
 
 
