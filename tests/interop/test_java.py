@@ -1,0 +1,223 @@
+"""A Java integration against the simulated org, and what its developer pastes into ``explain``.
+
+Java code logs in with java.net.http's ``HttpClient`` (Java 11+) or the older
+``HttpURLConnection`` (tests/interop/java/SalesforceLogin.java, compiled here with the
+machine's JDK). What they print is the JDK's own text, not a fixture written from memory: a
+stack trace for a refused connection, an unknown host, a timeout, an answer that is not TLS,
+a certificate nobody trusts; the status and body of a refused login (``HttpClient``); and
+HttpURLConnection's ``Server returned HTTP response code: 400``, which throws Salesforce's
+answer away. Skipped where there is no JDK (``javac`` and ``java``).
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+import sfdoctor
+from sfdoctor.simulator import SCENARIOS, serve
+from tests.interop.clients import password_grant
+from tests.interop.test_simple_salesforce import ROOT_CAUSE, named
+
+JAVAC, JAVA = shutil.which("javac"), shutil.which("java")
+if JAVAC is None or JAVA is None:
+    pytest.skip(
+        "Java interop needs a JDK (`javac` and `java`) on the PATH", allow_module_level=True
+    )
+
+SOURCE = Path(__file__).with_name("java") / "SalesforceLogin.java"
+MODES = ("client", "urlconnection")
+
+
+@pytest.fixture(scope="module")
+def classes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("java")
+    assert JAVAC is not None
+    subprocess.run(
+        [JAVAC, "-nowarn", "-d", str(out), str(SOURCE)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return out
+
+
+def login(
+    classes: Path, mode: str, url: str, form: str = "grant_type=password", *props: str
+) -> subprocess.CompletedProcess[str]:
+    """Run the Java client: its exit status, and what it printed."""
+    assert JAVA is not None
+    return subprocess.run(
+        [JAVA, *props, "-cp", str(classes), "SalesforceLogin", mode, url],
+        input=form,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def top(text: str) -> tuple[str | None, str | None]:
+    doc = sfdoctor.explain(text).to_dict()
+    return (
+        (doc["matches"][0]["cause"], doc["matches"][0]["confidence"])
+        if doc["matches"]
+        else (None, None)
+    )
+
+
+@pytest.fixture
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    # Listening, never accepting: the connection is made (the backlog takes it), no answer comes.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        yield int(s.getsockname()[1])
+
+
+# --- the JDK's own words for a failed connection ----------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_refused_connection_is_a_network_failure(
+    classes: Path, mode: str, closed_port: int
+) -> None:
+    # HttpClient says only "java.net.ConnectException" (no message), its cause a
+    # ClosedChannelException from the JDK's connection code; HttpURLConnection says
+    # "Connection refused".
+    out = login(classes, mode, f"http://127.0.0.1:{closed_port}")
+    assert out.returncode == 1 and "java.net.ConnectException" in out.stderr, out.stderr
+    assert top(out.stderr) == ("network_unreachable", "medium"), out.stderr
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_unknown_host_is_a_dns_failure(classes: Path, mode: str, tmp_path: Path) -> None:
+    # The JDK reads names from this (empty) file instead of asking a DNS server: nothing leaves.
+    hosts = tmp_path / "hosts"
+    hosts.write_text("", encoding="ascii")
+    out = login(
+        classes, mode, "https://acme.my.salesforce.com", "grant_type=password",
+        f"-Djdk.net.hosts.file={hosts}",
+    )  # fmt: skip
+    assert out.returncode == 1, out.stderr
+    assert top(out.stderr)[0] == "dns_failure", out.stderr
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_no_answer_is_a_timeout(classes: Path, mode: str, silent_port: int) -> None:
+    out = login(
+        classes, mode, f"http://127.0.0.1:{silent_port}", "grant_type=password", "-Dtimeout=1"
+    )
+    assert out.returncode == 1, out.stderr
+    assert top(out.stderr)[0] == "timeout", out.stderr
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_answer_that_is_not_tls_is_read_as_such(classes: Path, mode: str) -> None:
+    # https:// to a port that answers in plain HTTP: what a proxy or captive portal in the way
+    # does (Salesforce itself always speaks TLS). The JDK's socket says "Unsupported or
+    # unrecognized SSL message", its SSLEngine (HttpClient) "Unrecognized SSL message,
+    # plaintext connection?".
+    scenario = SCENARIOS["healthy"]
+    with serve(scenario.org()) as running:
+        out = login(classes, mode, running.url.replace("http://", "https://"))
+    assert "nrecognized SSL message" in out.stderr, out.stderr
+    assert top(out.stderr) == ("proxy_error", "medium"), out.stderr
+    assert "login_url_invalid" in named(out.stderr)
+
+
+@pytest.fixture(scope="module")
+def self_signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is needed to make a test certificate")
+    d = tmp_path_factory.mktemp("cert")
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "1",
+            "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
+        ],
+        cwd=d, check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    return d / "cert.pem", d / "key.pem"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_certificate_nobody_trusts_is_a_verification_failure(
+    classes: Path, mode: str, self_signed: tuple[Path, Path]
+) -> None:
+    import ssl
+    import threading
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(*self_signed)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        port = s.getsockname()[1]
+
+        def handshake_once() -> None:
+            conn, _ = s.accept()
+            try:
+                ctx.wrap_socket(conn, server_side=True).close()
+            except (ssl.SSLError, OSError):
+                conn.close()  # the client refuses the certificate: the handshake fails here too
+
+        threading.Thread(target=handshake_once, daemon=True).start()
+        out = login(classes, mode, f"https://127.0.0.1:{port}")
+    assert "PKIX path building failed" in out.stderr, out.stderr
+    assert top(out.stderr)[0] == "tls_verification_failed", out.stderr
+
+
+# --- Salesforce's answers ------------------------------------------------------------------
+
+PASSWORD_SCENARIOS = [name for name, s in SCENARIOS.items() if s.flow == "password"]
+
+
+@pytest.mark.parametrize("name", PASSWORD_SCENARIOS)
+def test_httpclient_user_gets_the_root_cause_from_explain(classes: Path, name: str) -> None:
+    scenario = SCENARIOS[name]
+    with serve(scenario.org()) as running:
+        form = urlencode(password_grant(scenario, scenario.env(running.url)))
+        out = login(classes, "client", running.url, form)
+    if scenario.expected_cause in (None, "trusted_network_only"):
+        assert out.returncode == 0 and out.stdout.startswith("OK "), out.stderr
+        return
+    assert out.returncode == 1, out.stdout
+    assert ROOT_CAUSE[name] in named(out.stderr), (out.stderr, sfdoctor.explain(out.stderr).cause)
+
+
+def test_urlconnection_hides_the_answer_and_explain_says_where_it_is(classes: Path) -> None:
+    # HttpURLConnection throws "Server returned HTTP response code: 400" and keeps Salesforce's
+    # JSON in the error stream: explain claims nothing and says how to read it.
+    scenario = SCENARIOS["wrong-password"]
+    with serve(scenario.org()) as running:
+        form = urlencode(password_grant(scenario, scenario.env(running.url)))
+        out = login(classes, "urlconnection", running.url, form)
+    assert "Server returned HTTP response code: 400" in out.stderr, out.stderr
+    doc = sfdoctor.explain(out.stderr).to_dict()
+    first = doc["matches"][0]
+    assert first["confidence"] == "low"
+    assert "invalid_credentials" in named(out.stderr)
+    assert "getErrorStream" in str(doc), doc
+
+
+def test_urlconnection_on_a_revoked_session_is_an_invalid_session(classes: Path) -> None:
+    scenario = SCENARIOS["session-revoked"]
+    with serve(scenario.org()) as running:
+        form = urlencode(password_grant(scenario, scenario.env(running.url)))
+        out = login(classes, "urlconnection", running.url, form)
+    assert "Server returned HTTP response code: 401" in out.stderr, out.stderr
+    assert top(out.stderr)[0] == "session_invalid", out.stderr
