@@ -14,7 +14,6 @@ import base64
 import json
 import re
 import shutil
-import socket
 import subprocess
 from collections.abc import Callable
 from xml.sax.saxutils import escape
@@ -152,23 +151,16 @@ def test_curl_user_gets_the_root_cause_from_explain(name: str, path: str) -> Non
         assert "service_unavailable" not in causes, out
 
 
-def test_a_closed_port_is_a_network_failure() -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    out = _curl("-X", "POST", f"http://127.0.0.1:{port}{TOKEN_PATH}", "-d", "grant_type=password")
+def test_a_closed_port_is_a_network_failure(closed_port: int) -> None:
+    url = f"http://127.0.0.1:{closed_port}{TOKEN_PATH}"
+    out = _curl("-X", "POST", url, "-d", "grant_type=password")
     assert out.returncode == 7, out.stderr
     assert sfdoctor.explain(out.stderr).cause == "network_unreachable", out.stderr
 
 
-def test_a_server_that_never_answers_is_a_timeout() -> None:
-    # A listening socket nobody accepts from: the connection is made (the backlog takes
-    # it) and no answer ever comes, so curl's total deadline ends the request.
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        s.listen(1)
-        port = s.getsockname()[1]
-        out = _curl("--max-time", "1", f"http://127.0.0.1:{port}{TOKEN_PATH}", "-d", "x=1")
+def test_a_server_that_never_answers_is_a_timeout(silent_port: int) -> None:
+    # The connection is made and no answer ever comes: curl's total deadline ends the request.
+    out = _curl("--max-time", "1", f"http://127.0.0.1:{silent_port}{TOKEN_PATH}", "-d", "x=1")
     assert out.returncode == 28, out.stderr
     assert sfdoctor.explain(out.stderr).cause == "timeout", out.stderr
 

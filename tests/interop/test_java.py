@@ -12,9 +12,7 @@ answer away. Skipped where there is no JDK (``javac`` and ``java``).
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -71,22 +69,6 @@ def top(text: str) -> tuple[str | None, str | None]:
     )
 
 
-@pytest.fixture
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def silent_port() -> Iterator[int]:
-    # Listening, never accepting: the connection is made (the backlog takes it), no answer comes.
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        s.listen(1)
-        yield int(s.getsockname()[1])
-
-
 # --- the JDK's own words for a failed connection ----------------------------------------
 
 
@@ -138,45 +120,11 @@ def test_an_answer_that_is_not_tls_is_read_as_such(classes: Path, mode: str) -> 
     assert "login_url_invalid" in named(out.stderr)
 
 
-@pytest.fixture(scope="module")
-def self_signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    if shutil.which("openssl") is None:
-        pytest.skip("the openssl command is needed to make a test certificate")
-    d = tmp_path_factory.mktemp("cert")
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-            "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "1",
-            "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
-        ],
-        cwd=d, check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-    return d / "cert.pem", d / "key.pem"
-
-
 @pytest.mark.parametrize("mode", MODES)
 def test_a_certificate_nobody_trusts_is_a_verification_failure(
-    classes: Path, mode: str, self_signed: tuple[Path, Path]
+    classes: Path, mode: str, untrusted_tls_port: int
 ) -> None:
-    import ssl
-    import threading
-
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(*self_signed)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        s.listen(1)
-        port = s.getsockname()[1]
-
-        def handshake_once() -> None:
-            conn, _ = s.accept()
-            try:
-                ctx.wrap_socket(conn, server_side=True).close()
-            except (ssl.SSLError, OSError):
-                conn.close()  # the client refuses the certificate: the handshake fails here too
-
-        threading.Thread(target=handshake_once, daemon=True).start()
-        out = login(classes, mode, f"https://127.0.0.1:{port}")
+    out = login(classes, mode, f"https://127.0.0.1:{untrusted_tls_port}")
     assert "PKIX path building failed" in out.stderr, out.stderr
     assert top(out.stderr)[0] == "tls_verification_failed", out.stderr
 
