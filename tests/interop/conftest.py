@@ -7,7 +7,7 @@ import socket
 import ssl
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -77,4 +77,43 @@ def untrusted_tls_port(self_signed: tuple[Path, Path]) -> Iterator[int]:
     finally:
         stop.set()
         thread.join(timeout=5)
+        listener.close()
+
+
+@pytest.fixture
+def refusing_proxy() -> Iterator[Callable[[bytes], str]]:
+    """Start a loopback proxy that answers every CONNECT with the status line given; returns
+    its URL. Nothing is forwarded, so the target host is never looked up."""
+    listeners: list[socket.socket] = []
+    stop = threading.Event()
+
+    def start(status: bytes) -> str:
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        listener.settimeout(0.2)
+        listeners.append(listener)
+
+        def serve() -> None:
+            while not stop.is_set():
+                try:
+                    conn, _ = listener.accept()
+                except OSError:
+                    continue
+                with conn:
+                    conn.settimeout(5)
+                    head = b""
+                    while b"\r\n\r\n" not in head:
+                        chunk = conn.recv(4096)
+                        if not chunk:
+                            break
+                        head += chunk
+                    conn.sendall(status + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+        threading.Thread(target=serve, daemon=True).start()
+        return f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+    yield start
+    stop.set()
+    for listener in listeners:
         listener.close()
