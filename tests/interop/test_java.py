@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -127,6 +128,19 @@ def test_a_certificate_nobody_trusts_is_a_verification_failure(
     out = login(classes, mode, f"https://127.0.0.1:{untrusted_tls_port}")
     assert "PKIX path building failed" in out.stderr, out.stderr
     assert top(out.stderr)[0] == "tls_verification_failed", out.stderr
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_proxy_refusing_the_tunnel_is_a_proxy_error(
+    classes: Path, mode: str, refusing_proxy: Callable[[bytes], str]
+) -> None:
+    # HttpClient: "Tunnel failed, got: 403"; HttpURLConnection: "Unable to tunnel through
+    # proxy. Proxy returns "HTTP/1.1 403 Forbidden"". The proxy refuses before any lookup.
+    port = refusing_proxy(b"HTTP/1.1 403 Forbidden").rsplit(":", 1)[1]
+    proxy = ("-Dhttps.proxyHost=127.0.0.1", f"-Dhttps.proxyPort={port}")
+    out = login(classes, mode, "https://login.salesforce.com", "grant_type=password", *proxy)
+    assert "403" in out.stderr, out.stderr
+    assert top(out.stderr)[0] == "proxy_error", out.stderr
 
 
 # --- Salesforce's answers ------------------------------------------------------------------

@@ -28,10 +28,12 @@ CLIENTS = ("httpx", "aiohttp")
 FORM = {"grant_type": "password", "client_id": "id", "client_secret": "s", "username": "u"}
 
 
-def _httpx(url: str, data: dict[str, str] | None, headers: dict[str, str], timeout: float) -> Any:
+def _httpx(
+    url: str, data: dict[str, str] | None, headers: dict[str, str], timeout: float, proxy: str
+) -> Any:
     import httpx
 
-    with httpx.Client(timeout=timeout, trust_env=False) as client:
+    with httpx.Client(timeout=timeout, trust_env=False, proxy=proxy or None) as client:
         if data is None:
             response = client.get(url, headers=headers)
         else:
@@ -40,15 +42,18 @@ def _httpx(url: str, data: dict[str, str] | None, headers: dict[str, str], timeo
         return response.json()
 
 
-def _aiohttp(url: str, data: dict[str, str] | None, headers: dict[str, str], timeout: float) -> Any:
+def _aiohttp(
+    url: str, data: dict[str, str] | None, headers: dict[str, str], timeout: float, proxy: str
+) -> Any:
     import aiohttp
 
     async def call() -> Any:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as session:
+            via = {"proxy": proxy} if proxy else {}
             method = (
-                session.get(url, headers=headers)
+                session.get(url, headers=headers, **via)
                 if data is None
-                else session.post(url, data=data, headers=headers)
+                else session.post(url, data=data, headers=headers, **via)
             )
             async with method as response:
                 response.raise_for_status()
@@ -66,11 +71,12 @@ def request(
     data: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
     timeout: float = 5,
+    proxy: str = "",
 ) -> tuple[Any, str]:
     """The answer, or the traceback an uncaught exception prints (as the user sees it)."""
     pytest.importorskip(client)
     try:
-        return CALLS[client](url, data, headers or {}, timeout), ""
+        return CALLS[client](url, data, headers or {}, timeout, proxy), ""
     except Exception as exc:  # noqa: BLE001 - every failure is what the user would paste
         return None, "".join(traceback.format_exception(exc))
 
@@ -113,6 +119,24 @@ def test_a_certificate_nobody_trusts_is_a_verification_failure(
     _, text = request(client, f"https://127.0.0.1:{untrusted_tls_port}{TOKEN_PATH}", FORM)
     assert "CERTIFICATE_VERIFY_FAILED" in text, text
     assert top(text)[0] == "tls_verification_failed", text
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_a_proxy_refusing_the_tunnel_is_a_proxy_error(
+    client: str, refusing_proxy: Callable[[bytes], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the proxy is connected to; a lookup of the Salesforce host would be a bug here.
+    real = socket.getaddrinfo
+
+    def loopback_only(host: str, *args: Any, **kwargs: Any) -> Any:
+        assert host in ("127.0.0.1", "localhost"), f"looked up {host}"
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
+    proxy = refusing_proxy(b"HTTP/1.1 403 Forbidden")
+    _, text = request(client, f"https://login.salesforce.com{TOKEN_PATH}", FORM, proxy=proxy)
+    assert "403" in text, text
+    assert top(text) == ("proxy_error", "medium"), text
 
 
 @pytest.mark.parametrize("client", CLIENTS)
