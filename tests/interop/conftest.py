@@ -47,11 +47,7 @@ def self_signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return d / "cert.pem", d / "key.pem"
 
 
-@pytest.fixture
-def untrusted_tls_port(self_signed: tuple[Path, Path]) -> Iterator[int]:
-    """A loopback TLS server presenting the self-signed certificate to every connection."""
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(*self_signed)
+def _tls_server(ctx: ssl.SSLContext) -> Iterator[int]:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
@@ -78,6 +74,24 @@ def untrusted_tls_port(self_signed: tuple[Path, Path]) -> Iterator[int]:
         stop.set()
         thread.join(timeout=5)
         listener.close()
+
+
+@pytest.fixture
+def untrusted_tls_port(self_signed: tuple[Path, Path]) -> Iterator[int]:
+    """A loopback TLS server presenting the self-signed certificate to every connection."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(*self_signed)
+    yield from _tls_server(ctx)
+
+
+@pytest.fixture
+def tls13_only_port(self_signed: tuple[Path, Path]) -> Iterator[int]:
+    """A loopback TLS server that refuses any version below TLS 1.3: a client capped at TLS
+    1.2 meets it as an old client meets Salesforce, which refuses TLS 1.0 and 1.1."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(*self_signed)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    yield from _tls_server(ctx)
 
 
 @pytest.fixture

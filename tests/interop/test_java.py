@@ -131,6 +131,19 @@ def test_a_certificate_nobody_trusts_is_a_verification_failure(
 
 
 @pytest.mark.parametrize("mode", MODES)
+def test_a_tls_version_the_server_refuses_is_tls_unsupported(
+    classes: Path, mode: str, tls13_only_port: int
+) -> None:
+    # A client capped at an older TLS than the server accepts (-Djdk.tls.client.protocols).
+    out = login(
+        classes, mode, f"https://127.0.0.1:{tls13_only_port}", "grant_type=password",
+        "-Djdk.tls.client.protocols=TLSv1.2",
+    )  # fmt: skip
+    assert "SSLHandshakeException" in out.stderr, out.stderr
+    assert top(out.stderr)[0] == "tls_unsupported", out.stderr
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_a_proxy_refusing_the_tunnel_is_a_proxy_error(
     classes: Path, mode: str, refusing_proxy: Callable[[bytes], str]
 ) -> None:

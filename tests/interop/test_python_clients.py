@@ -121,6 +121,23 @@ def test_a_certificate_nobody_trusts_is_a_verification_failure(
     assert top(text)[0] == "tls_verification_failed", text
 
 
+def test_a_tls_version_the_server_refuses_is_tls_unsupported(tls13_only_port: int) -> None:
+    # httpx with a context capped at TLS 1.2, as an old runtime is capped below what the
+    # server accepts.
+    httpx = pytest.importorskip("httpx")
+    import ssl
+
+    ctx = ssl.create_default_context()
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    try:
+        httpx.post(f"https://127.0.0.1:{tls13_only_port}{TOKEN_PATH}", data=FORM, verify=ctx)
+    except httpx.HTTPError as exc:
+        text = "".join(traceback.format_exception(exc))
+    else:
+        pytest.fail("a TLS 1.2 client reached a TLS 1.3-only server")
+    assert top(text)[0] == "tls_unsupported", text
+
+
 @pytest.mark.parametrize("client", CLIENTS)
 def test_a_proxy_refusing_the_tunnel_is_a_proxy_error(
     client: str, refusing_proxy: Callable[[bytes], str], monkeypatch: pytest.MonkeyPatch
