@@ -155,6 +155,15 @@ def test_failed_to_connect_with_a_host_and_port_is_a_connection_failure(text: st
     assert top(text) == ("network_unreachable", "medium")
 
 
+def test_go_prints_a_refused_tunnel_as_the_proxys_reason_phrase() -> None:
+    # net/http's url.Error: 'Post "URL": <reason>' only when the CONNECT answer was not 200.
+    go = 'Post "https://login.salesforce.com/services/oauth2/token": Forbidden'
+    assert top(go) == ("proxy_error", "medium")
+    # An app's own log line of a 403 answer (method in capitals) is not Go's transport.
+    app = 'POST "https://acme.my.salesforce.com/services/data/v59.0/sobjects/Account": Forbidden'
+    assert sfdoctor.explain(app).cause != "proxy_error"
+
+
 @pytest.mark.parametrize(
     "text",
     [
