@@ -2060,6 +2060,8 @@ TOP_CAUSE = [
     *ROUND_TWENTY_FOUR,
     *ROUND_TWENTY_SEVEN,
     *ROUND_TWENTY_NINE,
+    # Round 34's: invalid_app_access's description quoted cut short in a runbook.
+    ("invalid_app_access: user is not admin approved", "app_not_approved"),
 ]
 
 
