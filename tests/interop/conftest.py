@@ -8,6 +8,7 @@ import ssl
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,10 @@ def self_signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return d / "cert.pem", d / "key.pem"
 
 
-def _tls_server(ctx: ssl.SSLContext) -> Iterator[int]:
+@contextmanager
+def _loopback_server(handle: Callable[[socket.socket], None]) -> Iterator[int]:
+    """Accept connections on a loopback port until the block ends, each handed to ``handle``
+    (which owns it); yields the port."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
@@ -62,8 +66,8 @@ def _tls_server(ctx: ssl.SSLContext) -> Iterator[int]:
                 continue
             conn.settimeout(5)
             try:
-                ctx.wrap_socket(conn, server_side=True).close()
-            except OSError:  # the client refuses the certificate: the handshake fails here too
+                handle(conn)
+            except OSError:  # the client went away or refused the handshake
                 conn.close()
 
     thread = threading.Thread(target=serve, daemon=True)
@@ -74,6 +78,11 @@ def _tls_server(ctx: ssl.SSLContext) -> Iterator[int]:
         stop.set()
         thread.join(timeout=5)
         listener.close()
+
+
+def _tls_server(ctx: ssl.SSLContext) -> Iterator[int]:
+    with _loopback_server(lambda conn: ctx.wrap_socket(conn, server_side=True).close()) as port:
+        yield port
 
 
 @pytest.fixture
@@ -98,36 +107,16 @@ def tls13_only_port(self_signed: tuple[Path, Path]) -> Iterator[int]:
 def refusing_proxy() -> Iterator[Callable[[bytes], str]]:
     """Start a loopback proxy that answers every CONNECT with the status line given; returns
     its URL. Nothing is forwarded, so the target host is never looked up."""
-    listeners: list[socket.socket] = []
-    stop = threading.Event()
+    with ExitStack() as servers:
 
-    def start(status: bytes) -> str:
-        listener = socket.socket()
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(8)
-        listener.settimeout(0.2)
-        listeners.append(listener)
-
-        def serve() -> None:
-            while not stop.is_set():
-                try:
-                    conn, _ = listener.accept()
-                except OSError:
-                    continue
+        def start(status: bytes) -> str:
+            def refuse(conn: socket.socket) -> None:
                 with conn:
-                    conn.settimeout(5)
                     head = b""
-                    while b"\r\n\r\n" not in head:
-                        chunk = conn.recv(4096)
-                        if not chunk:
-                            break
+                    while b"\r\n\r\n" not in head and (chunk := conn.recv(4096)):
                         head += chunk
                     conn.sendall(status + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 
-        threading.Thread(target=serve, daemon=True).start()
-        return f"http://127.0.0.1:{listener.getsockname()[1]}"
+            return f"http://127.0.0.1:{servers.enter_context(_loopback_server(refuse))}"
 
-    yield start
-    stop.set()
-    for listener in listeners:
-        listener.close()
+        yield start
