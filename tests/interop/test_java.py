@@ -32,6 +32,7 @@ if JAVAC is None or JAVA is None:
 
 SOURCE = Path(__file__).with_name("java") / "SalesforceLogin.java"
 MODES = ("client", "urlconnection")
+Run = subprocess.CompletedProcess[str]
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,7 @@ def classes(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def login(
     classes: Path, mode: str, url: str, form: str = "grant_type=password", *props: str
-) -> subprocess.CompletedProcess[str]:
+) -> Run:
     """Run the Java client: its exit status, and what it printed."""
     assert JAVA is not None
     return subprocess.run(
@@ -59,6 +60,14 @@ def login(
         text=True,
         timeout=60,
     )
+
+
+def login_to(classes: Path, mode: str, name: str) -> Run:
+    """Log in to the simulated org of scenario ``name`` with its credentials."""
+    scenario = SCENARIOS[name]
+    with serve(scenario.org()) as running:
+        form = urlencode(password_grant(scenario, scenario.env(running.url)))
+        return login(classes, mode, running.url, form)
 
 
 def top(text: str) -> tuple[str | None, str | None]:
@@ -163,11 +172,8 @@ PASSWORD_SCENARIOS = [name for name, s in SCENARIOS.items() if s.flow == "passwo
 
 @pytest.mark.parametrize("name", PASSWORD_SCENARIOS)
 def test_httpclient_user_gets_the_root_cause_from_explain(classes: Path, name: str) -> None:
-    scenario = SCENARIOS[name]
-    with serve(scenario.org()) as running:
-        form = urlencode(password_grant(scenario, scenario.env(running.url)))
-        out = login(classes, "client", running.url, form)
-    if scenario.expected_cause in (None, "trusted_network_only"):
+    out = login_to(classes, "client", name)
+    if SCENARIOS[name].expected_cause in (None, "trusted_network_only"):
         assert out.returncode == 0 and out.stdout.startswith("OK "), out.stderr
         return
     assert out.returncode == 1, out.stdout
@@ -177,10 +183,7 @@ def test_httpclient_user_gets_the_root_cause_from_explain(classes: Path, name: s
 def test_urlconnection_hides_the_answer_and_explain_says_where_it_is(classes: Path) -> None:
     # HttpURLConnection throws "Server returned HTTP response code: 400" and keeps Salesforce's
     # JSON in the error stream: explain claims nothing and says how to read it.
-    scenario = SCENARIOS["wrong-password"]
-    with serve(scenario.org()) as running:
-        form = urlencode(password_grant(scenario, scenario.env(running.url)))
-        out = login(classes, "urlconnection", running.url, form)
+    out = login_to(classes, "urlconnection", "wrong-password")
     assert "Server returned HTTP response code: 400" in out.stderr, out.stderr
     doc = sfdoctor.explain(out.stderr).to_dict()
     first = doc["matches"][0]
@@ -190,9 +193,6 @@ def test_urlconnection_hides_the_answer_and_explain_says_where_it_is(classes: Pa
 
 
 def test_urlconnection_on_a_revoked_session_is_an_invalid_session(classes: Path) -> None:
-    scenario = SCENARIOS["session-revoked"]
-    with serve(scenario.org()) as running:
-        form = urlencode(password_grant(scenario, scenario.env(running.url)))
-        out = login(classes, "urlconnection", running.url, form)
+    out = login_to(classes, "urlconnection", "session-revoked")
     assert "Server returned HTTP response code: 401" in out.stderr, out.stderr
     assert top(out.stderr)[0] == "session_invalid", out.stderr
