@@ -698,14 +698,25 @@ def test_redaction_masks_passwords_in_urls() -> None:
 NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
 
 
-def test_clock_an_hour_off_warns_for_jwt() -> None:
-    result = clock_check({"Date": format_datetime(NOW - timedelta(hours=1), usegmt=True)}, now=NOW)
+def test_clock_an_hour_behind_warns_for_jwt() -> None:
+    result = clock_check({"Date": format_datetime(NOW + timedelta(hours=1), usegmt=True)}, now=NOW)
     [line] = result.checks
     assert line.mark is Mark.WARN and line.cause == "jwt_assertion_invalid"
-    assert "1 h 0 min ahead of" in line.summary and "JWT" in line.summary
+    assert "1 h 0 min behind" in line.summary and "JWT" in line.summary
+    assert "expires 1 h 0 min early" in line.summary
     [f] = result.findings
     assert f.cause == "jwt_assertion_invalid" and str(f.severity) == "warning"
     assert "NTP" in f.remediation[0] and not result.blocking
+
+
+def test_clock_ahead_is_a_note_not_a_jwt_warning() -> None:
+    """Salesforce refuses an exp already past, not one far ahead (the sf CLI signs exp in
+    milliseconds and logs in), so a fast clock is no reason for a refused JWT."""
+    result = clock_check({"Date": format_datetime(NOW - timedelta(hours=1), usegmt=True)}, now=NOW)
+    [line] = result.checks
+    assert line.mark is Mark.INFO and not line.cause
+    assert "1 h 0 min ahead of" in line.summary and "harmless" in line.summary
+    assert result.findings == ()
 
 
 def test_clock_behind_is_said_so() -> None:
@@ -734,17 +745,17 @@ def test_unreadable_date_header_is_a_note() -> None:
 def test_check_reads_the_clock_from_the_first_answer(run, monkeypatch, httpserver) -> None:
     from werkzeug.serving import WSGIRequestHandler
 
-    # The local server's clock runs an hour late (werkzeug writes the Date header itself).
-    def hour_late(self, timestamp=None) -> str:
-        return format_datetime(datetime.now(UTC) - timedelta(hours=1), usegmt=True)
+    # The local server's clock runs an hour fast (werkzeug writes the Date header itself).
+    def hour_fast(self, timestamp=None) -> str:
+        return format_datetime(datetime.now(UTC) + timedelta(hours=1), usegmt=True)
 
-    monkeypatch.setattr(WSGIRequestHandler, "date_time_string", hour_late)
+    monkeypatch.setattr(WSGIRequestHandler, "date_time_string", hour_fast)
     Org(httpserver)
     sf_env(monkeypatch, httpserver.url_for("").rstrip("/"))
     r = run("check", "--format", "json")
     doc = json.loads(r.out)
     clock = next(c for c in doc["checks"] if c["name"] == "clock")
-    assert clock["status"] == "warn" and "ahead of" in clock["summary"]
+    assert clock["status"] == "warn" and "1 h 0 min behind" in clock["summary"]
     assert named(doc) == ["jwt_assertion_invalid"]
     assert doc["verdict"] == "warn" and r.status == ExitStatus.OK
 

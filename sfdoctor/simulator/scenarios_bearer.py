@@ -32,8 +32,9 @@ BEARER = [
         flow="jwt",
         jwt_key=APP_KEY,
         captured=_JWT_SUCCESS + "; a numeric-string exp is accepted (simple-salesforce sends "
-        "one, simple-salesforce#371)",
-        inferred="the scope value; that exp may lie up to 300 s ahead",
+        "one, simple-salesforce#371), and so is an exp far ahead (the sf CLI sends "
+        "Date.now() + 300, milliseconds: forcedotcom/sfdx-core src/org/authInfo.ts)",
+        inferred="the scope value",
     ),
     Scenario(
         "jwt-wrong-certificate",
@@ -84,7 +85,7 @@ BEARER = [
         captured="body: 'expired authorization code', HTTP 400, for a JWT exp already past "
         "(newrelic-salesforce-exporter#31, salesforce.stackexchange.com/questions/282513, "
         "simple-salesforce#491)",
-        inferred="no Login History row; that an exp too far ahead stays 'invalid assertion'",
+        inferred="no Login History row",
     ),
     Scenario(
         "jwt-ip-restricted",

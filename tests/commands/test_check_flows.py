@@ -453,6 +453,38 @@ def test_jwt_invalid_assertion_lists_the_reasons(run, jwt_env, httpserver, rsa_k
     assert "openssl dgst -sha256" in f["remediation"][0]
 
 
+@pytest.mark.parametrize(
+    ("server_offset", "first", "said"),
+    [
+        # Salesforce's clock 10 minutes ahead: the assertion had expired by its clock.
+        (600, True, "before it was sent"),
+        # 10 minutes behind (this machine fast): Salesforce accepts an exp far ahead (the sf
+        # CLI signs exp in milliseconds and logs in), so the clock is not named the cause.
+        (-600, False, "not the cause"),
+    ],
+)
+def test_jwt_invalid_assertion_judges_the_clock_by_its_direction(
+    run, jwt_env, httpserver, rsa_key, monkeypatch, server_offset, first, said
+) -> None:
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    from werkzeug.serving import WSGIRequestHandler
+
+    def skewed(self, timestamp=None) -> str:
+        return format_datetime(datetime.now(UTC) + timedelta(seconds=server_offset), usegmt=True)
+
+    monkeypatch.setattr(WSGIRequestHandler, "date_time_string", skewed)
+    JwtOrg(httpserver, rsa_key[1], answer=oauth("invalid_grant", "invalid assertion"))
+    _, doc = check_json(run, "--flow", "jwt")
+    [f] = [f for f in doc["findings"] if f["cause"] == "jwt_assertion_invalid"][:1]
+    reasons = f["evidence"][f["evidence"].index("the likely reasons, most likely first:") + 1 :]
+    clock = next(r for r in reasons if r.startswith("clock: "))
+    assert said in clock
+    assert (reasons[0] == clock) is first
+    assert ("NTP" in f["remediation"][0]) is first
+
+
 def test_jwt_audience_evidence_names_the_host(run, jwt_env, httpserver, rsa_key) -> None:
     JwtOrg(httpserver, rsa_key[1], answer=oauth("invalid_grant", "audience is invalid"))
     status, doc = check_json(run, "--flow", "jwt")

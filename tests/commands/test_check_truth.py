@@ -163,8 +163,8 @@ def test_clock_warning_is_withdrawn_once_a_jwt_login_works(
     from sfdoctor.check import network
 
     real = network.clock_check
-    ahead = datetime.now(UTC) + timedelta(seconds=100)  # this machine's clock, 100 s ahead
-    monkeypatch.setattr(network, "clock_check", lambda headers: real(headers, now=ahead))
+    behind = datetime.now(UTC) - timedelta(seconds=100)  # this machine's clock, 100 s behind
+    monkeypatch.setattr(network, "clock_check", lambda headers: real(headers, now=behind))
     JwtOrg(httpserver, jwt_public_key)
     status, doc = check_json(run, "--flow", "jwt")
     assert status == ExitStatus.OK and doc["verdict"] == "ok", doc["findings"]

@@ -48,16 +48,13 @@ def assertion(
     iss: str = CONSUMER_KEY,
     sub: str = USERNAME,
     aud: str = "https://login.salesforce.com",
-    exp: float | str | bool = NOW + 180,
+    exp: float | str | bool | None = NOW + 180,
     alg: str = "RS256",
 ) -> str:
     secret = key_pair(key)[0] if alg == "RS256" else "x" * 32
-    claims = {
-        "iss": iss,
-        "sub": sub,
-        "aud": aud,
-        "exp": exp if isinstance(exp, str | bool) else int(exp),
-    }
+    claims: dict[str, object] = {"iss": iss, "sub": sub, "aud": aud}
+    if exp is not None:  # None: no exp claim at all
+        claims["exp"] = exp if isinstance(exp, str | bool) else int(exp)
     return jwt.encode(claims, secret, algorithm=alg)
 
 
@@ -92,7 +89,10 @@ JWT_TABLE = {
     ),
     "exp a word": ({}, {"exp": "tomorrow"}, R.OAUTH_INVALID_ASSERTION, None),
     "exp a boolean": ({}, {"exp": True}, R.OAUTH_INVALID_ASSERTION, None),
-    "exp too far ahead": ({}, {"exp": NOW + 3600}, R.OAUTH_INVALID_ASSERTION, None),
+    # The sf CLI's exp: Date.now() + 300, milliseconds (forcedotcom/sfdx-core authInfo.ts).
+    "exp in milliseconds (the sf CLI)": ({}, {"exp": NOW * 1000 + 300}, None, LoginHistory.SUCCESS),
+    "exp an hour ahead": ({}, {"exp": NOW + 3600}, None, LoginHistory.SUCCESS),
+    "no exp at all": ({}, {"exp": None}, R.OAUTH_INVALID_ASSERTION, None),
     "unknown subject": ({}, {"sub": "nobody@acme.example"}, R.OAUTH_INVALID_ASSERTION, None),
     "unknown issuer": ({}, {"iss": OTHER_CONSUMER_KEY}, R.OAUTH_INVALID_CLIENT_ID, None),
     "production audience, sandbox org": (

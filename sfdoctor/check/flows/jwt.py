@@ -22,10 +22,6 @@ from sfdoctor.redaction import Redactor
 if TYPE_CHECKING:
     from sfdoctor.probes.jwt import Assertion
 
-JWT_CLOCK_BEHIND = 120
-"""Seconds Salesforce's clock may lag before a JWT's exp (now + 180 s) is further ahead
-than the few minutes Salesforce accepts (INFERRED from "within three minutes")."""
-
 
 def read_key(path: str) -> Secret:
     """The PEM text of the key file (lint has checked that it reads): a regular file of at
@@ -135,17 +131,17 @@ def explain_jwt(f: Finding, run: Run, assertion: Assertion, skew: float | None) 
                 "answer's Date header): by Salesforce's clock the assertion had expired "
                 "before it was sent"
             )
-        elif skew <= -JWT_CLOCK_BEHIND:
-            decisive = True
+        elif skew < 0:
+            # Salesforce refuses an exp already past, not one far ahead: the sf CLI signs
+            # exp in milliseconds and logs in (forcedotcom/sfdx-core src/org/authInfo.ts).
             clock = (
-                f"clock: Salesforce's clock is {-skew:.0f} s behind this machine's (the "
-                "answer's Date header): by Salesforce's clock the assertion's exp lies "
-                "further ahead than the few minutes it accepts"
+                f"clock: this machine is {-skew:.0f} s ahead of Salesforce's (the answer's "
+                "Date header): not the cause (Salesforce refuses an exp already past, not "
+                "one far ahead); synchronise it (NTP) all the same"
             )
         else:
-            way = "behind" if skew > 0 else "ahead of"
             clock = (
-                f"clock: this machine is {abs(skew):.0f} s {way} Salesforce's (the answer's "
+                f"clock: this machine is {skew:.0f} s behind Salesforce's (the answer's "
                 "Date header); synchronise it (NTP) if the rest checks out"
             )
         reasons = [
