@@ -304,6 +304,54 @@ def test_messages_are_recognised_without_their_codes(text: str, cause: str) -> N
     assert top(text)[0] == cause
 
 
+# The sf CLI's JWT login tries several login hosts and audiences and prints every answer
+# (forcedotcom/sfdx-core getLoginAudienceCombos). The lists below are what sf 2.150.6 printed
+# against `sfdoctor simulate` (tests/interop/test_sf_cli.py runs it): the refused audience
+# guesses and the unreachable hosts are noise once another answer is in the list.
+SF_CLI_JWT = (
+    "Error (JwtGrantError): We encountered a JSON web token error, which is likely not an "
+    "issue with Salesforce CLI. Here\u2019s the error: JwtAuthError::Error authenticating with "
+    "JWT.\nErrors encountered:\n"
+    "audience is invalid  [audience=http://127.0.0.1:37247/ login=http://127.0.0.1:37247/]\n"
+    "fetch failed\nfetch failed\n{answer}\n"
+    "audience is invalid  [audience=https://test.salesforce.com login=http://127.0.0.1:37247/]\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "cause"),
+    [
+        ("invalid assertion", "jwt_assertion_invalid"),
+        ("user hasn't approved this consumer", "app_not_approved"),
+        ("ip restricted", "ip_restricted"),
+    ],
+)
+def test_sf_cli_jwt_attempts_answer_with_the_refusal_not_the_audience_guesses(
+    answer: str, cause: str
+) -> None:
+    result = sfdoctor.explain(SF_CLI_JWT.format(answer=answer))
+    assert result.cause == cause
+    assert "wrong_login_host" not in [m.cause for m in result.matches]
+
+
+def test_sf_cli_jwt_attempts_refused_everywhere_are_the_audience() -> None:
+    only_guesses = SF_CLI_JWT.replace("{answer}\n", "")
+    assert top(only_guesses)[0] == "wrong_login_host"
+    unreached = SF_CLI_JWT.format(answer="fetch failed")
+    assert top(unreached)[0] == "wrong_login_host"
+
+
+def test_settled_touches_the_attempt_list_only() -> None:
+    from sfdoctor.diagnosis.attempts import settled
+
+    plain = "fetch failed\naudience is invalid  [audience=x login=y]\ninvalid assertion"
+    assert settled(plain) == plain  # no "Errors encountered:" list
+    listed = "Errors encountered:\nfetch failed\ninvalid assertion\n\nfetch failed\n"
+    assert settled(listed) == "Errors encountered:\ninvalid assertion\n\nfetch failed\n"
+    same = "Errors encountered:\nuser hasn't approved this consumer\n"
+    assert settled(same) == same
+
+
 # --- transport taxonomy per runtime ------------------------------------------------------
 
 TRANSPORT = [

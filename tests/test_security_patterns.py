@@ -19,8 +19,8 @@ import time
 import pytest
 
 from sfdoctor import redaction
+from sfdoctor.diagnosis import attempts, evidence
 from sfdoctor.diagnosis import classify as classify_module
-from sfdoctor.diagnosis import evidence
 from sfdoctor.diagnosis.evidence import clues_from_response, clues_from_text
 from sfdoctor.diagnosis.explain import MAX_SCAN, cut, explain_text
 from sfdoctor.diagnosis.knowledge import load
@@ -52,7 +52,7 @@ def _all_patterns() -> dict[str, re.Pattern[str]]:
         for sig in load().signatures
         if sig.message is not None
     }
-    found.update(module_patterns(*REDACTION, evidence, classify_module))
+    found.update(module_patterns(*REDACTION, evidence, classify_module, attempts))
     return found
 
 
@@ -220,7 +220,7 @@ def test_a_secret_split_by_the_cut_never_shows() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", [*REDACTION, evidence, classify_module], ids=lambda m: m.__name__
+    "module", [*REDACTION, evidence, classify_module, attempts], ids=lambda m: m.__name__
 )
 def test_no_pattern_is_written_inline(module) -> None:
     """A pattern written as a literal inside a function (``re.sub(r"...", ...)``) escapes the

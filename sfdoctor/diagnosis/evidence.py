@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from sfdoctor.diagnosis.attempts import settled
 from sfdoctor.lazyre import LazyPattern
 from sfdoctor.models import Clue, Family
 from sfdoctor.redaction import redact
@@ -290,7 +291,7 @@ def clues_from_text(
     Only the first :data:`MAX_SCAN` characters are searched (callers cut the text first, and
     say so: ``explain`` keeps its start and its end).
     """
-    text = text[:MAX_SCAN]
+    text = settled(text[:MAX_SCAN])
     clues: list[Clue] = []
     for value in _json_values(text):
         clues.extend(clues_from_json(value, "JSON body"))
