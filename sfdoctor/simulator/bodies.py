@@ -199,6 +199,27 @@ def identity(base_url: str, org: Org, user: User) -> Answer:
     )
 
 
+def user_record(version: str, user: User) -> Answer:
+    """``GET /services/data/vXX.X/sobjects/User/{id}``: the record's fields (REST API Developer
+    Guide, "sObject Rows"). The sf CLI reads ``Username`` from it after a login (@salesforce/core
+    ``AuthInfo.retrieveUserInfo``). INFERRED: only these fields; a real record has dozens more."""
+    return json_answer(
+        {
+            "attributes": {
+                "type": "User",
+                "url": f"/services/data/v{version}/sobjects/User/{user.user_id}",
+            },
+            "Id": user.user_id,
+            "Username": user.username,
+            "FirstName": user.first_name,
+            "LastName": user.last_name,
+            "Name": user.display_name,
+            "Email": user.email,
+            "IsActive": user.active,
+        }
+    )
+
+
 def userinfo(base_url: str, org: Org, user: User) -> Answer:
     """The OpenID Connect userinfo JSON (Salesforce's claims: ``sub`` is the identity URL)."""
     photo = f"{base_url}/profilephoto/005/"

@@ -49,6 +49,7 @@ TOKEN_PATH = "/services/oauth2/token"
 USERINFO_PATH = "/services/oauth2/userinfo"
 _SOAP_PATH = re.compile(r"/services/Soap/u/(?P<version>\d{1,3}\.\d)(?P<org>/[^/]*)?")
 _IDENTITY_PATH = re.compile(r"/id/(?P<org>00D\w{12}(?:\w{3})?)/(?P<user>005\w{12}(?:\w{3})?)/?")
+_USER_RECORD = re.compile(r"sobjects/User/(?P<id>005\w{12}(?:\w{3})?)")
 _DATA_PATH = re.compile(r"/services/data/(?P<version>v\d{1,3}\.\d|latest)(?P<rest>/.*)?")
 
 
@@ -275,6 +276,11 @@ def _data(org: Org, request: Request, version_part: str, rest: str) -> Routed:
         return Routed(bodies.version_root(version), "rest", log)
     if resource == "limits":
         return Routed(bodies.limits(org), "rest.limits", log)
+    record = _USER_RECORD.fullmatch(resource)
+    if record is not None:
+        found = next((u for u in org.users if u.id15 == record["id"][:15]), None)
+        if found is not None:
+            return Routed(bodies.user_record(version, found), "rest.sobject", log)
     if resource == "query":
         try:
             result = run_query(request.query.get("q", ""), org, user, version)

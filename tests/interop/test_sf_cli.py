@@ -1,4 +1,5 @@
-"""The Salesforce CLI (`sf org login jwt`) against the JWT bearer scenarios of the simulated org.
+"""The Salesforce CLI against the simulated org: `sf org login jwt` for every JWT bearer
+scenario, and `sf org login access-token` with the session of a password login.
 
 The sf CLI is the JWT client most people run, in CI above all, and it does two things no
 hand-written client does (both read from @salesforce/core, forcedotcom/sfdx-core):
@@ -31,9 +32,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import requests
 
 import sfdoctor
 from sfdoctor.simulator import SCENARIOS, serve
+from tests.interop.clients import TOKEN_PATH, password_grant
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFIX = Path(os.environ.get("SFDOCTOR_SF_CLI_PREFIX", ROOT / ".ci" / "sf"))
@@ -73,22 +76,17 @@ SF_CLI_LOGS_IN = {
 }
 
 
-def sf_login_jwt(tmp_path: Path, url: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    """``sf org login jwt`` at ``url`` with the scenario's credentials, in a fresh home."""
+def sf(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess:
+    """Run ``sf args...`` in a fresh home under ``tmp_path``, lookups held to loopback."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
-    sf = bin_dir / "sf"  # the CLI spawns `sf` itself now and then: as installed, on the PATH
-    sf.write_text(f'#!/bin/sh\nexec "{NODE}" "{RUN_JS}" "$@"\n')
-    sf.chmod(0o755)
+    shim = bin_dir / "sf"  # the CLI spawns `sf` itself now and then: as installed, on the PATH
+    shim.write_text(f'#!/bin/sh\nexec "{NODE}" "{RUN_JS}" "$@"\n')
+    shim.chmod(0o755)
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
     return subprocess.run(
-        [
-            str(sf),
-            *("org", "login", "jwt", "--username", env["SF_USERNAME"]),
-            *("--client-id", env["SF_CLIENT_ID"], "--jwt-key-file", env["SF_JWT_KEY_FILE"]),
-            *("--instance-url", url),
-        ],
+        [str(shim), *args],
         capture_output=True,
         text=True,
         timeout=180,
@@ -101,7 +99,20 @@ def sf_login_jwt(tmp_path: Path, url: str, env: dict[str, str]) -> subprocess.Co
             "SF_AUTOUPDATE_DISABLE": "true",
             "SF_USE_GENERIC_UNIX_KEYCHAIN": "true",
             "SF_SKIP_NEW_VERSION_CHECK": "true",
+            # The CLI resolves an org's host before using it; a loopback address has no name.
+            "SF_DISABLE_DNS_CHECK": "true",
+            **extra,
         },
+    )
+
+
+def sf_login_jwt(tmp_path: Path, url: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """``sf org login jwt`` at ``url`` with the scenario's credentials."""
+    return sf(
+        tmp_path,
+        *("org", "login", "jwt", "--username", env["SF_USERNAME"]),
+        *("--client-id", env["SF_CLIENT_ID"], "--jwt-key-file", env["SF_JWT_KEY_FILE"]),
+        *("--instance-url", url),
     )
 
 
@@ -131,3 +142,39 @@ def test_sf_cli_jwt_login(tmp_path: Path, name: str) -> None:
     assert result.cause == scenario.expected_cause, (text, result.to_dict()["matches"])
     # The refused audience guesses are the CLI's tries, not the failure.
     assert "wrong_login_host" not in [m.cause for m in result.matches]
+
+
+# Password scenarios whose login works and whose session then fails (or works): a session
+# handed to `sf org login access-token`, which reads the userinfo and the User record with it.
+SESSION_SCENARIOS = [
+    "healthy",
+    "session-revoked",
+    "api-disabled",
+    "request-limit-exceeded",
+    "password-expired",
+]
+
+
+@pytest.mark.parametrize("name", SESSION_SCENARIOS)
+def test_sf_cli_access_token_login(tmp_path: Path, name: str) -> None:
+    scenario = SCENARIOS[name]
+    with serve(scenario.org()) as running:
+        form = password_grant(scenario, scenario.env(running.url))
+        token = requests.post(running.url + TOKEN_PATH, data=form, timeout=10).json()
+        assert "access_token" in token, token  # the login itself works in these scenarios
+        login = sf(
+            tmp_path,
+            *("org", "login", "access-token", "--instance-url", running.url, "--no-prompt"),
+            SF_ACCESS_TOKEN=token["access_token"],
+        )
+        if scenario.expected_cause is None:
+            assert login.returncode == 0, pasted(login)
+            assert "Successfully authorized integration@acme-corp.example" in login.stdout
+            # The stored session then serves a command as it would against a real org.
+            limits = sf(tmp_path, "org", "list", "limits", "-o", form["username"], "--json")
+            assert limits.returncode == 0, pasted(limits)
+            assert '"name": "DailyApiRequests"' in limits.stdout
+            return
+    text = pasted(login)
+    assert login.returncode != 0 and "Could not retrieve the username" in text
+    assert sfdoctor.explain(text).cause == scenario.expected_cause, text

@@ -182,6 +182,26 @@ def test_rest_without_a_token_is_401(start) -> None:
     assert requests.get(running.url + "/services/data/v65.0/limits").status_code == 401
 
 
+def test_user_record_by_id(start) -> None:
+    """The sf CLI reads the User record after every login (@salesforce/core
+    retrieveUserInfo): the record of a user of the org, NOT_FOUND for another id."""
+    running = start(build_org())
+    token = password_login(running.url, HEALTHY.env(running.url)).json()
+    user_id = token["id"].rsplit("/", 1)[1]
+    url = running.url + "/services/data/v51.0/sobjects/User/"
+    record = requests.get(url + user_id, headers=bearer(token["access_token"]), timeout=10)
+    assert record.status_code == 200
+    assert record.json()["Username"] == USERNAME and record.json()["Id"] == user_id
+    assert record.json()["attributes"] == {
+        "type": "User",
+        "url": f"/services/data/v51.0/sobjects/User/{user_id}",
+    }
+    other = requests.get(url + "005000000000001AAA", headers=bearer(token["access_token"]))
+    assert other.status_code == 404 and other.json()[0]["errorCode"] == "NOT_FOUND"
+    anonymous = requests.get(url + user_id, timeout=10)
+    assert anonymous.status_code == 401
+
+
 def test_api_versions(start) -> None:
     running = start(build_org())
     token = password_login(running.url, HEALTHY.env(running.url)).json()["access_token"]
