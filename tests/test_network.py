@@ -745,9 +745,10 @@ def test_unreadable_date_header_is_a_note() -> None:
 def test_check_reads_the_clock_from_the_first_answer(run, monkeypatch, httpserver) -> None:
     from werkzeug.serving import WSGIRequestHandler
 
-    # The local server's clock runs an hour fast (werkzeug writes the Date header itself).
+    # The local server's clock runs an hour fast (werkzeug writes the Date header itself), and
+    # half a minute: the header's whole seconds then cannot round the hour down to 59 min.
     def hour_fast(self, timestamp=None) -> str:
-        return format_datetime(datetime.now(UTC) + timedelta(hours=1), usegmt=True)
+        return format_datetime(datetime.now(UTC) + timedelta(hours=1, seconds=30), usegmt=True)
 
     monkeypatch.setattr(WSGIRequestHandler, "date_time_string", hour_fast)
     Org(httpserver)
