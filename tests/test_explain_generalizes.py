@@ -341,6 +341,45 @@ def test_sf_cli_jwt_attempts_refused_everywhere_are_the_audience() -> None:
     assert top(unreached)[0] == "wrong_login_host"
 
 
+def test_sf_cli_jwt_attempts_none_answered_is_the_network() -> None:
+    """Every try "fetch failed": Salesforce said nothing, so the certificate and the app are
+    not in question (sf 2.150.6 against a closed port printed this list)."""
+    unreached = SF_CLI_JWT.replace("audience is invalid", "fetch failed #").replace(
+        "{answer}", "fetch failed"
+    )
+    unreached = "\n".join(
+        "fetch failed" if line.startswith("fetch failed #") else line
+        for line in unreached.splitlines()
+    )
+    result = sfdoctor.explain(unreached)
+    assert [m.cause for m in result.matches] == ["network_unreachable"]
+    assert str(result.matches[0].confidence) == "low"
+    doc = result.to_dict()["matches"][0]
+    assert {"dns_failure", "proxy_error"} <= {c["cause"] for c in doc["candidates"]}
+
+
+@pytest.mark.parametrize(
+    ("message", "cause"),
+    [
+        ("fetch failed\\nfetch failed", "network_unreachable"),
+        (
+            "user hasn't approved this consumer\\naudience is invalid  [audience=https://"
+            "login.salesforce.com login=https://acme.my.salesforce.com/]",
+            "app_not_approved",
+        ),
+    ],
+)
+def test_sf_cli_jwt_attempts_quoted_in_json(message: str, cause: str) -> None:
+    """`sf ... --json` quotes the list in a JSON string: it ends at the closing quote."""
+    text = (
+        '{\n  "code": "JwtAuthError",\n  "message": "Error authenticating with JWT.\\n'
+        f'Errors encountered:\\n{message}",\n  "name": "JwtAuthError",\n  "status": 1\n}}'
+    )
+    result = sfdoctor.explain(text)
+    assert result.cause == cause
+    assert "wrong_login_host" not in [m.cause for m in result.matches]
+
+
 def test_settled_touches_the_attempt_list_only() -> None:
     from sfdoctor.diagnosis.attempts import settled
 
@@ -350,6 +389,13 @@ def test_settled_touches_the_attempt_list_only() -> None:
     assert settled(listed) == "Errors encountered:\ninvalid assertion\n\nfetch failed\n"
     same = "Errors encountered:\nuser hasn't approved this consumer\n"
     assert settled(same) == same
+    quoted = '"Errors encountered:\ninvalid assertion\nfetch failed",\n"name": "x"'
+    assert settled(quoted) == '"Errors encountered:\ninvalid assertion",\n"name": "x"'
+    none = "Errors encountered:\nfetch failed\nfetch failed\n\nlater: fetch failed"
+    assert settled(none) == (
+        "Errors encountered: no login server answered (every try: fetch failed)\n"
+        "\nlater: fetch failed"
+    )
 
 
 # --- transport taxonomy per runtime ------------------------------------------------------

@@ -16,38 +16,60 @@ The ``audience is invalid [audience=... login=...]`` lines are the guesses Sales
 down, and ``fetch failed`` the hosts the machine could not reach; neither is the failure
 when another answer is in the list: that answer came from a pairing whose audience was not
 refused, and it is the cause (forcedotcom/cli#1640: two "user hasn't approved this
-consumer", one audience line, fixed by approving the user). Seen for real: sf CLI 2.150.6
-against ``sfdoctor simulate`` (tests/interop/test_sf_cli.py).
+consumer", one audience line, fixed by approving the user). When every try is ``fetch
+failed``, no login server answered at all: the list is replaced by :data:`NO_ANSWER`, which
+the knowledge base reads as the network's failure, not Salesforce's. Seen for real: sf CLI
+2.150.6 against ``sfdoctor simulate`` and a closed port (tests/interop/test_sf_cli.py).
+
+A list quoted inside JSON (``sf ... --json``: ``"message": "...\\nErrors encountered:\\n...",``)
+ends at the line whose closing quote ends the message.
 """
 
 from __future__ import annotations
 
 HEADER = "Errors encountered:"
+NO_ANSWER = "no login server answered (every try: fetch failed)"
+"""What the list becomes when no try reached a login server."""
 _AUDIENCE_GUESS = ("audience is invalid", "[audience=")
 """An audience guess: the line starts with the first words and holds the second (string
 tests: a pattern here was quadratic on a hostile line)."""
 _UNREACHED = "fetch failed"
+_CLOSERS = ('",', "',", '"', "'")
+"""What ends a line that ends a quoted message (longest first)."""
 
 
 def settled(text: str) -> str:
-    """``text`` without the sf CLI's refused audience guesses and unreached hosts, when its
-    list of JWT attempts holds another answer; else ``text`` unchanged. Linear in the text."""
+    """``text`` with the sf CLI's list of JWT attempts read: the refused audience guesses and
+    unreached hosts set aside when another answer is in the list, the list replaced by
+    :data:`NO_ANSWER` when every try went unanswered; else ``text`` unchanged. Linear."""
     at = text.find(HEADER)
     if at < 0:
         return text
     start = at + len(HEADER)
     lines = text[start:].split("\n")
     n = 1 if lines and not lines[0].strip() else 0
-    kept, dropped, other = [], 0, False
+    kept: list[str] = []
+    dropped = unreached = 0
+    closer = ""  # the closing quote of a dropped last line, kept for the line before it
     while n < len(lines) and lines[n].strip():
-        line = lines[n].strip()
-        guess = line.startswith(_AUDIENCE_GUESS[0]) and _AUDIENCE_GUESS[1] in line
-        if line == _UNREACHED or guess:
-            dropped += 1
-        else:
-            other = True
-            kept.append(lines[n])
+        raw = lines[n].rstrip()
         n += 1
-    if not (other and dropped):
+        end = next((c for c in _CLOSERS if raw.endswith(c)), "")
+        core = raw[: len(raw) - len(end)].strip()
+        if core == _UNREACHED:
+            dropped, unreached, closer = dropped + 1, unreached + 1, end
+        elif core.startswith(_AUDIENCE_GUESS[0]) and _AUDIENCE_GUESS[1] in core:
+            dropped, closer = dropped + 1, end
+        else:
+            kept.append(raw)
+            closer = ""
+        if end:
+            break
+    if not dropped:
         return text
-    return text[:start] + "\n" + "\n".join(kept + lines[n:])
+    tail = lines[n:]
+    if kept:
+        return text[:start] + "\n" + "\n".join([*kept[:-1], kept[-1] + closer, *tail])
+    if unreached == dropped:
+        return text[:start] + " " + NO_ANSWER + closer + "\n" + "\n".join(tail)
+    return text

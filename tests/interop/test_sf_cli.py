@@ -144,6 +144,17 @@ def test_sf_cli_jwt_login(tmp_path: Path, name: str) -> None:
     assert "wrong_login_host" not in [m.cause for m in result.matches]
 
 
+def test_sf_cli_jwt_login_that_reaches_no_server(tmp_path: Path, closed_port: int) -> None:
+    """The instance URL refuses the connection and the public login servers do not resolve:
+    every try ends in "fetch failed", and explain names the network, not the certificate."""
+    scenario = SCENARIOS["jwt-healthy"]
+    run = sf_login_jwt(tmp_path, f"http://127.0.0.1:{closed_port}", scenario.env("http://x"))
+    text = pasted(run)
+    assert run.returncode != 0 and "Errors encountered:\nfetch failed\nfetch failed" in text
+    result = sfdoctor.explain(text)
+    assert [m.cause for m in result.matches] == ["network_unreachable"], text
+
+
 # Password scenarios whose login works and whose session then fails (or works): a session
 # handed to `sf org login access-token`, which reads the userinfo and the User record with it.
 SESSION_SCENARIOS = [
