@@ -246,13 +246,15 @@ def _login_url(settings: Settings) -> str:
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
-    """One finding per cause (the most severe, the first among equals), errors before
-    warnings before notes."""
+    """One finding per cause (the most severe, then the most confident, the first among
+    equals), errors before warnings before notes."""
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    sure = {"high": 0, "medium": 1, "low": 2}
     best: dict[str, Finding] = {}
     for f in findings:
         kept = best.get(f.cause)
-        if kept is None or order[f.severity] < order[kept.severity]:
+        rank = (order[f.severity], sure.get(f.confidence, 3))
+        if kept is None or rank < (order[kept.severity], sure.get(kept.confidence, 3)):
             best[f.cause] = f
     return sorted(best.values(), key=lambda f: order[f.severity])
 

@@ -75,6 +75,7 @@ _XML_FAULTSTRING = LazyPattern(r"<faultstring>([^<]*)</faultstring>")
 _FORM_ERROR = LazyPattern(r"[?#&]?error=([a-z_]+)&(?:[a-z]+_)?error_description=([^&\s\"']*)")
 # A redirect's description without its `error=` (a paste cut at the `&`): decoded alone.
 _LONE_DESCRIPTION = LazyPattern(r"(?<![\w])error_description=([^&\s\"']{1,1000})")
+_BARE_WORD = LazyPattern(r"[A-Za-z][A-Za-z0-9_]{2,59}")
 _SOAP_CODE_PREFIX = LazyPattern(r"^[A-Z_]+:\s*")
 # JSON values embedded in text start like this: an object with a key, or an array of them.
 _JSON_START = LazyPattern(r"\{\s*\"|\[\s*\{")
@@ -400,7 +401,12 @@ def clues_from_response(status: int, content_type: str, body: str) -> list[Clue]
         if clues:
             return clues
     kind = "html" if looks_like_html(body) else "other"
-    return [Clue(Family.HTTP, kind, _html_text(body)[:300], status, "HTTP body")]
+    answer = Clue(Family.HTTP, kind, _html_text(body)[:300], status, "HTTP body")
+    word = body.strip()
+    if kind == "other" and _BARE_WORD.fullmatch(word):
+        # A bare word is an error's name: the identity URL's and userinfo's Bad_OAuth_Token.
+        return [Clue(Family.REST, None, word, status, "HTTP body"), answer]
+    return [answer]
 
 
 def _html_text(body: str) -> str:

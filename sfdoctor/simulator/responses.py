@@ -56,6 +56,7 @@ SOAP_UNKNOWN_EXCEPTION = "soap/unknown--unknown-exception-xml-parse-error"
 SOAP_ONLY_POST = "rest/wrong_login_host--lightning-force-com-soap-405"
 
 REST_SESSION_INVALID = "rest/session_invalid--session-expired-or-invalid"
+IDENTITY_BAD_TOKEN = "rest/session_invalid--userinfo-bad-oauth-token-403"
 REST_API_DISABLED = "rest/api_disabled--rest-api-not-enabled"
 REST_REQUEST_LIMIT = "rest/request_limit_exceeded--total-requests-limit-exceeded"
 REST_VERSION_GONE = "rest/api_version_retired--v20-gone"

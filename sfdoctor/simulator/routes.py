@@ -229,11 +229,11 @@ def _soap(org: Org, base_url: str, request: Request, version: str, login_path: b
 
 
 def _identity(org: Org, base_url: str, request: Request, org_id: str, user_id: str) -> Routed:
-    # NOTE: Salesforce answers an expired token here with 403 (jsforce#736), body not
-    # captured; the simulator answers the REST 401 fixture instead.
+    # The identity URL and userinfo refuse a token they cannot use with 403 Bad_OAuth_Token,
+    # not the REST API's 401 (jsforce#736; the fixture's sources).
     user = _session_user(org, request)
     if user is None:
-        return Routed(load(R.REST_SESSION_INVALID), "identity")
+        return Routed(load(R.IDENTITY_BAD_TOKEN), "identity")
     if org_id[:15] != org.id15 or user_id[:15] != user.id15:
         return Routed(load(R.REST_NOT_FOUND), "identity")
     return Routed(bodies.identity(base_url, org, user), "identity")
@@ -242,7 +242,7 @@ def _identity(org: Org, base_url: str, request: Request, org_id: str, user_id: s
 def _userinfo(org: Org, base_url: str, request: Request) -> Routed:
     user = _session_user(org, request)
     if user is None:
-        return Routed(load(R.REST_SESSION_INVALID), "oauth.userinfo")
+        return Routed(load(R.IDENTITY_BAD_TOKEN), "oauth.userinfo")
     return Routed(bodies.userinfo(base_url, org, user), "oauth.userinfo")
 
 

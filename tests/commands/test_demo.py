@@ -52,6 +52,17 @@ def test_org_saw_exactly_the_expected_logins(name: str) -> None:
         assert org.login_attempts == sc.expected_attempts
 
 
+def test_revoked_session_answers_each_endpoint_as_salesforce_does(run) -> None:
+    """The identity URL says 403 Bad_OAuth_Token, the REST API 401 INVALID_SESSION_ID; both
+    are read as the session, and the finding keeps the surer evidence of the two."""
+    doc = json.loads(run("demo", "session-revoked", "--format", "json").out)
+    lines = {c["name"]: c for c in doc["checks"]}
+    assert lines["identity"]["summary"] == "session_invalid: HTTP 403: Bad_OAuth_Token"
+    assert "INVALID_SESSION_ID" in lines["limits"]["summary"]
+    [f] = [f for f in doc["findings"] if f["cause"] == "session_invalid"]
+    assert f["confidence"] == "high" and "INVALID_SESSION_ID" in f["evidence"][0]
+
+
 def test_default_demo_is_the_laptop_trap(run) -> None:
     r = run("demo")
     assert r.status == ExitStatus.OK

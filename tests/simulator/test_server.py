@@ -175,11 +175,23 @@ def test_session_revoked_and_api_disabled(start) -> None:
 
 def test_rest_without_a_token_is_401(start) -> None:
     running = start(build_org())
-    for path in ("/services/data/v65.0/limits", "/services/oauth2/userinfo"):
-        response = requests.get(running.url + path, headers=bearer("00D8d000001SiMu!AQforged"))
-        assert response.status_code == 401, path
-        assert response.json()[0]["errorCode"] == "INVALID_SESSION_ID"
+    forged = bearer("00D8d000001SiMu!AQforged")
+    response = requests.get(running.url + "/services/data/v65.0/limits", headers=forged)
+    assert response.status_code == 401
+    assert response.json()[0]["errorCode"] == "INVALID_SESSION_ID"
     assert requests.get(running.url + "/services/data/v65.0/limits").status_code == 401
+
+
+def test_userinfo_and_identity_refuse_a_bad_token_with_403(start) -> None:
+    """Not the REST API's 401: 403 and Bad_OAuth_Token (jsforce#736, SalesforceMobileSDK-iOS
+    #3398, ascendix/salesforce-jdbc#5), which clients that refresh on 401 only do not
+    refresh on."""
+    running = start(build_org())
+    token = password_login(running.url, HEALTHY.env(running.url)).json()
+    forged = bearer("00D8d000001SiMu!AQforged")
+    for url in (running.url + "/services/oauth2/userinfo", token["id"]):
+        response = requests.get(url, headers=forged, timeout=10)
+        assert (response.status_code, response.text) == (403, "Bad_OAuth_Token"), url
 
 
 def test_user_record_by_id(start) -> None:
@@ -380,6 +392,8 @@ def test_garbage_gets_a_salesforce_shaped_error(start, method, path, headers, bo
         )
     elif path == "/services/data/":
         assert response.status_code == 200  # the versions list needs no authentication
+    elif path.startswith("/id/"):
+        assert (response.status_code, response.text) == (403, "Bad_OAuth_Token")
     else:
         assert response.status_code in (401, 404) and response.json()[0]["errorCode"]
     assert requests.get(running.url + "/services/data/", timeout=10).status_code == 200
