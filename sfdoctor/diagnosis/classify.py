@@ -182,8 +182,7 @@ def _evidence(sig: Signature, clue: Clue, source: str | None = None) -> str:
         if clue.message:
             line += f' error_description="{clue.message}"'
     elif clue.family in (Family.SOAP, Family.REST, Family.FAULT, Family.ELF):
-        code = f"{clue.code}: " if clue.code else ""
-        line = f"{status}{code}{clue.message}" if clue.message else f"{status}{clue.code}"
+        line = f"{status}{clue.code}: {clue.message}" if clue.message else f"{status}{clue.code}"
     elif clue.family is Family.LOGIN_HISTORY:
         line = f'Login History status "{clue.message}"'
     elif clue.family is Family.HTTP:

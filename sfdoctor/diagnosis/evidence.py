@@ -405,7 +405,7 @@ def clues_from_response(status: int, content_type: str, body: str) -> list[Clue]
     word = body.strip()
     if kind == "other" and _BARE_WORD.fullmatch(word):
         # A bare word is an error's name: the identity URL's and userinfo's Bad_OAuth_Token.
-        return [Clue(Family.REST, None, word, status, "HTTP body"), answer]
+        return [Clue(Family.TEXT, None, word, status, "HTTP body"), answer]
     return [answer]
 
 

@@ -57,7 +57,7 @@ def test_revoked_session_answers_each_endpoint_as_salesforce_does(run) -> None:
     are read as the session, and the finding keeps the surer evidence of the two."""
     doc = json.loads(run("demo", "session-revoked", "--format", "json").out)
     lines = {c["name"]: c for c in doc["checks"]}
-    assert lines["identity"]["summary"] == "session_invalid: HTTP 403: Bad_OAuth_Token"
+    assert lines["identity"]["summary"] == "session_invalid: Bad_OAuth_Token"
     assert "INVALID_SESSION_ID" in lines["limits"]["summary"]
     [f] = [f for f in doc["findings"] if f["cause"] == "session_invalid"]
     assert f["confidence"] == "high" and "INVALID_SESSION_ID" in f["evidence"][0]
