@@ -380,6 +380,33 @@ def test_sf_cli_jwt_attempts_quoted_in_json(message: str, cause: str) -> None:
     assert "wrong_login_host" not in [m.cause for m in result.matches]
 
 
+def test_sf_cli_json_output_reads_every_copy_of_the_list() -> None:
+    """`sf org login jwt --json` prints the list in "message", "stack" and "cause" (sf 2.150.6
+    against the simulator): each copy is read, so no copy's audience guesses come back."""
+    listed = (
+        "Error authenticating with JWT.\\nErrors encountered:\\naudience is invalid  "
+        "[audience=http://127.0.0.1:1/ login=http://127.0.0.1:1/]\\nfetch failed\\n"
+        "invalid assertion\\naudience is invalid  [audience=https://test.salesforce.com "
+        "login=http://127.0.0.1:1/]"
+    )
+    text = (
+        f'{{\n  "name": "JwtGrantError",\n  "message": "{listed}",\n  "exitCode": 1,\n'
+        f'  "stack": "JwtGrantError: {listed}\\n    at SfCommandError.from (file:///sf.js:48:16)",'
+        f'\n  "cause": "SfError [JwtAuthError]: {listed}\\n    at AuthInfo.authJwt (a.js:1:1)"\n}}'
+    )
+    result = sfdoctor.explain(text)
+    assert [m.cause for m in result.matches] == ["jwt_assertion_invalid"]
+
+
+def test_settled_reads_a_bounded_number_of_lists() -> None:
+    from sfdoctor.diagnosis.attempts import MAX_LISTS, settled
+
+    one = "Errors encountered:\nfetch failed\ninvalid assertion\n\n"
+    out = settled(one * (MAX_LISTS + 2))
+    assert out.count("fetch failed") == 2  # the lists beyond the bound are left as they are
+    assert out.count("invalid assertion") == MAX_LISTS + 2
+
+
 def test_settled_touches_the_attempt_list_only() -> None:
     from sfdoctor.diagnosis.attempts import settled
 

@@ -35,41 +35,68 @@ _AUDIENCE_GUESS = ("audience is invalid", "[audience=")
 tests: a pattern here was quadratic on a hostile line)."""
 _UNREACHED = "fetch failed"
 _CLOSERS = ('",', "',", '"', "'")
+MAX_LISTS = 8
+"""How many lists one text is read for (``sf --json`` prints three)."""
 """What ends a line that ends a quoted message (longest first)."""
 
 
 def settled(text: str) -> str:
-    """``text`` with the sf CLI's list of JWT attempts read: the refused audience guesses and
-    unreached hosts set aside when another answer is in the list, the list replaced by
-    :data:`NO_ANSWER` when every try went unanswered; else ``text`` unchanged. Linear."""
-    at = text.find(HEADER)
-    if at < 0:
-        return text
-    start = at + len(HEADER)
-    lines = text[start:].split("\n")
-    n = 1 if lines and not lines[0].strip() else 0
-    kept: list[str] = []
-    dropped = unreached = 0
-    closer = ""  # the closing quote of a dropped last line, kept for the line before it
-    while n < len(lines) and lines[n].strip():
-        raw = lines[n].rstrip()
-        n += 1
-        end = next((c for c in _CLOSERS if raw.endswith(c)), "")
-        core = raw[: len(raw) - len(end)].strip()
-        if core == _UNREACHED:
-            dropped, unreached, closer = dropped + 1, unreached + 1, end
-        elif core.startswith(_AUDIENCE_GUESS[0]) and _AUDIENCE_GUESS[1] in core:
-            dropped, closer = dropped + 1, end
-        else:
-            kept.append(raw)
-            closer = ""
-        if end:
+    """``text`` with each of the sf CLI's lists of JWT attempts read (``--json`` prints the
+    list three times: message, stack, cause): the refused audience guesses and unreached
+    hosts set aside when another answer is in the list, the list replaced by
+    :data:`NO_ANSWER` when every try went unanswered; else unchanged. Linear: each line is
+    read once, and no more than :data:`MAX_LISTS` lists are read."""
+    parts: list[str] = []
+    done = 0
+    for _ in range(MAX_LISTS):
+        at = text.find(HEADER, done)
+        if at < 0:
             break
-    if not dropped:
-        return text
-    tail = lines[n:]
+        start = at + len(HEADER)
+        read, end = _read_list(text, start)
+        parts += [text[done:start], read]
+        done = end
+    return "".join(parts) + text[done:] if parts else text
+
+
+def _read_list(text: str, start: int) -> tuple[str, int]:
+    """The list that follows a header ending at ``start``, read, and the offset it ends at
+    (the list as it was when there is nothing to set aside)."""
+    lines: list[tuple[str, str]] = []  # (line as written, what it says without a closing quote)
+    pos = start
+    header_line = True
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        raw = text[pos:end].rstrip()
+        if not raw.strip() and not header_line:
+            break  # a blank line ends the list
+        next_pos = end + 1
+        if raw.strip():
+            quote = next((c for c in _CLOSERS if raw.endswith(c)), "")
+            lines.append((raw, raw[: len(raw) - len(quote)].strip()))
+            if quote:  # the end of a quoted message ends the list
+                pos = next_pos
+                break
+        header_line = False
+        pos = next_pos
+    kept = [raw for raw, core in lines if not _set_aside(core)]
+    unreached = sum(1 for _, core in lines if core == _UNREACHED)
+    if len(kept) == len(lines):
+        return text[start:pos], pos
+    closer = ""
+    if lines and _set_aside(lines[-1][1]):
+        last = lines[-1][0]
+        closer = next((c for c in _CLOSERS if last.endswith(c)), "")
+    tail = "\n" if pos <= len(text) and text[pos - 1 : pos] == "\n" else ""
     if kept:
-        return text[:start] + "\n" + "\n".join([*kept[:-1], kept[-1] + closer, *tail])
-    if unreached == dropped:
-        return text[:start] + " " + NO_ANSWER + closer + "\n" + "\n".join(tail)
-    return text
+        return "\n" + "\n".join([*kept[:-1], kept[-1] + closer]) + tail, pos
+    if unreached == len(lines):
+        return " " + NO_ANSWER + closer + tail, pos
+    return text[start:pos], pos
+
+
+def _set_aside(core: str) -> bool:
+    """An unreached host or a refused audience guess."""
+    guess = core.startswith(_AUDIENCE_GUESS[0]) and _AUDIENCE_GUESS[1] in core
+    return core == _UNREACHED or guess

@@ -106,13 +106,15 @@ def sf(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess:
     )
 
 
-def sf_login_jwt(tmp_path: Path, url: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+def sf_login_jwt(
+    tmp_path: Path, url: str, env: dict[str, str], *more: str
+) -> subprocess.CompletedProcess:
     """``sf org login jwt`` at ``url`` with the scenario's credentials."""
     return sf(
         tmp_path,
         *("org", "login", "jwt", "--username", env["SF_USERNAME"]),
         *("--client-id", env["SF_CLIENT_ID"], "--jwt-key-file", env["SF_JWT_KEY_FILE"]),
-        *("--instance-url", url),
+        *("--instance-url", url, *more),
     )
 
 
@@ -138,10 +140,14 @@ def test_sf_cli_jwt_login(tmp_path: Path, name: str) -> None:
         return
     text = pasted(run)
     assert run.returncode != 0 and "Errors encountered:" in text
-    result = sfdoctor.explain(text)
-    assert result.cause == scenario.expected_cause, (text, result.to_dict()["matches"])
-    # The refused audience guesses are the CLI's tries, not the failure.
-    assert "wrong_login_host" not in [m.cause for m in result.matches]
+    with serve(scenario.org()) as running:  # the same, as `--json` prints it (three copies)
+        as_json = sf_login_jwt(tmp_path, running.url, scenario.env(running.url), "--json")
+    assert as_json.stdout.count("Errors encountered:") == 3
+    for shown in (text, as_json.stdout):
+        result = sfdoctor.explain(shown)
+        assert result.cause == scenario.expected_cause, (shown, result.to_dict()["matches"])
+        # The refused audience guesses are the CLI's tries, not the failure.
+        assert "wrong_login_host" not in [m.cause for m in result.matches]
 
 
 def test_sf_cli_jwt_login_that_reaches_no_server(tmp_path: Path, closed_port: int) -> None:
