@@ -1,4 +1,6 @@
-"""jsforce 3 against the password and SOAP scenarios, where Node 18+ and jsforce are present.
+"""jsforce 3 against the simulated org, where Node 18+ and jsforce are present: the password
+and SOAP scenarios through ``conn.login()``, the JWT bearer and client credentials ones
+through ``conn.authorize()``.
 
 jsforce posts its logins chunked and logs in again on every 401, which is why the simulated
 org reads chunked bodies and has a login rate limit. Nothing is installed here: without
@@ -138,3 +140,56 @@ def test_relogin_loop_ends_in_the_login_rate_limit(name: str, path: str) -> None
     assert "Unable to refresh session" in text and "rate" in text.lower(), text
     assert history == ["Success"] * 3 + ["Login Rate Exceeded"]
     assert sfdoctor.explain(text).cause == "rate_limited"
+
+
+# The flows without a password, as jsforce code runs them: `conn.authorize()` with the grant's
+# parameters (jsforce signs nothing itself: the script signs the JWT with Node's crypto).
+AUTHORIZE = r"""
+const jsforce = require('jsforce');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const [loginUrl, flow, clientId, clientSecret, username, keyFile] = process.argv.slice(1);
+const oauth2 = { loginUrl, clientId, clientSecret };
+const conn = new jsforce.Connection({ oauth2, version: '59.0' });
+let params = { grant_type: 'client_credentials' };
+if (flow === 'jwt') {
+  const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const claims = { iss: clientId, sub: username, aud: 'https://login.salesforce.com',
+                   exp: Math.floor(Date.now() / 1000) + 180 };
+  const unsigned = `${part({ alg: 'RS256', typ: 'JWT' })}.${part(claims)}`;
+  const signature = crypto.sign('RSA-SHA256', Buffer.from(unsigned), fs.readFileSync(keyFile));
+  params = { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+             assertion: `${unsigned}.${signature.toString('base64url')}` };
+}
+conn.authorize(params)
+  .then(() => conn.query('SELECT Id, Name FROM Organization'))
+  .then(() => console.log(JSON.stringify({ ok: true })))
+  .catch((err) => console.log(JSON.stringify({ ok: false, text: String(err) })));
+"""
+
+
+@pytest.mark.parametrize(
+    "name", [n for n, s in SCENARIOS.items() if s.flow in ("jwt", "client-credentials")]
+)
+def test_jsforce_authorize_without_a_password(name: str) -> None:
+    scenario = SCENARIOS[name]
+    with serve(scenario.org()) as running:
+        env = scenario.env(running.url)
+        out = subprocess.run(
+            [
+                NODE,
+                *("-e", AUTHORIZE, running.url, scenario.flow, env["SF_CLIENT_ID"]),
+                env.get("SF_CLIENT_SECRET", ""),
+                env.get("SF_USERNAME", ""),
+                env.get("SF_JWT_KEY_FILE", ""),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    if scenario.expected_cause is None:
+        assert seen["ok"], seen
+        return
+    assert not seen["ok"]
+    assert sfdoctor.explain(str(seen["text"])).cause == scenario.expected_cause, seen
