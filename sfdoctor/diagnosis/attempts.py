@@ -62,7 +62,7 @@ def settled(text: str) -> str:
 def _read_list(text: str, start: int) -> tuple[str, int]:
     """The list that follows a header ending at ``start``, read, and the offset it ends at
     (the list as it was when there is nothing to set aside)."""
-    lines: list[tuple[str, str]] = []  # (line as written, what it says without a closing quote)
+    lines: list[tuple[str, str, str]] = []  # (as written, what it says, its closing quote)
     pos = start
     header_line = True
     while pos < len(text):
@@ -74,21 +74,18 @@ def _read_list(text: str, start: int) -> tuple[str, int]:
         next_pos = end + 1
         if raw.strip():
             quote = next((c for c in _CLOSERS if raw.endswith(c)), "")
-            lines.append((raw, raw[: len(raw) - len(quote)].strip()))
+            lines.append((raw, raw[: len(raw) - len(quote)].strip(), quote))
             if quote:  # the end of a quoted message ends the list
                 pos = next_pos
                 break
         header_line = False
         pos = next_pos
-    kept = [raw for raw, core in lines if not _set_aside(core)]
-    unreached = sum(1 for _, core in lines if core == _UNREACHED)
+    kept = [raw for raw, core, _ in lines if not _set_aside(core)]
+    unreached = sum(1 for _, core, _ in lines if core == _UNREACHED)
     if len(kept) == len(lines):
         return text[start:pos], pos
-    closer = ""
-    if lines and _set_aside(lines[-1][1]):
-        last = lines[-1][0]
-        closer = next((c for c in _CLOSERS if last.endswith(c)), "")
-    tail = "\n" if pos <= len(text) and text[pos - 1 : pos] == "\n" else ""
+    closer = lines[-1][2] if _set_aside(lines[-1][1]) else ""  # kept lines keep their own
+    tail = "\n" if text[pos - 1 : pos] == "\n" else ""
     if kept:
         return "\n" + "\n".join([*kept[:-1], kept[-1] + closer]) + tail, pos
     if unreached == len(lines):
