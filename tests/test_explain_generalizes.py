@@ -116,6 +116,14 @@ def test_signature_candidates_start_with_the_signature_cause() -> None:
             assert all(c.confirm for c in cands), sig.id
 
 
+def test_an_expired_refresh_token_may_be_a_token_sent_to_the_wrong_host() -> None:
+    """A sandbox's refresh token posted to login.salesforce.com gets the same words as a
+    revoked one (PostHog#72487, MavensMate#747): the answer lists the host as a candidate."""
+    text = "Error: invalid_grant: expired access/refresh token"
+    assert top(text) == ("refresh_token_invalid", "medium")
+    assert candidates(text) == ["refresh_token_invalid", "org_inactive", "wrong_login_host"]
+
+
 # --- over-broad patterns ----------------------------------------------------------------
 
 
