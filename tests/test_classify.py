@@ -184,6 +184,9 @@ def test_narrowed_patterns_find_what_the_whole_pattern_finds() -> None:
         texts.append(fx["text"] if "text" in fx else fx.get("http", {}).get("body", ""))
     corpus = Path(__file__).resolve().parent.parent / "corpus" / "texts.jsonl"
     texts += [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()]
+    for catalog in (corpus.parent.parent / "fixtures" / "catalogs").glob("*.jsonl"):
+        lines = catalog.read_text(encoding="utf-8").splitlines()
+        texts += [json.loads(line)["text"] for line in lines if line]
     narrowing = 0
     for sig in load().signatures:
         found = needles(sig.message) if sig.message else None
@@ -264,6 +267,10 @@ def test_requires_asks_for_every_group_an_alternative_cannot_do_without() -> Non
         ("用[户戶]非", ("用",)),  # one character outside ASCII, as a three-letter word
         # A scoped-flag group is a group like (?:...), not a lookaround.
         ("(?-i:[`\"'](?:GONE)[`\"'])", ("gone",)),
+        # An escaped "]" and a "(" inside a class close nothing: the "|" after it still
+        # separates two alternatives (the class once ended at "\]" and the "(" opened a group).
+        (r"refused(?=\s*(?:[)\]'(\n]|$))|Le reseau", ("refused", "le reseau")),
+        (r"[]a]bcd|efgh", ("bcd", "efgh")),
     ],
 )
 def test_needles(source: str, expected: tuple[str, ...] | None) -> None:

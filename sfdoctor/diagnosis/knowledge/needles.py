@@ -125,8 +125,16 @@ def _skip(source: str, i: int) -> int:
     """The index after the escape or character class starting at ``source[i]``."""
     if source[i] == "\\":
         return i + 2
-    close = source.find("]", i + 2)  # a class: "]" right after "[" or "[^" is literal
-    return close + 1 if close > 0 else len(source)
+    j = i + 2 if source.startswith("[^", i) else i + 1
+    j += source.startswith("]", j)  # "]" right after "[" or "[^" is literal
+    while j < len(source):  # an escaped "]", "(" or "|" inside the class is literal too
+        if source[j] == "\\":
+            j += 2
+        elif source[j] == "]":
+            return j + 1
+        else:
+            j += 1
+    return len(source)
 
 
 def _spans(source: str) -> list[tuple[int, int]]:
@@ -167,8 +175,10 @@ def _longest_run(alternative: str) -> str:
             run = ""
             if c == "\\":
                 i += 1  # an escape: skip the escaped character too
-            elif c in "[{":
-                close = alternative.find("]" if c == "[" else "}", i + 2 if c == "[" else i + 1)
+            elif c == "[":
+                i = _skip(alternative, i) - 1
+            elif c == "{":
+                close = alternative.find("}", i + 1)
                 i = close if close > 0 else len(alternative)
             elif c == "(":
                 depth += 1
