@@ -54,8 +54,45 @@ def test_the_catalog_covers_several_languages_and_cites_every_source() -> None:
         "ko",
         "zh-CN",
         "ru",
+        "nl",
+        "sv",
+        "pl",
+        "tr",
+        "pt-BR",
+        "pt-PT",
+        "zh-TW",
     }
     assert all(r["source"].startswith("https://") for r in ROWS)
+
+
+def test_the_c_librarys_words_are_read_in_every_language_it_ships() -> None:
+    """Linux's C library prints strerror() and getaddrinfo() errors in the machine's
+    language, and Python, curl and Java pass them on as they are (glibc's po files)."""
+    libc = {(r["key"], r["language"]) for r in LOCALIZED if r["key"].startswith("linux.")}
+    assert len(libc) >= 80
+    python = (
+        "requests.exceptions.ConnectionError: HTTPSConnectionPool(host='login.salesforce.com', "
+        "port=443): Max retries exceeded with url: /services/oauth2/token (Caused by "
+        "NewConnectionError('<urllib3.connection.HTTPSConnection object at 0x7f3a>: Failed to "
+        "establish a new connection: [Errno -3] Temporärer Fehler bei der Namensauflösung'))"
+    )
+    assert top(python)[0] == "dns_failure"
+    curl = "curl: (56) Recv failure: 接続が相手からリセットされました"
+    assert top(curl)[0] == "network_unreachable"
+    assert top("java.net.ConnectException: Connexion refusée")[0] == "network_unreachable"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "Connexion" is also a sign-in, "ligação" also a link: the short words count only
+        # where they end the message, as strerror() prints them.
+        "Erreur de connexion Salesforce : Connexion refusée par l'administrateur",
+        "Ligação expirada",
+    ],
+)
+def test_short_translated_words_used_otherwise_name_no_transport_cause(text: str) -> None:
+    assert top(text)[0] is None
 
 
 def test_a_localized_windows_message_inside_a_stack_trace() -> None:
