@@ -82,6 +82,30 @@ def test_the_c_librarys_words_are_read_in_every_language_it_ships() -> None:
     assert top("java.net.ConnectException: Connexion refusée")[0] == "network_unreachable"
 
 
+HOSTED = [r for r in LOCALIZED if "example.com" in r["text"]]
+
+
+@pytest.mark.parametrize("row", HOSTED, ids=[f"{r['key']}-{r['language']}" for r in HOSTED])
+def test_a_browser_page_reads_the_same_whatever_host_it_names(row: dict[str, Any]) -> None:
+    """Chrome puts the host the user typed into its sentence (example.com in the catalog):
+    the pattern must not hold the host, nor need a space after it (Korean glues a particle
+    to it: "acme.my.salesforce.com에서")."""
+    assert top(row["text"].replace("example.com", "acme.my.salesforce.com"))[0] == row["cause"]
+
+
+def test_the_english_pages_are_read_whatever_host_they_name() -> None:
+    chrome = (
+        "Attackers might be trying to steal your information from acme.my.salesforce.com "
+        "(for example, passwords, messages or credit cards)"
+    )
+    apple = (
+        "The certificate for this server is invalid. You might be connecting to a server that "
+        "is pretending to be “acme.my.salesforce.com” which could put your confidential "
+        "information at risk."
+    )
+    assert top(chrome)[0] == top(apple)[0] == "tls_verification_failed"
+
+
 @pytest.mark.parametrize(
     "text",
     [
