@@ -612,6 +612,10 @@ def test_uncertain_audit_codes_say_so_and_list_the_other_reading() -> None:
         ("error=redirect_uri_mismatch", "callback URLs"),
         ("https://www.example.com/cb#error=immediate_unsuccessful", "immediate=true"),
         ("error=invalid_scope&error_description=the+requested+scope+is+not+allowed", "Scopes"),
+        (
+            '{"error":"invalid_grant","error_description":"invalid authorization code"}',
+            "15 minutes",
+        ),
     ],
 )
 def test_known_texts_that_are_no_login_failure_say_what_they_are(text: str, words: str) -> None:
