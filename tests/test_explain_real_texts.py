@@ -39,6 +39,8 @@ RUNTIME_TRANSPORT = [
         "EPROTO 0018D41C417F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number",
         "proxy_error",
     ),
+    # OpenSSL 1.0's words for the same clear-text answer (Python through a proxy).
+    ("ssl.SSLError: [SSL: UNKNOWN_PROTOCOL] unknown protocol (_ssl.c:547)", "proxy_error"),
     (
         'Error Domain=NSURLErrorDomain Code=-1003 "A server with the specified hostname could '
         'not be found."',
