@@ -2220,3 +2220,40 @@ def test_ip_restricted_or_invalid_login_hours_names_both() -> None:
     assert candidates == ["ip_restricted", "login_hours"]
     assert answer('{"error":"invalid_grant","error_description":"ip restricted"}')[:2] == (
         "ip_restricted", "high")  # fmt: skip
+
+
+# A client's own plain sentence for a transport failure, not a runtime's exception text.
+PLAIN_TRANSPORT_WORDS = [
+    ("Could not resolve the hOn servers (DNS). Check your network and DNS. (E42)", "dns_failure"),
+    ("Não foi possível resolver os servidores hOn (DNS). Verifique sua rede.", "dns_failure"),
+    ("Failed to resolve host mycompany.my.salesforce.com", "dns_failure"),
+    ("DNS lookup failed for login.salesforce.com", "dns_failure"),
+    ("Host not found", "dns_failure"),  # Qt's QAbstractSocket
+    ("Host login.salesforce.com not found", "dns_failure"),  # Qt's QHttp
+    ("Could not connect to the hOn servers (refused or unreachable).", "network_unreachable"),
+    ("Unable to reach login.salesforce.com: the network is unreachable", "network_unreachable"),
+    ("Erro de TLS/certificado ao contatar o hOn.", "tls_verification_failed"),
+    ("TLS/certificate error while contacting Salesforce", "tls_verification_failed"),
+]  # fmt: skip
+
+NOT_TRANSPORT_WORDS = [
+    "Could not resolve dependencies for project com.acme:sf-sync",
+    "Cannot resolve symbol 'host'",
+    "Could not resolve placeholder 'salesforce.host' in value \"${salesforce.host}\"",
+    "Unable to connect to Salesforce: login refused",
+    "Unable to connect: access refused for this user",
+    "JWT certificate error: invalid signature",
+    "Host header not found",
+]
+
+
+@pytest.mark.parametrize(("text", "cause"), PLAIN_TRANSPORT_WORDS)
+def test_a_clients_plain_words_for_a_transport_failure_name_it(text: str, cause: str) -> None:
+    got, confidence, _ = answer(text)
+    assert (got, confidence) == (cause, "medium")
+
+
+@pytest.mark.parametrize("text", NOT_TRANSPORT_WORDS)
+def test_resolve_refused_and_certificate_words_elsewhere_are_not_transport(text: str) -> None:
+    got, _, _ = answer(text)
+    assert got not in {"dns_failure", "network_unreachable", "tls_verification_failed"}, got
