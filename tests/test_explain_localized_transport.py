@@ -152,3 +152,15 @@ def test_more_words_for_a_failure_keep_its_candidates() -> None:
     assert doc["signature"] == "transport.text_tls_handshake_translated"
     assert doc["confidence"] == "medium"
     assert [c["cause"] for c in doc["candidates"]][:2] == ["tls_unsupported", "proxy_error"]
+
+
+def test_winhttps_secure_channel_error_is_a_client_without_tls_1_2() -> None:
+    """Excel VBA, Delphi and AutoHotkey call Salesforce through WinHTTP, which on Windows 7
+    offers at most TLS 1.1 unless told otherwise: error 12157 (0x80072F7D), in the words of
+    the machine's language."""
+    vba = (
+        "Run-time error '-2147012739 (80072f7d)':\nAn error occurred in the secure channel support"
+    )
+    assert top(vba) == ("tls_unsupported", "transport.text_tls_handshake")
+    ja = "セキュリティで保護されたチャネル サポートでエラーが発生しました"
+    assert top(ja)[0] == "tls_unsupported"
