@@ -164,3 +164,16 @@ def test_winhttps_secure_channel_error_is_a_client_without_tls_1_2() -> None:
     assert top(vba) == ("tls_unsupported", "transport.text_tls_handshake")
     ja = "セキュリティで保護されたチャネル サポートでエラーが発生しました"
     assert top(ja)[0] == "tls_unsupported"
+
+
+def test_dotnets_tls_wrappers_say_handshake_unless_trust_failed() -> None:
+    """SslStream's 'Authentication failed, see inner exception.' is a failed TLS handshake,
+    not a refused login; with WebExceptionStatus.TrustFailure it is the certificate."""
+    outer = (
+        "System.Security.Authentication.AuthenticationException: Authentication failed, "
+        "see inner exception."
+    )
+    assert top(outer) == ("tls_unsupported", "transport.text_tls_handshake")
+    mono = f"System.Net.WebException: Error: TrustFailure ({outer.split(': ', 1)[1]})"
+    assert top(mono)[0] == "tls_verification_failed"
+    assert top("Authentication failed")[0] == "ambiguous_auth_failure"
