@@ -177,3 +177,16 @@ def test_dotnets_tls_wrappers_say_handshake_unless_trust_failed() -> None:
     mono = f"System.Net.WebException: Error: TrustFailure ({outer.split(': ', 1)[1]})"
     assert top(mono)[0] == "tls_verification_failed"
     assert top("Authentication failed")[0] == "ambiguous_auth_failure"
+
+
+def test_a_peer_that_hung_up_is_read_through_fetch_httpx_and_aiohttp() -> None:
+    """undici (Node's fetch), httpx and aiohttp each word a connection the other end closed
+    before answering in their own way; 'fetch failed' alone stays a low-confidence guess."""
+    fetch = (
+        "TypeError: fetch failed\n    at node:internal/deps/undici/undici:13510:13 {\n"
+        "  [cause]: SocketError: other side closed\n"
+        "      at TLSSocket.onSocketEnd (node:internal/deps/undici/undici:6104:26) {\n"
+        "    code: 'UND_ERR_SOCKET'\n  }\n}"
+    )
+    assert top(fetch) == ("network_unreachable", "transport.text_reset")
+    assert top("The other side closed the discussion")[0] is None
