@@ -2244,6 +2244,7 @@ NOT_TRANSPORT_WORDS = [
     "Unable to connect: access refused for this user",
     "JWT certificate error: invalid signature",
     "Host header not found",
+    "404 Virtual Host not found",  # a web server's routing, not a name lookup
 ]
 
 
