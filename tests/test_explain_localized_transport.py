@@ -161,7 +161,7 @@ def test_winhttps_secure_channel_error_is_a_client_without_tls_1_2() -> None:
     vba = (
         "Run-time error '-2147012739 (80072f7d)':\nAn error occurred in the secure channel support"
     )
-    assert top(vba) == ("tls_unsupported", "transport.text_tls_handshake")
+    assert top(vba) == ("tls_unsupported", "transport.winhttp_secure_channel_error")
     ja = "セキュリティで保護されたチャネル サポートでエラーが発生しました"
     assert top(ja)[0] == "tls_unsupported"
 
