@@ -190,3 +190,20 @@ def test_a_peer_that_hung_up_is_read_through_fetch_httpx_and_aiohttp() -> None:
     )
     assert top(fetch) == ("network_unreachable", "transport.text_reset")
     assert top("The other side closed the discussion")[0] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ssl.SSLError: [SSL: UNSAFE_LEGACY_RENEGOTIATION_DISABLED] unsafe legacy renegotiation "
+        "disabled (_ssl.c:1006)",
+        "write EPROTO C057DCF6287F0000:error:0A000152:SSL routines:final_renegotiate:unsafe "
+        "legacy renegotiation disabled",
+    ],
+)
+def test_openssl_3s_renegotiation_refusal_points_at_the_device_in_the_path(text: str) -> None:
+    """Salesforce supports secure renegotiation, so the peer without it is a TLS-inspecting
+    proxy or firewall: a proxy_error whose note says so, not 'upgrade your runtime'."""
+    doc = sfdoctor.explain(text)
+    assert top(text) == ("proxy_error", "transport.unsafe_legacy_renegotiation")
+    assert doc.matches[0].confidence == "medium"
