@@ -181,7 +181,7 @@ def test_dotnets_tls_wrappers_say_handshake_unless_trust_failed() -> None:
 
 def test_a_peer_that_hung_up_is_read_through_fetch_httpx_and_aiohttp() -> None:
     """undici (Node's fetch), httpx and aiohttp each word a connection the other end closed
-    before answering in their own way; 'fetch failed' alone stays a low-confidence guess."""
+    before answering in their own way; prose with the same words is not a transport error."""
     fetch = (
         "TypeError: fetch failed\n    at node:internal/deps/undici/undici:13510:13 {\n"
         "  [cause]: SocketError: other side closed\n"
@@ -204,6 +204,9 @@ def test_a_peer_that_hung_up_is_read_through_fetch_httpx_and_aiohttp() -> None:
 def test_openssl_3s_renegotiation_refusal_points_at_the_device_in_the_path(text: str) -> None:
     """Salesforce supports secure renegotiation, so the peer without it is a TLS-inspecting
     proxy or firewall: a proxy_error whose note says so, not 'upgrade your runtime'."""
-    doc = sfdoctor.explain(text)
-    assert top(text) == ("proxy_error", "transport.unsafe_legacy_renegotiation")
-    assert doc.matches[0].confidence == "medium"
+    match = sfdoctor.explain(text).matches[0]
+    assert (match.cause, match.signature) == (
+        "proxy_error",
+        "transport.unsafe_legacy_renegotiation",
+    )
+    assert match.confidence == "medium"
