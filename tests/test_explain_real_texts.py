@@ -1910,15 +1910,22 @@ def test_another_providers_token_sentence_is_not_a_bare_one() -> None:
     assert answer("Token has been expired or revoked.")[0] is None
 
 
-def test_a_transport_failure_to_another_host_is_not_claimed_with_high_confidence() -> None:
-    # r12a (inspect.dev#211): a TLS failure on a call to another service.
+def test_a_certificate_failure_on_the_way_to_another_service_is_a_look_alike() -> None:
+    # r12a (inspect.dev#211): a TLS failure on a call to another service, nothing of
+    # Salesforce in the text: no Salesforce cause, and the note says whose failure it is.
     text = (
         "Uncaught (in promise) Error: request to https://inspect.dev/api/changelog failed, "
         "reason: self signed certificate in certificate chain."
     )
-    doc = sfdoctor.explain(text).to_dict()["matches"][0]
-    assert (doc["cause"], doc["confidence"]) == ("tls_verification_failed", "medium")
-    assert any("inspect.dev, not a Salesforce host" in line for line in doc["evidence"])
+    doc = sfdoctor.explain(text).to_dict()
+    assert doc["matches"] == []
+    assert [r["signature"] for r in doc["recognised"]] == ["lookalike.foreign_secure_host"]
+    assert "not a Salesforce login" in doc["recognised"][0]["note"]
+    # Beside a Salesforce endpoint the host may be a mistyped login host: a cautioned answer.
+    typo = text.replace("inspect.dev/api/changelog", "login.salesforc.com/services/oauth2/token")
+    got = sfdoctor.explain(typo).to_dict()["matches"][0]
+    assert (got["cause"], got["confidence"]) == ("tls_verification_failed", "medium")
+    assert any("login.salesforc.com, not a Salesforce host" in line for line in got["evidence"])
     # The same failure on the way to Salesforce (or an Experience Cloud site) keeps its claim.
     for host in ("acme.my.salesforce.com", "acme.my.site.com"):
         text = (
@@ -1931,23 +1938,45 @@ def test_a_transport_failure_to_another_host_is_not_claimed_with_high_confidence
 
 @pytest.mark.parametrize(
     ("host", "claim"),
-    [("dev09.commerce.acme.demandware.net", "medium"), ("acme.my.salesforce.com", "high")],
+    [("dev09.commerce.acme.demandware.net", None), ("acme.my.salesforce.com", "high")],
 )
 def test_the_name_a_certificate_did_not_cover_is_the_host_the_request_went_to(
-    host: str, claim: str
+    host: str, claim: str | None
 ) -> None:
     # Node's altnames line (sfcc-ci: a B2C Commerce host, another service than the org's).
     text = (
         "Error [ERR_TLS_CERT_ALTNAME_INVALID]: Hostname/IP does not match certificate's "
         f"altnames: Host: {host}. is not in the cert's altnames: DNS:*.example.net"
     )
-    doc = sfdoctor.explain(text).to_dict()["matches"][0]
-    assert (doc["cause"], doc["confidence"]) == ("tls_verification_failed", claim)
-    assert any(host in line and "not a Salesforce host" in line for line in doc["evidence"]) == (
-        claim == "medium"
-    )
     java = f"java.security.cert.CertificateException: No name matching {host} found"
-    assert answer(java)[:2] == ("tls_verification_failed", claim)
+    for pasted in (text, java):
+        doc = sfdoctor.explain(pasted).to_dict()
+        if claim is None:  # another service's certificate: a look-alike, no cause
+            assert doc["matches"] == [], pasted
+            assert doc["recognised"][0]["signature"] == "lookalike.foreign_secure_host"
+        else:
+            assert answer(pasted)[:2] == ("tls_verification_failed", claim)
+    # Named beside a Salesforce tool, the same host is cautioned, not dismissed.
+    doc = sfdoctor.explain(f"sf org login web\n{text}").to_dict()["matches"][0]
+    assert doc["cause"] == "tls_verification_failed"
+    assert any(host in line and "not a Salesforce host" in line for line in doc["evidence"]) == (
+        claim is None
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A mistyped login host fails its name lookup: the login's own failure, not a look-alike.
+        "Error: getaddrinfo ENOTFOUND login.salesforce.con\n    at GetAddrInfoReqWrap",
+        # curl names the proxy it could not reach: still the login's failure.
+        "curl: (7) Failed to connect to proxy.corp.example port 3128 after 2 ms: Couldn't "
+        "connect to server",
+        "HTTPSConnectionPool(host='api.example.com', port=443): Read timed out. (read timeout=30)",
+    ],
+)
+def test_only_a_certificate_or_proxy_failure_to_another_host_is_dismissed(text: str) -> None:
+    assert sfdoctor.explain(text).matches, text
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ import pytest
 from sfdoctor import redaction
 from sfdoctor.diagnosis import attempts, evidence
 from sfdoctor.diagnosis import classify as classify_module
+from sfdoctor.diagnosis import context as context_module
 from sfdoctor.diagnosis.evidence import clues_from_response, clues_from_text
 from sfdoctor.diagnosis.explain import MAX_SCAN, cut, explain_text
 from sfdoctor.diagnosis.knowledge import load
@@ -52,7 +53,7 @@ def _all_patterns() -> dict[str, re.Pattern[str]]:
         for sig in load().signatures
         if sig.message is not None
     }
-    found.update(module_patterns(*REDACTION, evidence, classify_module, attempts))
+    found.update(module_patterns(*REDACTION, evidence, classify_module, context_module, attempts))
     return found
 
 
@@ -71,7 +72,7 @@ def test_the_collection_finds_the_patterns_of_every_layer() -> None:
         "anonymize._EMAIL",
         "evidence._WSC_MSG",
         "evidence._SCRIPT",
-        "classify._HTTP_LOGIN_URL",
+        "context._HTTP_LOGIN_URL",
     ):
         assert expected in names, expected
     assert len(PATTERNS) > 80
@@ -220,7 +221,9 @@ def test_a_secret_split_by_the_cut_never_shows() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", [*REDACTION, evidence, classify_module, attempts], ids=lambda m: m.__name__
+    "module",
+    [*REDACTION, evidence, classify_module, context_module, attempts],
+    ids=lambda m: m.__name__,
 )
 def test_no_pattern_is_written_inline(module) -> None:
     """A pattern written as a literal inside a function (``re.sub(r"...", ...)``) escapes the

@@ -8,7 +8,8 @@ their fields meaning:
   whole word, and ``strict`` signatures never match free text;
 - ``message`` is a case-insensitive pattern searched in the clue's message (or the text);
 - ``status`` is an inclusive range of HTTP statuses (never matched by free text);
-- ``when`` names a context predicate below (context signatures only).
+- ``when`` names a context predicate (:mod:`sfdoctor.diagnosis.context`; context
+  signatures only).
 
 Precedence is the signature's ``priority``: the specific beats the generic. Each cause is
 reported once, by its highest-priority match; generic fallbacks are dropped once a decisive
@@ -18,19 +19,13 @@ signature has matched.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 
+from sfdoctor.diagnosis.context import PREDICATES, SALESFORCE_WORDS, foreign_host
 from sfdoctor.diagnosis.knowledge import KnowledgeBase
 from sfdoctor.diagnosis.knowledge.needles import narrowed
-from sfdoctor.hosts import (
-    PRODUCTION_LOGIN,
-    SALESFORCE_DOMAINS,
-    host_of,
-    is_loopback,
-    is_salesforce_host,
-    sandbox_suffix,
-)
+from sfdoctor.hosts import is_salesforce_host
 from sfdoctor.lazyre import LazyPattern
 from sfdoctor.models import Clue, Confidence, Family, Match, Signature
 
@@ -54,88 +49,6 @@ GENERIC = 30
 
 _MAX_EVIDENCE = 240
 _WORD = LazyPattern(r"[\w-]+")
-
-# --- context predicates: text -> evidence line, or None ---------------------------------
-
-# An http:// URL given as the request or login URL, not one inside a sentence or an
-# `audience=` value.
-# NOTE: every pattern here must stay linear in the text (tests/test_security_patterns.py):
-# the curl alternative takes the first "curl" of a line atomically, so a line of many
-# "curl" words is scanned once, not once per word; names and hosts are matched only from
-# the start of a word.
-_HTTP_LOGIN_URL = LazyPattern(
-    r"(?:(?:^|\s)-[rl]\s+|--(?:instance|login)-?url[\s=]+|\b(?:login_?url|loginUrl|instance_?url|"
-    r"sf_login_url|salesforce_login_url|login_host|host)\s*[:=]\s*[\"']?|\b(?:POST|GET)\s+|"
-    r"web service at:?\s*|^(?>[^\n]*?\bcurl\b)[^\n]*?\s)"
-    r"[\"']?(http://[^\s\"'<>]+)",
-    re.IGNORECASE | re.MULTILINE,
-)
-_HTTP_SERVICE_URL = LazyPattern(
-    r"(?<![=\w])(http://[\w.-]+/services/(?:oauth2|Soap|data)\S*)", re.I
-)
-# A username as pasted, its `@` as typed or URL-encoded in a request body (`bob%40acme.com.uat`:
-# a lone escape does not make the paste decoded, see evidence.decode).
-_USERNAME = LazyPattern(
-    r"(?<![\w.+'%-])[\w.+'-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", re.IGNORECASE
-)
-# NOTE: a placeholder such as <org> stands for the org's name in pasted URLs.
-_LIGHTNING = LazyPattern(
-    r"(?<![\w.-])(?:<[\w-]{1,40}>|[\w-]+)(?:\.[\w-]+)*\.lightning\.force\.com\b", re.IGNORECASE
-)
-
-
-def _http_login_url(text: str) -> str | None:
-    if "http://" not in text.lower():
-        return None
-    # A loopback URL is a local proxy, relay or mock, not the login host.
-    for pattern in (_HTTP_LOGIN_URL, _HTTP_SERVICE_URL):
-        for m in pattern.finditer(text):
-            if not is_loopback(host_of(m.group(1))):
-                return f"the request went to a plain-HTTP URL: {m.group(1)}"
-    return None
-
-
-def _sandbox_user_on_production(text: str) -> str | None:
-    if PRODUCTION_LOGIN not in text.lower():
-        return None
-    for m in _USERNAME.finditer(text):
-        username = m.group(0).replace("%40", "@")
-        suffix = sandbox_suffix(username)
-        if suffix:
-            return (
-                f"username {username} carries a sandbox suffix (.{suffix}) but the login "
-                f"went to {PRODUCTION_LOGIN}"
-            )
-    return None
-
-
-def _lightning_host(text: str) -> str | None:
-    if "lightning.force.com" not in text.lower():
-        return None
-    m = _LIGHTNING.search(text)
-    return f"{m.group(0)} is a Lightning Experience UI host, not a login or API host" if m else None
-
-
-_INTERNAL = LazyPattern(
-    r"(?<![\w.-])[\w-]+(?:\.[\w-]+)*\.(?:pre|soma)\.salesforce\.com\b", re.IGNORECASE
-)
-
-
-def _internal_host(text: str) -> str | None:
-    if ".salesforce.com" not in text.lower():
-        return None
-    m = _INTERNAL.search(text)
-    if not m:
-        return None
-    return f"{m.group(0)} is a Salesforce pre-release or internal host, not the org's login host"
-
-
-PREDICATES: dict[str, Callable[[str], str | None]] = {
-    "http_login_url": _http_login_url,
-    "sandbox_user_on_production": _sandbox_user_on_production,
-    "lightning_host": _lightning_host,
-    "internal_host": _internal_host,
-}
 
 # --- matching ---------------------------------------------------------------------------
 
@@ -237,40 +150,13 @@ def _lower(text: str) -> str:
     return text.lower()
 
 
-# The host a failed request went to, where runtimes print it: urllib3's connection pool,
-# node-fetch's "request to <url> failed", curl's "Failed to connect to <host> port", and the
-# name a certificate did not cover (Node's altnames, CPython's and Java's mismatch lines).
-_REQUEST_HOST = LazyPattern(
-    r"\bHTTPSConnectionPool\(host='([\w.-]{1,253})'"
-    r"|\brequest to https?://(?:[^/@\s]{0,256}@)?([\w.-]{1,253})[/:\s]"
-    r"|\bFailed to connect to ([\w.-]{1,253}) port\b"
-    r"|\bHost: ([\w.-]{1,253}) is not in the cert's altnames"
-    r"|\bcertificate is not valid for '([\w.-]{1,253})'"
-    r"|\bNo (?:subject alternative DNS )?name matching ([\w.-]{1,253}) found",
-    re.IGNORECASE,
-)
-# Experience Cloud sites also take logins (OAuth on the site's own domain).
-_SITE_DOMAINS = ("my.site.com", "salesforce-sites.com")
-
-
 def _foreign_request_host(clues: Sequence[Clue]) -> str | None:
     """The host a pasted transport failure names, when every one it names is not Salesforce's.
 
     A certificate or proxy failure on the way to another service is that service's problem:
     the words are transport evidence, but not about this login.
     """
-    hosts: set[str] = {
-        str(next(g for g in m.groups() if g)).lower().rstrip(".")
-        for c in clues
-        if c.family is Family.TEXT
-        for m in _REQUEST_HOST.finditer(c.message)
-    }
-    hosts.discard("")
-    if not hosts or any(
-        is_salesforce_host(h) or is_loopback(h) or h.endswith(_SITE_DOMAINS) for h in hosts
-    ):
-        return None
-    return sorted(hosts)[0]
+    return foreign_host([c.message for c in clues if c.family is Family.TEXT])
 
 
 OTHER_HOST = "the failing request went to "
@@ -279,16 +165,6 @@ into the card as a caution)."""
 UNNAMED_HOST = "nothing in the text says the failing request was Salesforce's"
 """How the evidence line of a pasted transport failure that names no Salesforce host,
 endpoint or library starts (reports lift it into the card too)."""
-
-# Words that tie a pasted failure to Salesforce: its domains (hosts.SALESFORCE_DOMAINS and
-# its sites'), libraries and tools, its endpoints' paths. Linear: plain alternatives.
-_SALESFORCE_WORDS = LazyPattern(
-    "|".join(re.escape(d) for d in (*SALESFORCE_DOMAINS, *_SITE_DOMAINS))
-    + r"|salesforce|sforce|\bsfdc|\bsfdx|\bpardot|\bexacttarget|\bsoql\b"
-    r"|/services/(?:oauth2|data|soap|async)\b|\bsf (?:org|project|data|apex|deploy)\b"
-    r"|セールスフォース",
-    re.IGNORECASE,
-)
 
 
 def _cautioned(match: Match, line: str) -> Match:
@@ -317,7 +193,7 @@ def _transport_caution(clues: Sequence[Clue]) -> str | None:
     if (
         texts
         and not any(c.family is Family.TRANSPORT for c in clues)
-        and not any(_SALESFORCE_WORDS.search(t) for t in texts)
+        and not any(SALESFORCE_WORDS.search(t) for t in texts)
     ):
         return (
             f"{UNNAMED_HOST} (no Salesforce host, endpoint or library in it): if it went to "
