@@ -234,6 +234,81 @@ def test_codes_are_found_wherever_they_stand(text: str, cause: str) -> None:
     assert top(text)[0] == cause
 
 
+# A page or a terminal breaks a long line where it likes, and people type double spaces: the
+# words are the same error. (Fixture texts: simple-salesforce#120's SOAP fault, django-
+# salesforce#107's token answer, Restforce#338's invalid client.)
+WRAPPED = [
+    (
+        "simple_salesforce.exceptions.SalesforceAuthenticationFailed: INVALID_LOGIN: Invalid\n"
+        "username, password, security token; or user locked out.",
+        "invalid_credentials",
+    ),
+    ('{"error_description":"authentication\n failure","error":"invalid_grant"}', None),
+    ("Restforce::AuthenticationError: invalid_client: invalid\nclient credentials", None),
+    ("Failed: API security\ntoken required", "security_token_required"),
+    ("LOGIN_MUST_USE_SECURITY_TOKEN:  Invalid username,  password, security token; or user "
+     "locked out.  Are you at a new location?", "security_token_required"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "cause"), WRAPPED)
+def test_a_line_broken_or_spaced_by_the_page_reads_as_one(text: str, cause: str | None) -> None:
+    as_written = " ".join(text.split())
+    assert top(text) == top(as_written) != (None, None)
+    if cause:
+        assert top(text)[0] == cause
+
+
+# What loggers put before a message (Logback's and log4j's defaults, Python's with a
+# timestamp, an ISO stamp in brackets): the message under it is what a bare reading reads.
+LOG_PREFIXES = [
+    "2026-05-01 12:00:00,123 ERROR [main] com.acme.crm.SalesforceSync - ",
+    "12:00:00.123 [pool-1-thread-3] WARN  c.a.crm.SalesforceSync - ",
+    "2026-05-01 12:00:00,123 - salesforce_sync - ERROR - ",
+    "[2026-05-01T12:00:00.123Z] ERROR: ",
+]
+BARE = ["Token Expired", "invalid_client", "Authentication failed", "401 Unauthorized"]
+
+
+@pytest.mark.parametrize("prefix", LOG_PREFIXES)
+@pytest.mark.parametrize("message", BARE)
+def test_a_log_prefix_does_not_hide_a_bare_message(prefix: str, message: str) -> None:
+    assert top(message) != (None, None)
+    assert top(prefix + message) == top(message)
+
+
+def test_a_log_prefix_is_stripped_only_before_a_timestamped_message() -> None:
+    from sfdoctor.diagnosis.oneline import one_line
+
+    assert (
+        one_line("Time: 12:00:00 elapsed\nToken Expired") == "Time: 12:00:00 elapsed Token Expired"
+    )
+    # Two log lines are two messages: a bare reading needs the message alone.
+    two = f"{LOG_PREFIXES[0]}sync started\n{LOG_PREFIXES[0]}Token Expired"
+    assert top(two) == (None, None)
+
+
+def test_a_console_window_breaking_words_at_its_width_is_read_whole() -> None:
+    # A fixed-width console breaks every long line at its width, mid-word ("...has not ap" /
+    # "proved..."). The text: JitendraZaa/OAuthFlows#1 (a corpus dev source).
+    text = (
+        "Some error occurred. Make sure connected app is approved previously. Salesforce "
+        'Response : {"error":"invalid_grant","error_description":"user hasn\'t approved this '
+        'consumer"}'
+    )
+    broken = "\n".join(text[i : i + 72] for i in range(0, len(text), 72))
+    assert broken.count("\n") == 2
+    assert top(broken) == top(text) == ("app_not_approved", "medium")
+
+
+def test_a_long_line_quotes_the_evidence_from_just_before_the_match() -> None:
+    prefix = "2026-05-01 12:00:00 ERROR [sync-worker-3] c.acme.crm.SalesforceGateway - " * 4
+    doc = sfdoctor.explain(prefix + "Failed: API security token required").to_dict()
+    line = doc["matches"][0]["evidence"][0]
+    assert "API security token required" in line and line.startswith("\u2026"), line
+    assert len(line) <= 240
+
+
 def test_decoding_does_not_change_the_text_shown_back() -> None:
     text = "x &quot;INVALID_LOGIN&quot; y"
     result = sfdoctor.explain(text)

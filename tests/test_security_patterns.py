@@ -19,7 +19,7 @@ import time
 import pytest
 
 from sfdoctor import redaction
-from sfdoctor.diagnosis import attempts, evidence
+from sfdoctor.diagnosis import attempts, evidence, oneline
 from sfdoctor.diagnosis import classify as classify_module
 from sfdoctor.diagnosis import context as context_module
 from sfdoctor.diagnosis.evidence import clues_from_response, clues_from_text
@@ -53,7 +53,9 @@ def _all_patterns() -> dict[str, re.Pattern[str]]:
         for sig in load().signatures
         if sig.message is not None
     }
-    found.update(module_patterns(*REDACTION, evidence, classify_module, context_module, attempts))
+    found.update(
+        module_patterns(*REDACTION, evidence, classify_module, context_module, oneline, attempts)
+    )
     return found
 
 
@@ -222,7 +224,7 @@ def test_a_secret_split_by_the_cut_never_shows() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    [*REDACTION, evidence, classify_module, context_module, attempts],
+    [*REDACTION, evidence, classify_module, context_module, oneline, attempts],
     ids=lambda m: m.__name__,
 )
 def test_no_pattern_is_written_inline(module) -> None:

@@ -48,6 +48,8 @@ GENERIC = 30
 """Matches below this priority are fallbacks, dropped when a decisive match exists."""
 
 _MAX_EVIDENCE = 240
+_LEAD = 60
+"""How much of a long line an evidence line keeps before what matched."""
 _WORD = LazyPattern(r"[\w-]+")
 
 # --- matching ---------------------------------------------------------------------------
@@ -116,7 +118,11 @@ def _text_line(sig: Signature, text: str, source: str | None = None) -> str:
         return text.strip().splitlines()[0] if text.strip() else ""
     start = text.rfind("\n", 0, m.start()) + 1
     end = text.find("\n", m.end())
-    return text[start : end if end >= 0 else len(text)].strip()
+    end = end if end >= 0 else len(text)
+    if end - start > _MAX_EVIDENCE and m.start() - start > _LEAD:
+        # A long line (a text read on one line, minified JSON): from just before the match.
+        return "\u2026" + text[m.start() - _LEAD : end].strip()
+    return text[start:end].strip()
 
 
 def match_signature(sig: Signature, clue: Clue) -> str | None:

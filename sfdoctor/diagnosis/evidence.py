@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from sfdoctor.diagnosis.attempts import settled
+from sfdoctor.diagnosis.oneline import one_line
 from sfdoctor.lazyre import LazyPattern
 from sfdoctor.models import Clue, Family
 from sfdoctor.redaction import redact
@@ -44,15 +45,20 @@ OAUTH_ERRORS = (
     "redirect_uri_mismatch",
     "redirect_uri_missing",
 )
+# A message a page or a terminal wrapped: the lines after it that start in lower case
+# (at most three) are the rest of its sentence, not a stack frame or the next message.
+_WRAPPED = r"(?:\n[a-z][^\n]*){0,3}"
 _OAUTH_INLINE = LazyPattern(
     r"(?<![\w/])(" + "|".join(OAUTH_ERRORS) + r")\b"
-    r"(?:\s*(?:::|:|\s-\s|-)\s*([^\n]*))?"
+    r"(?:\s*(?:::|:|\s-\s|-)\s*([^\n]*" + _WRAPPED + r"))?"
 )
 # NOTE: a code may be glued to what precedes it (`ConstructorINVALID_LOGIN`, `sf:CODE`,
 # `Error:CODE`): only an upper-case letter, digit or underscore before it means it is the
 # tail of a longer word. Each run of such characters is scanned from its start only.
 _API_CODE = LazyPattern(
-    r"(?<![A-Z0-9_'])([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+)(?![a-z0-9_])(?:\s*:\s*([^\n]*))?"
+    r"(?<![A-Z0-9_'])([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+)(?![a-z0-9_])(?:\s*:\s*([^\n]*"
+    + _WRAPPED
+    + r"))?"
 )
 # A code whose underscores a Markdown page took for emphasis (`REQUESTLIMITEXCEEDED`), or a
 # person typed as spaces (`INVALID LOGIN`): upper-case words that are a known code without
@@ -343,7 +349,17 @@ def clues_from_text(
         for m in _SQUASHED_CODE.finditer(text) if squashed else ():
             for code in _codes_in_run(m.group(1).split(" "), squashed, known_codes):
                 clues.append(Clue(Family.FAULT, code, "", None, "error code (underscores lost)"))
+    # A paste's line breaks and runs of spaces are the page's or the terminal's, not the
+    # error's ("authentication\nfailure" wrapped at 60 columns, "Invalid  username" typed):
+    # a field's value is read on one line, and the whole text is searched on one line too.
+    clues = [
+        c._replace(message=flat) if (flat := " ".join(c.message.split())) != c.message else c
+        for c in clues
+    ]
     clues.append(Clue(Family.TEXT, None, text, None, "text"))
+    flat = one_line(text)
+    if flat != text.strip():
+        clues.append(Clue(Family.TEXT, None, flat, None, "text, on one line"))
     return clues
 
 

@@ -1,0 +1,56 @@
+"""A paste read on one line: the layout a page, a terminal or a logger gave it taken away.
+
+A page or a terminal breaks a long line where it likes (``authentication\\nfailure`` at 60
+columns), people type double spaces, and a logger puts a timestamp, a level, a thread and
+its own name before every message (``2026-05-01 12:00:00,123 ERROR [main] c.a.Sync -
+Token Expired``). None of it is the error's: :func:`one_line` is what the error said, for
+the patterns that a line break, a run of spaces or a log prefix would stop.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sfdoctor.lazyre import LazyPattern
+
+# A log line's prefix: a timestamp first (a date and time, or a time alone), then at most six
+# of a bracketed field ([main], [INFO]), a level, a logger's dotted name before " - ", or a
+# separator; what follows is the message. Linear: each part is a bounded run of one class.
+_LEVELS = r"(?:ERROR|ERR|WARN|WARNING|INFO|DEBUG|FATAL|SEVERE|TRACE|CRITICAL|NOTICE)"
+_LOG_PREFIX = LazyPattern(
+    r"^[ \t]*\[?(?:\d{4}-\d{2}-\d{2}[T ])?\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?"
+    r"(?:Z|[+-]\d{2}:?\d{2}| ?UTC)?\]?"
+    r"(?:[ \t]{1,8}(?:\[[^\]\n]{1,80}\]|"
+    + _LEVELS
+    + r":?|[\w.$]{1,120}(?=[ \t]{1,8}-[ \t])|[-|:])){0,6}"
+    r"[ \t]{0,8}[-|:]?[ \t]{1,8}",
+    re.MULTILINE,
+)
+
+
+def _unbroken(text: str) -> str:
+    """``text`` with the lines a fixed-width window broke mid-word put back together.
+
+    A console copied as it shows (Windows' legacy console, a log viewer) breaks every long
+    line at the window's width, in the middle of a word ("contact your ad" / "ministrator"):
+    when two or more lines have the same length, 60 or more, and none is longer, each line of
+    that length is joined to the next without a space.
+    """
+    lines = text.split("\n")
+    width = max(len(line) for line in lines)
+    if width < 60 or sum(1 for line in lines if len(line) == width) < 2:
+        return text
+    out = []
+    for line in lines:
+        out.append(line if len(line) == width else line + "\n")
+    return "".join(out)
+
+
+def one_line(text: str) -> str:
+    """``text`` without log prefixes, mid-word breaks and layout: its whitespace runs (line
+    breaks too) one space each."""
+    if "\n" in text:
+        text = _unbroken(text)
+    if "\n" in text or ":" in text:
+        text = _LOG_PREFIX.sub("", text)
+    return " ".join(text.split())
