@@ -260,12 +260,17 @@ def test_a_line_broken_or_spaced_by_the_page_reads_as_one(text: str, cause: str 
 
 
 # What loggers put before a message (Logback's and log4j's defaults, Python's with a
-# timestamp, an ISO stamp in brackets): the message under it is what a bare reading reads.
+# timestamp, an ISO stamp in brackets) and an exception's name: the message under them is
+# what a bare reading reads.
 LOG_PREFIXES = [
     "2026-05-01 12:00:00,123 ERROR [main] com.acme.crm.SalesforceSync - ",
     "12:00:00.123 [pool-1-thread-3] WARN  c.a.crm.SalesforceSync - ",
     "2026-05-01 12:00:00,123 - salesforce_sync - ERROR - ",
     "[2026-05-01T12:00:00.123Z] ERROR: ",
+    # ... and what names an error before its message.
+    "Exception: ",
+    "java.lang.RuntimeException: ",
+    "12:00:00.123 [main] ERROR c.a.Sync - SalesforceError: ",
 ]
 BARE = ["Token Expired", "invalid_client", "Authentication failed", "401 Unauthorized"]
 

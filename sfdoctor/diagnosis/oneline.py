@@ -28,6 +28,15 @@ _LOG_PREFIX = LazyPattern(
 )
 
 
+# What names an error before its message ("Error: ", "java.lang.RuntimeException: ",
+# "SalesforceError: "), at most three deep: the message under it is what a bare one says.
+_ERROR_LABEL = LazyPattern(
+    r"^(?:(?:[\w$]{1,60}\.){0,8}[\w$]{0,60}(?:Error|Exception|Fault)|ERROR|Caused by)"
+    r"[ \t]{0,4}:[ \t]{1,4}",
+    re.IGNORECASE,
+)
+
+
 def _unbroken(text: str) -> str:
     """``text`` with the lines a fixed-width window broke mid-word put back together.
 
@@ -53,4 +62,10 @@ def one_line(text: str) -> str:
         text = _unbroken(text)
     if "\n" in text or ":" in text:
         text = _LOG_PREFIX.sub("", text)
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    for _ in range(3):
+        label = _ERROR_LABEL.match(text)
+        if not label:
+            break
+        text = text[label.end() :]
+    return text
