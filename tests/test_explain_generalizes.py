@@ -270,7 +270,7 @@ LOG_PREFIXES = [
     # ... and what names an error before its message.
     "Exception: ",
     "java.lang.RuntimeException: ",
-    "12:00:00.123 [main] ERROR c.a.Sync - SalesforceError: ",
+    "12:00:00.123 [main] ERROR c.a.Sync - Error: ",
 ]
 BARE = ["Token Expired", "invalid_client", "Authentication failed", "401 Unauthorized"]
 
@@ -291,6 +291,15 @@ def test_a_log_prefix_is_stripped_only_before_a_timestamped_message() -> None:
     # Two log lines are two messages: a bare reading needs the message alone.
     two = f"{LOG_PREFIXES[0]}sync started\n{LOG_PREFIXES[0]}Token Expired"
     assert top(two) == (None, None)
+
+
+def test_curly_quotes_read_as_the_straight_ones_the_error_printed() -> None:
+    # A help page or a word processor curls the apostrophe (Microsoft's Copilot for Sales
+    # troubleshooting text, a corpus dev source, as pasted from such a page).
+    straight = "User doesn't have admin permission to access the connected app."
+    curly = straight.replace("'", "\u2019")
+    assert top(straight)[0] is not None
+    assert top(curly) == top(straight)
 
 
 def test_a_console_window_breaking_words_at_its_width_is_read_whole() -> None:

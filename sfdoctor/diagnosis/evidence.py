@@ -45,9 +45,10 @@ OAUTH_ERRORS = (
     "redirect_uri_mismatch",
     "redirect_uri_missing",
 )
-# A message a page or a terminal wrapped: the lines after it that start in lower case
-# (at most three) are the rest of its sentence, not a stack frame or the next message.
-_WRAPPED = r"(?:\n[a-z][^\n]*){0,3}"
+# A message a page or a terminal wrapped: the lines after it that are lower-case words
+# (at most three) are the rest of its sentence, not a stack frame, the next message or a
+# line of code or configuration (`my $password = '...'`, `password: ...`).
+_WRAPPED = r"(?:\n[a-z][a-z ,.;-]{0,200}(?=\n|$)){0,3}"
 _OAUTH_INLINE = LazyPattern(
     r"(?<![\w/])(" + "|".join(OAUTH_ERRORS) + r")\b"
     r"(?:\s*(?:::|:|\s-\s|-)\s*([^\n]*" + _WRAPPED + r"))?"

@@ -3,8 +3,9 @@
 A page or a terminal breaks a long line where it likes (``authentication\\nfailure`` at 60
 columns), people type double spaces, and a logger puts a timestamp, a level, a thread and
 its own name before every message (``2026-05-01 12:00:00,123 ERROR [main] c.a.Sync -
-Token Expired``). None of it is the error's: :func:`one_line` is what the error said, for
-the patterns that a line break, a run of spaces or a log prefix would stop.
+Token Expired``); a word processor curls the quotes (``doesn’t``). None of it is the error's:
+:func:`one_line` is what the error said, for the patterns that a line break, a run of
+spaces, a log prefix or a curly quote would stop.
 """
 
 from __future__ import annotations
@@ -28,13 +29,18 @@ _LOG_PREFIX = LazyPattern(
 )
 
 
-# What names an error before its message ("Error: ", "java.lang.RuntimeException: ",
-# "SalesforceError: "), at most three deep: the message under it is what a bare one says.
+# A generic name for an error before its message ("Error: ", "Exception: ",
+# "java.lang.RuntimeException: ", "Caused by: "), at most three deep: the message under it is
+# what a bare one says. A name that says something (ConnectException, SocketTimeoutException,
+# SalesforceAuthenticationFailed) stays: readings use it.
 _ERROR_LABEL = LazyPattern(
-    r"^(?:(?:[\w$]{1,60}\.){0,8}[\w$]{0,60}(?:Error|Exception|Fault)|ERROR|Caused by)"
-    r"[ \t]{0,4}:[ \t]{1,4}",
+    r"^(?:(?:java\.lang\.)?(?:Runtime)?Exception|Error|Fault|Caused by)[ \t]{0,4}:[ \t]{1,4}",
     re.IGNORECASE,
 )
+
+
+# A word processor's or a web page's quotes, straightened as the error printed them.
+_STRAIGHT = {0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"'}
 
 
 def _unbroken(text: str) -> str:
@@ -56,13 +62,13 @@ def _unbroken(text: str) -> str:
 
 
 def one_line(text: str) -> str:
-    """``text`` without log prefixes, mid-word breaks and layout: its whitespace runs (line
-    breaks too) one space each."""
+    """``text`` without log prefixes, mid-word breaks, curly quotes and layout: its
+    whitespace runs (line breaks too) one space each."""
     if "\n" in text:
         text = _unbroken(text)
     if "\n" in text or ":" in text:
         text = _LOG_PREFIX.sub("", text)
-    text = " ".join(text.split())
+    text = " ".join(text.split()).translate(_STRAIGHT)
     for _ in range(3):
         label = _ERROR_LABEL.match(text)
         if not label:

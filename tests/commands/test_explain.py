@@ -311,32 +311,56 @@ def test_a_transport_failure_naming_no_salesforce_host_is_flagged_in_the_card(
 
 
 def test_a_failure_on_the_way_to_another_host_is_flagged_in_the_card(run, tmp_path) -> None:
-    """A TLS failure on a call to another service: the answer drops to medium and the
-    report's summary card says where the request went, not only the full report."""
+    """A TLS failure on the way to a host that is not Salesforce's, beside a Salesforce
+    endpoint (a mistyped login host): the answer drops to medium and the report's summary
+    card says where the request went, not only the full report."""
     text = (
-        "Uncaught (in promise) Error: request to https://inspect.dev/api/changelog failed, "
-        "reason: self signed certificate in certificate chain."
+        "Uncaught (in promise) Error: request to https://login.salesforc.com/services/oauth2/"
+        "token failed, reason: self signed certificate in certificate chain."
     )
     html, svg = tmp_path / "r.html", tmp_path / "r.svg"
     run("explain", text, "--report", str(html), "--report", str(svg))
     card = html.read_text(encoding="utf-8").split("Full report", 1)[0]
-    assert "Caution" in card and "inspect.dev, not a Salesforce host" in card
+    assert "Caution" in card and "login.salesforc.com, not a Salesforce host" in card
     assert "Caution" in svg.read_text(encoding="utf-8")
     best = json.loads(run("explain", text, "--format", "json").out)["matches"][0]
     assert best["confidence"] == "medium"
     # Credentials in the URL are neither the host nor shown; a Salesforce host behind them
     # keeps the answer's confidence.
     canary = "S3cretCanary"
-    with_user = f"Error: request to https://admin:{canary}@inspect.dev/api failed, reason: self "
+    with_user = (
+        f"Error: request to https://admin:{canary}@login.salesforc.com/services/oauth2/token "
+        "failed, reason: self "
+    )
     out = run(
         "explain", with_user + "signed certificate in certificate chain", "--format", "json"
     ).out
-    assert canary not in out and "went to inspect.dev," in out
+    assert canary not in out and "went to login.salesforc.com," in out
     sf = (
         f"Error: request to https://admin:{canary}@acme.my.salesforce.com/services failed, reason: "
     )
     best = json.loads(run("explain", sf + "self signed certificate", "--format", "json").out)
     assert best["matches"][0]["confidence"] == "high" and canary not in json.dumps(best)
+
+
+def test_another_services_certificate_failure_is_a_look_alike_on_every_output(
+    run, tmp_path
+) -> None:
+    """Pasted alone, a certificate failure on a call to another service names no cause: the
+    console says it is a known look-alike (exit 3), the JSON lists it as recognised, and the
+    credentials in its URL appear nowhere."""
+    canary = "S3cretCanary"
+    text = (
+        f"Uncaught (in promise) Error: request to https://admin:{canary}@inspect.dev/api/"
+        "changelog failed, reason: self signed certificate in certificate chain."
+    )
+    r = run("explain", text)
+    assert r.status == ExitStatus.INCONCLUSIVE
+    assert "look-alike" in r.out and canary not in r.out
+    doc = json.loads(run("explain", text, "--format", "json").out)
+    assert doc["matches"] == []
+    assert [k["signature"] for k in doc["recognised"]] == ["lookalike.foreign_secure_host"]
+    assert canary not in json.dumps(doc)
 
 
 def test_markdown_lists_the_signatures_own_candidates(run, tmp_path) -> None:
