@@ -293,6 +293,24 @@ def test_a_log_prefix_is_stripped_only_before_a_timestamped_message() -> None:
     assert top(two) == (None, None)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A Markdown page bolds a word of Salesforce's message; an HTML one tags a word of a
+        # Login History status; a code span cuts Data Loader's sentence.
+        "Salesforce failed to complete task: Message: API is **disabled** for this User",
+        "<p>Failed: API security <b>token</b> required</p>",
+        "User has `expired` password",
+    ],
+)
+def test_markup_in_the_words_does_not_hide_them(text: str) -> None:
+    from sfdoctor.diagnosis.oneline import one_line
+
+    plain = one_line(text)
+    assert "<" not in plain and "**" not in plain and "`" not in plain, plain
+    assert top(text) == top(plain) != (None, None)
+
+
 def test_curly_quotes_read_as_the_straight_ones_the_error_printed() -> None:
     # A help page or a word processor curls the apostrophe (Microsoft's Copilot for Sales
     # troubleshooting text, a corpus dev source, as pasted from such a page).

@@ -3,9 +3,10 @@
 A page or a terminal breaks a long line where it likes (``authentication\\nfailure`` at 60
 columns), people type double spaces, and a logger puts a timestamp, a level, a thread and
 its own name before every message (``2026-05-01 12:00:00,123 ERROR [main] c.a.Sync -
-Token Expired``); a word processor curls the quotes (``doesn’t``). None of it is the error's:
-:func:`one_line` is what the error said, for the patterns that a line break, a run of
-spaces, a log prefix or a curly quote would stop.
+Token Expired``); a word processor curls the quotes (``doesn’t``); a web page or a Markdown
+file marks words up (``API is **disabled**``, ``security <b>token</b>``). None of it is the
+error's: :func:`one_line` is what the error said, for the patterns that a line break, a run
+of spaces, a log prefix, a curly quote or markup would stop.
 """
 
 from __future__ import annotations
@@ -39,6 +40,16 @@ _ERROR_LABEL = LazyPattern(
 )
 
 
+# Markup a page or a Markdown file put in the words: inline tags and emphasis come out
+# (`<b>API</b> is disabled`, `**API is disabled for this User**`, a code in backticks), other
+# tags part words (`<br>`, `</td><td>`). Each tag is one bounded run.
+_INLINE_TAG = LazyPattern(
+    r"</?(?:b|strong|i|em|u|code|tt|span|a|font|mark|kbd|samp)(?:\s[^<>\n]{0,200})?>",
+    re.IGNORECASE,
+)
+_TAG = LazyPattern(r"</?[a-zA-Z][a-zA-Z0-9]{0,10}(?:\s[^<>\n]{0,200})?/?>")
+_EMPHASIS = LazyPattern(r"\*\*|__|`")
+
 # A word processor's or a web page's quotes, straightened as the error printed them.
 _STRAIGHT = {0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"'}
 
@@ -68,6 +79,10 @@ def one_line(text: str) -> str:
         text = _unbroken(text)
     if "\n" in text or ":" in text:
         text = _LOG_PREFIX.sub("", text)
+    if "<" in text:
+        text = _TAG.sub(" ", _INLINE_TAG.sub("", text))
+    if "**" in text or "__" in text or "`" in text:
+        text = _EMPHASIS.sub("", text)
     text = " ".join(text.split()).translate(_STRAIGHT)
     for _ in range(3):
         label = _ERROR_LABEL.match(text)
