@@ -50,6 +50,11 @@ _INLINE_TAG = LazyPattern(
 _TAG = LazyPattern(r"</?[a-zA-Z][a-zA-Z0-9]{0,10}(?:\s[^<>\n]{0,200})?/?>")
 _EMPHASIS = LazyPattern(r"\*\*|__|`")
 
+# What a log line's prefix and an error's name start with: the patterns are compiled only
+# for a text that could have one (start-up budget, bench/startup.py).
+_STAMP_START = "[0123456789"
+_LABEL_START = "EeCcFfJj"
+
 # A word processor's or a web page's quotes, straightened as the error printed them.
 _STRAIGHT = {0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"'}
 
@@ -77,14 +82,14 @@ def one_line(text: str) -> str:
     whitespace runs (line breaks too) one space each."""
     if "\n" in text:
         text = _unbroken(text)
-    if "\n" in text or ":" in text:
+    if "\n" in text or text.lstrip()[:1] in _STAMP_START:
         text = _LOG_PREFIX.sub("", text)
     if "<" in text:
         text = _TAG.sub(" ", _INLINE_TAG.sub("", text))
     if "**" in text or "__" in text or "`" in text:
         text = _EMPHASIS.sub("", text)
     text = " ".join(text.split()).translate(_STRAIGHT)
-    for _ in range(3):
+    for _ in range(3 if text[:1] in _LABEL_START else 0):
         label = _ERROR_LABEL.match(text)
         if not label:
             break
