@@ -275,6 +275,20 @@ LOG_PREFIXES = [
 BARE = ["Token Expired", "invalid_client", "Authentication failed", "401 Unauthorized"]
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        # sf CLI (forcedotcom/cli#2890), Ruby's Net::HTTP (a corpus dev text), a status line.
+        "Unknown error in Apex Library: Error authenticating with JWT.",
+        "<Net::HTTPUnauthorized 401 Unauthorized readbody=true>",
+        "503 org.eclipse.jetty9.servlet.ServletHolder$1: java.lang.IllegalStateException",
+    ],
+)
+def test_a_message_in_quotes_reads_as_itself(message: str) -> None:
+    # A log prints the string it was given in quotes.
+    assert top(f'"{message}"') == top(message) != (None, None)
+
+
 @pytest.mark.parametrize("prefix", LOG_PREFIXES)
 @pytest.mark.parametrize("message", BARE)
 def test_a_log_prefix_does_not_hide_a_bare_message(prefix: str, message: str) -> None:

@@ -89,6 +89,8 @@ def one_line(text: str) -> str:
     if "**" in text or "__" in text or "`" in text:
         text = _EMPHASIS.sub("", text)
     text = " ".join(text.split()).translate(_STRAIGHT)
+    if len(text) > 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1].strip()  # the whole paste in quotes: a string as a log printed it
     for _ in range(3 if text[:1] in _LABEL_START else 0):
         label = _ERROR_LABEL.match(text)
         if not label:
