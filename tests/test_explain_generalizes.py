@@ -325,6 +325,13 @@ def test_markup_in_the_words_does_not_hide_them(text: str) -> None:
     assert top(text) == top(plain) != (None, None)
 
 
+def test_a_placeholder_in_angle_brackets_is_not_markup() -> None:
+    from sfdoctor.diagnosis.oneline import one_line
+
+    url = "https://<mydomain>.my.salesforce.com/services/oauth2/token as <username>"
+    assert one_line(f"<p>{url}</p>") == url
+
+
 def test_curly_quotes_read_as_the_straight_ones_the_error_printed() -> None:
     # A help page or a word processor curls the apostrophe (Microsoft's Copilot for Sales
     # troubleshooting text, a corpus dev source, as pasted from such a page).

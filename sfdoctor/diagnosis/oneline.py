@@ -42,12 +42,18 @@ _ERROR_LABEL = LazyPattern(
 
 # Markup a page or a Markdown file put in the words: inline tags and emphasis come out
 # (`<b>API</b> is disabled`, `**API is disabled for this User**`, a code in backticks), other
-# tags part words (`<br>`, `</td><td>`). Each tag is one bounded run.
+# tags part words (`<br>`, `</td><td>`). Only HTML's own tag names: a placeholder
+# (`https://<mydomain>.my.salesforce.com`, `<username>`) is the text's. Each tag is one
+# bounded run.
 _INLINE_TAG = LazyPattern(
     r"</?(?:b|strong|i|em|u|code|tt|span|a|font|mark|kbd|samp)(?:\s[^<>\n]{0,200})?>",
     re.IGNORECASE,
 )
-_TAG = LazyPattern(r"</?[a-zA-Z][a-zA-Z0-9]{0,10}(?:\s[^<>\n]{0,200})?/?>")
+_TAG = LazyPattern(
+    r"</?(?:br|p|div|li|ul|ol|dl|dt|dd|tr|td|th|table|thead|tbody|h[1-6]|pre|blockquote|hr"
+    r"|html|head|body|title|section|article|header|footer)(?:\s[^<>\n]{0,200})?/?>",
+    re.IGNORECASE,
+)
 _EMPHASIS = LazyPattern(r"\*\*|__|`")
 
 # What a log line's prefix and an error's name start with: the patterns are compiled only
