@@ -210,3 +210,35 @@ def test_openssl_3s_renegotiation_refusal_points_at_the_device_in_the_path(text:
         "transport.unsafe_legacy_renegotiation",
     )
     assert match.confidence == "medium"
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        ("System.Net.Http.HttpRequestException : An error occurred while sending the request.\n"
+         "---- System.Net.Http.WinHttpException : Error 12007 calling "
+         "WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, 'The server name or address could not be "
+         "resolved'.", "dns_failure"),
+        ("WinHttpException: A connection with the server could not be established",
+         "network_unreachable"),
+        ("System.Net.Http.WinHttpException (0x80072F8F): A security error occurred",
+         "tls_verification_failed"),
+    ],
+)  # fmt: skip
+def test_winhttps_own_words_name_the_failure(text: str, cause: str) -> None:
+    """WinHTTP's messages for a failed lookup (12007), connection (12029) and secure channel
+    (12175), as .NET's WinHttpHandler prints them (dotnet/runtime#45939, eShopOnContainers
+    #278, dotnet/corefx#29687)."""
+    assert top(text)[0] == cause
+
+
+def test_winhttps_words_that_say_little_need_their_context() -> None:
+    # 'A security error occurred' alone is any program's; with WinHTTP's name it is 12175,
+    # listed with the handshake; a refused connection says where WinHTTP's proxy is set.
+    assert top("A security error occurred")[0] is None
+    doc = sfdoctor.explain("WinHttpException: A security error occurred").to_dict()["matches"][0]
+    assert doc["confidence"] == "medium"
+    assert [c["cause"] for c in doc["candidates"]] == ["tls_verification_failed", "tls_unsupported"]
+    refused = sfdoctor.explain("WinHttpException: A connection with the server could not be "
+                               "established").to_dict()["matches"][0]  # fmt: skip
+    assert "netsh winhttp show proxy" in refused["note"]
