@@ -4,7 +4,8 @@ has laid it out differently?
 The same error reaches sfdoctor wrapped at a page's width, broken mid-word by a console,
 with doubled spaces, behind a log line's prefix or an exception's name, in quotes, with
 curly quotes, with a word bolded in HTML or Markdown, with ``<br>`` line breaks, as a JSON
-string or HTML-escaped. For each such layout this prints how many of the dev texts `explain` answers
+string, HTML-escaped, or as UTF-8 shown byte by byte (a UTF-8 export opened as
+Windows-1252). For each such layout this prints how many of the dev texts `explain` answers
 right as written keep a right answer once laid out so. Held-out texts are never read.
 
     python bench/layout.py [--show N]
@@ -54,6 +55,10 @@ LAYOUTS: dict[str, Callable[[str], str]] = {
     "<br> line breaks": lambda t: "<p>" + t.replace("\n", "<br>\n") + "</p>",
     "a JSON string": json.dumps,
     "HTML-escaped": html.escape,
+    "UTF-8 shown as Windows-1252": lambda t: "".join(
+        chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252")
+        for b in t.encode("utf-8")
+    ),
 }
 
 

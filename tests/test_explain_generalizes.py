@@ -332,6 +332,38 @@ def test_a_placeholder_in_angle_brackets_is_not_markup() -> None:
     assert one_line(f"<p>{url}</p>") == url
 
 
+def _shown_as_cp1252(text: str) -> str:
+    """UTF-8's bytes shown one by one, as Excel shows a UTF-8 export and Windows shows a
+    UTF-8 log (the bytes Windows-1252 leaves undefined become C1 controls)."""
+    undefined = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+    return "".join(
+        chr(b) if b in undefined else bytes([b]).decode("cp1252") for b in text.encode("utf-8")
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "失敗: API セキュリティトークンが必要です",  # Login History, Japanese (a fixture status)
+        "invalid_grant : échec de l’authentification",  # Marketo's French page (corpus, dev)
+        "Conexão Expirada",  # Replit's Portuguese connector banner (corpus, dev)
+    ],
+)
+def test_utf8_shown_byte_by_byte_reads_as_written(text: str) -> None:
+    garbled = _shown_as_cp1252(text)
+    assert garbled != text
+    assert top(garbled) == top(text) != (None, None)
+    assert top(text.encode("utf-8").decode("latin-1")) == top(text)
+
+
+def test_a_genuine_latin_1_text_is_not_taken_for_mojibake() -> None:
+    from sfdoctor.diagnosis.mojibake import undo
+
+    for text in ("SÃO PAULO: Ã legit", "café déjà vu", "Größe ±5 °C"):
+        assert undo(text) == text
+    assert undo("Ã©chec, déjà: å¤±æ•—") == "échec, déjà: 失敗"
+
+
 def test_curly_quotes_read_as_the_straight_ones_the_error_printed() -> None:
     # A help page or a word processor curls the apostrophe (Microsoft's Copilot for Sales
     # troubleshooting text, a corpus dev source, as pasted from such a page).

@@ -19,7 +19,7 @@ import time
 import pytest
 
 from sfdoctor import redaction
-from sfdoctor.diagnosis import attempts, evidence, oneline
+from sfdoctor.diagnosis import attempts, evidence, mojibake, oneline
 from sfdoctor.diagnosis import classify as classify_module
 from sfdoctor.diagnosis import context as context_module
 from sfdoctor.diagnosis.evidence import clues_from_response, clues_from_text
@@ -54,7 +54,9 @@ def _all_patterns() -> dict[str, re.Pattern[str]]:
         if sig.message is not None
     }
     found.update(
-        module_patterns(*REDACTION, evidence, classify_module, context_module, oneline, attempts)
+        module_patterns(
+            *REDACTION, evidence, classify_module, context_module, oneline, mojibake, attempts
+        )
     )
     return found
 
@@ -224,7 +226,7 @@ def test_a_secret_split_by_the_cut_never_shows() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    [*REDACTION, evidence, classify_module, context_module, oneline, attempts],
+    [*REDACTION, evidence, classify_module, context_module, oneline, mojibake, attempts],
     ids=lambda m: m.__name__,
 )
 def test_no_pattern_is_written_inline(module) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from sfdoctor.diagnosis.attempts import settled
+from sfdoctor.diagnosis.mojibake import undo as undo_mojibake
 from sfdoctor.diagnosis.oneline import one_line
 from sfdoctor.lazyre import LazyPattern
 from sfdoctor.models import Clue, Family
@@ -132,8 +133,9 @@ _QUOTE_MARK = LazyPattern(r"^[ \t]*(?:>[ \t]?)+", re.M)
 def decode(text: str) -> str:
     """Undo the escaping an error picks up on its way to a paste, so codes and messages read
     as Salesforce wrote them: e-mail/Markdown quote marks (``> `` before every line),
-    Markdown escapes, JSON string escapes, HTML entities, URL encoding, full-width
-    punctuation (NFKC). Each step runs only when its marks are present.
+    Markdown escapes, JSON string escapes, HTML entities, URL encoding, UTF-8 shown byte by
+    byte (:mod:`sfdoctor.diagnosis.mojibake`), full-width punctuation (NFKC). Each step runs
+    only when its marks are present.
     Redact before and after (:func:`normalize`).
     """
     if text.lstrip().startswith(">") and "\n" in text:
@@ -162,7 +164,7 @@ def decode(text: str) -> str:
     if not text.isascii():
         import unicodedata
 
-        text = unicodedata.normalize("NFKC", text)
+        text = unicodedata.normalize("NFKC", undo_mojibake(text))
     return text
 
 
