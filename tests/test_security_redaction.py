@@ -118,6 +118,11 @@ PASTES = {
     # tab-separated (a pasted table, a TSV row)
     "tab_separated": f"password\t{C}",
     "tab_separated_row": f"username\tops\nsecurity_token\t{C}\tx",
+    # a name marked up by a page or a Markdown file (session 18: the one-line reading of a
+    # paste drops this markup, and its evidence once quoted the value it uncovered)
+    "html_bold_name": f"Failed: API security token required <b>password</b>={C}",
+    "markdown_bold_name": f"**client_secret**: {C}",
+    "code_span_name": f"`password`={C}",
 }
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from sfdoctor.lazyre import LazyPattern
+from sfdoctor.redaction.paste import EMPHASIS, INLINE_TAG
 
 # A log line's prefix: a timestamp first (a date and time, or a time alone), then at most six
 # of a bracketed field ([main], [INFO]), a level, a logger's dotted name before " - ", or a
@@ -41,20 +42,15 @@ _ERROR_LABEL = LazyPattern(
 
 
 # Markup a page or a Markdown file put in the words: inline tags and emphasis come out
-# (`<b>API</b> is disabled`, `**API is disabled for this User**`, a code in backticks), other
-# tags part words (`<br>`, `</td><td>`). Only HTML's own tag names: a placeholder
-# (`https://<mydomain>.my.salesforce.com`, `<username>`) is the text's. Each tag is one
-# bounded run.
-_INLINE_TAG = LazyPattern(
-    r"</?(?:b|strong|i|em|u|code|tt|span|a|font|mark|kbd|samp)(?:\s[^<>\n]{0,200})?>",
-    re.IGNORECASE,
-)
+# (redaction's INLINE_TAG and EMPHASIS: `<b>API</b> is disabled`, `**API is disabled for
+# this User**`, a code in backticks), other tags part words (`<br>`, `</td><td>`). Only
+# HTML's own tag names: a placeholder (`https://<mydomain>.my.salesforce.com`, `<username>`)
+# is the text's. Each tag is one bounded run.
 _TAG = LazyPattern(
     r"</?(?:br|p|div|li|ul|ol|dl|dt|dd|tr|td|th|table|thead|tbody|h[1-6]|pre|blockquote|hr"
     r"|html|head|body|title|section|article|header|footer)(?:\s[^<>\n]{0,200})?/?>",
     re.IGNORECASE,
 )
-_EMPHASIS = LazyPattern(r"\*\*|__|`")
 
 # What a log line's prefix and an error's name start with: the patterns are compiled only
 # for a text that could have one (start-up budget, bench/startup.py).
@@ -91,9 +87,9 @@ def one_line(text: str) -> str:
     if "\n" in text or text.lstrip()[:1] in _STAMP_START:
         text = _LOG_PREFIX.sub("", text)
     if "<" in text:
-        text = _TAG.sub(" ", _INLINE_TAG.sub("", text))
+        text = _TAG.sub(" ", INLINE_TAG.sub("", text))
     if "**" in text or "__" in text or "`" in text:
-        text = _EMPHASIS.sub("", text)
+        text = EMPHASIS.sub("", text)
     text = " ".join(text.split()).translate(_STRAIGHT)
     if len(text) > 2 and text[0] == text[-1] and text[0] in "\"'":
         text = text[1:-1].strip()  # the whole paste in quotes: a string as a log printed it

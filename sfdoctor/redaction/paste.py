@@ -8,7 +8,8 @@ lines, YAML (also block scalars and values on the next line), logs (``name: valu
 (``:password => 'x'``), PHP and Perl variables, array entries and constants (``$password =
 'x'``, ``$config['password'] = 'x'``, ``define('SF_PASSWORD', 'x')``), setter and builder
 calls (``setPassword("x")``), XML elements and command-line flags, ``curl -u
-user:password``, passwords in URLs (``https://user@acme.com:pw@host``), PEM private keys, JWTs.
+user:password``, passwords in URLs (``https://user@acme.com:pw@host``), PEM private keys, JWTs;
+and each of those with its name marked up (``<b>password</b>=x``, ``**password**: x``).
 
 Every pattern here runs in time linear in the text: no nested or overlapping quantifiers, and
 field values are scanned by hand (:mod:`.values`) rather than by backtracking, so a hostile
@@ -240,8 +241,34 @@ _FIELD_PASSES: tuple[
 )
 
 
+# Markup a page or a Markdown file puts in the words, a field's name included
+# (`<b>password</b>=x`, `**password**: x`, `` `password`=x ``): inline tags and emphasis.
+# The one-line reading of a paste (sfdoctor.diagnosis.oneline) drops the same markup.
+INLINE_TAG = LazyPattern(
+    r"</?(?:b|strong|i|em|u|code|tt|span|a|font|mark|kbd|samp)(?:\s[^<>\n]{0,200})?>",
+    re.IGNORECASE,
+)
+EMPHASIS = LazyPattern(r"\*\*|__|`")
+
+
 def redact(text: str) -> str:
-    """Mask every secret-looking value in ``text`` (no known values needed)."""
+    """Mask every secret-looking value in ``text`` (no known values needed).
+
+    A name marked up (``<b>password</b>=x``) hides its value from the fields' patterns: when
+    the text without its inline markup has more to mask, that text, masked, is the answer
+    (the markup is lost, the secret with it).
+    """
+    masked = _redact(text)
+    if "<" in text or "**" in text or "__" in text or "`" in text:
+        bare = EMPHASIS.sub("", INLINE_TAG.sub("", text))
+        if bare != text:
+            bare_masked = _redact(bare)
+            if bare_masked.count(MASK) > masked.count(MASK):
+                return bare_masked
+    return masked
+
+
+def _redact(text: str) -> str:
     low = text.lower()
     # NOTE: `low` is not recomputed after a pass: masking only removes needles, so a stale
     # copy at worst runs a pass for nothing.
