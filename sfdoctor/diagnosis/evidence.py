@@ -356,7 +356,7 @@ def clues_from_text(
     # error's ("authentication\nfailure" wrapped at 60 columns, "Invalid  username" typed):
     # a field's value is read on one line, and the whole text is searched on one line too.
     clues = [
-        c._replace(message=flat) if (flat := " ".join(c.message.split())) != c.message else c
+        c._replace(message=spaced) if (spaced := " ".join(c.message.split())) != c.message else c
         for c in clues
     ]
     clues.append(Clue(Family.TEXT, None, text, None, "text"))

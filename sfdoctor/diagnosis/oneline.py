@@ -73,10 +73,7 @@ def _unbroken(text: str) -> str:
     width = max(len(line) for line in lines)
     if width < 60 or sum(1 for line in lines if len(line) == width) < 2:
         return text
-    out = []
-    for line in lines:
-        out.append(line if len(line) == width else line + "\n")
-    return "".join(out)
+    return "".join(line if len(line) == width else line + "\n" for line in lines)
 
 
 def one_line(text: str) -> str:
@@ -84,7 +81,7 @@ def one_line(text: str) -> str:
     whitespace runs (line breaks too) one space each."""
     if "\n" in text:
         text = _unbroken(text)
-    if "\n" in text or text.lstrip()[:1] in _STAMP_START:
+    if "\n" in text or (text.lstrip()[:1] or "-") in _STAMP_START:
         text = _LOG_PREFIX.sub("", text)
     if "<" in text:
         text = _TAG.sub(" ", INLINE_TAG.sub("", text))
@@ -93,7 +90,7 @@ def one_line(text: str) -> str:
     text = " ".join(text.split()).translate(_STRAIGHT)
     if len(text) > 2 and text[0] == text[-1] and text[0] in "\"'":
         text = text[1:-1].strip()  # the whole paste in quotes: a string as a log printed it
-    for _ in range(3 if text[:1] in _LABEL_START else 0):
+    for _ in range(3 if text and text[0] in _LABEL_START else 0):
         label = _ERROR_LABEL.match(text)
         if not label:
             break
