@@ -356,6 +356,20 @@ def test_utf8_shown_byte_by_byte_reads_as_written(text: str) -> None:
     assert top(text.encode("utf-8").decode("latin-1")) == top(text)
 
 
+@pytest.mark.parametrize("mark", ["\u200b", "\u00ad", "\u2060", "\ufeff", "\u200e"])
+def test_invisible_characters_in_the_words_do_not_hide_them(mark: str) -> None:
+    # A page marks where a long word may break (a zero-width space, a soft hyphen), a chat
+    # joins words, an editor starts a file with a byte-order mark: none of it shows on
+    # screen, so the paste reads as what it shows.
+    for text in (
+        "INVALID_LOGIN: Invalid username, password, security token; or user locked out.",
+        '{"error":"invalid_grant","error_description":"authentication failure"}',
+        "失敗: API セキュリティトークンが必要です",
+    ):
+        marked = mark + text.replace("_", "_" + mark).replace(" ", " " + mark)
+        assert top(marked) == top(text) != (None, None), marked
+
+
 def test_a_genuine_latin_1_text_is_not_taken_for_mojibake() -> None:
     from sfdoctor.diagnosis.mojibake import undo
 

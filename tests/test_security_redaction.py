@@ -123,6 +123,12 @@ PASTES = {
     "html_bold_name": f"Failed: API security token required <b>password</b>={C}",
     "markdown_bold_name": f"**client_secret**: {C}",
     "code_span_name": f"`password`={C}",
+    # an invisible character in the name (a page's zero-width space or soft hyphen, a
+    # chat's word joiner): shown as `password=`, it was once passed over (session 19)
+    "zero_width_space_name": f"INVALID_LOGIN: Invalid username pass\u200bword={C}",
+    "soft_hyphen_name": f"client_se\u00adcret: {C}",
+    "word_joiner_in_json_name": f'{{"pass\u2060word": "{C}"}}',
+    "byte_order_mark_before_name": f"\ufeffSF_PASSWORD={C}",
 }
 
 

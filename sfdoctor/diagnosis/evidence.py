@@ -21,6 +21,7 @@ from sfdoctor.diagnosis.oneline import one_line
 from sfdoctor.lazyre import LazyPattern
 from sfdoctor.models import Clue, Family
 from sfdoctor.redaction import redact
+from sfdoctor.redaction.paste import INVISIBLE
 
 MAX_SCAN = 256 * 1024
 """How many characters of a paste or an answer the patterns search (an error message is
@@ -133,8 +134,9 @@ _QUOTE_MARK = LazyPattern(r"^[ \t]*(?:>[ \t]?)+", re.M)
 def decode(text: str) -> str:
     """Undo the escaping an error picks up on its way to a paste, so codes and messages read
     as Salesforce wrote them: e-mail/Markdown quote marks (``> `` before every line),
-    Markdown escapes, JSON string escapes, HTML entities, URL encoding, UTF-8 shown byte by
-    byte (:mod:`sfdoctor.diagnosis.mojibake`), full-width punctuation (NFKC). Each step runs
+    Markdown escapes, JSON string escapes, HTML entities, URL encoding, invisible characters
+    (a zero-width space, a soft hyphen), UTF-8 shown byte by byte
+    (:mod:`sfdoctor.diagnosis.mojibake`), full-width punctuation (NFKC). Each step runs
     only when its marks are present.
     Redact before and after (:func:`normalize`).
     """
@@ -164,7 +166,7 @@ def decode(text: str) -> str:
     if not text.isascii():
         import unicodedata
 
-        text = unicodedata.normalize("NFKC", undo_mojibake(text))
+        text = unicodedata.normalize("NFKC", INVISIBLE.sub("", undo_mojibake(text)))
     return text
 
 

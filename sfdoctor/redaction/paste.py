@@ -9,7 +9,8 @@ lines, YAML (also block scalars and values on the next line), logs (``name: valu
 'x'``, ``$config['password'] = 'x'``, ``define('SF_PASSWORD', 'x')``), setter and builder
 calls (``setPassword("x")``), XML elements and command-line flags, ``curl -u
 user:password``, passwords in URLs (``https://user@acme.com:pw@host``), PEM private keys, JWTs;
-and each of those with its name marked up (``<b>password</b>=x``, ``**password**: x``).
+and each of those with its name marked up (``<b>password</b>=x``, ``**password**: x``) or
+with an invisible character in it (``pass\u200bword=x``, a zero-width space).
 
 Every pattern here runs in time linear in the text: no nested or overlapping quantifiers, and
 field values are scanned by hand (:mod:`.values`) rather than by backtracking, so a hostile
@@ -249,18 +250,24 @@ INLINE_TAG = LazyPattern(
     re.IGNORECASE,
 )
 EMPHASIS = LazyPattern(r"\*\*|__|`")
+# Characters a page or a chat puts in words without showing them (a zero-width space where a
+# long word may break, a soft hyphen, a byte-order mark, a direction mark): `pass\u200bword=x`
+# reads as `password=x` on screen, so it is masked as that; decoding drops them too.
+INVISIBLE = LazyPattern("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def redact(text: str) -> str:
     """Mask every secret-looking value in ``text`` (no known values needed).
 
-    A name marked up (``<b>password</b>=x``) hides its value from the fields' patterns: when
-    the text without its inline markup has more to mask, that text, masked, is the answer
-    (the markup is lost, the secret with it).
+    A name marked up (``<b>password</b>=x``) or with an invisible character in it
+    (``pass\u200bword=x``) hides its value from the fields' patterns: when the text without
+    its inline markup and invisible characters has more to mask, that text, masked, is the
+    answer (the markup is lost, the secret with it).
     """
     masked = _redact(text)
-    if "<" in text or "**" in text or "__" in text or "`" in text:
-        bare = EMPHASIS.sub("", INLINE_TAG.sub("", text))
+    invisible = not text.isascii() and INVISIBLE.search(text)
+    if invisible or "<" in text or "**" in text or "__" in text or "`" in text:
+        bare = EMPHASIS.sub("", INLINE_TAG.sub("", INVISIBLE.sub("", text) if invisible else text))
         if bare != text:
             bare_masked = _redact(bare)
             if bare_masked.count(MASK) > masked.count(MASK):
