@@ -4,7 +4,8 @@ has laid it out differently?
 The same error reaches sfdoctor wrapped at a page's width, broken mid-word by a console,
 with doubled spaces, behind a log line's prefix or an exception's name, in quotes, with
 curly quotes, with a word bolded in HTML or Markdown, with ``<br>`` line breaks, as a JSON
-string, HTML-escaped, or as UTF-8 shown byte by byte (a UTF-8 export opened as
+string, HTML-escaped, with a question on the next line, between two log lines, with a web
+page's zero-width spaces, or as UTF-8 shown byte by byte (a UTF-8 export opened as
 Windows-1252). For each such layout this prints how many of the dev texts `explain` answers
 right as written keep a right answer once laid out so. Held-out texts are never read.
 
@@ -26,6 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.accuracy import answer, load, score, split  # noqa: E402
 
+_STAMP = "2026-05-01 12:00:00,123 ERROR [main] com.acme.Sync - "
 _WORD = re.compile(r"\b(password|token|session|expired|invalid|login|grant|client)\b", re.I)
 
 
@@ -46,7 +48,7 @@ LAYOUTS: dict[str, Callable[[str], str]] = {
     "wrapped at 60 columns": _word_wrap,
     "broken mid-word at 76 columns": _console,
     "double spaces": lambda t: t.replace(" ", "  "),
-    "log line prefix": lambda t: "2026-05-01 12:00:00,123 ERROR [main] com.acme.Sync - " + t,
+    "log line prefix": lambda t: _STAMP + t,
     "exception name": lambda t: "Exception: " + t,
     "in quotes": lambda t: f'"{t}"',
     "curly quotes": lambda t: t.replace("'", "\u2019"),
@@ -55,6 +57,9 @@ LAYOUTS: dict[str, Callable[[str], str]] = {
     "<br> line breaks": lambda t: "<p>" + t.replace("\n", "<br>\n") + "</p>",
     "a JSON string": json.dumps,
     "HTML-escaped": html.escape,
+    "a question on the next line": lambda t: t + "\nAny idea what is wrong? It worked yesterday.",
+    "between two log lines": lambda t: f"{_STAMP}sync started\n{_STAMP}{t}\n{_STAMP}sync ended",
+    "zero-width spaces (a web page)": lambda t: t.replace(" ", " \u200b"),
     "UTF-8 shown as Windows-1252": lambda t: "".join(
         chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252")
         for b in t.encode("utf-8")

@@ -302,9 +302,50 @@ def test_a_log_prefix_is_stripped_only_before_a_timestamped_message() -> None:
     assert (
         one_line("Time: 12:00:00 elapsed\nToken Expired") == "Time: 12:00:00 elapsed Token Expired"
     )
-    # Two log lines are two messages: a bare reading needs the message alone.
+    # Two log lines are two messages, each read alone (session 18 read neither: the bare
+    # reading needs the message alone, and only the pair was read).
     two = f"{LOG_PREFIXES[0]}sync started\n{LOG_PREFIXES[0]}Token Expired"
-    assert top(two) == (None, None)
+    assert top(two) == top("Token Expired") != (None, None)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        *(m for m in BARE if m != "invalid_client"),
+        # Whole-message readings from corpus dev texts: Microsoft Copilot for Sales' banner,
+        # Flosum's, a Login History status, the sf CLI's error.
+        "Access denied for this user.",
+        "Password Lockout",
+        "Error authenticating to org",
+    ],
+)
+def test_a_message_on_a_line_of_its_own_reads_as_itself(message: str) -> None:
+    # A support ticket or a forum post holds more than the error: a question under it, the
+    # log lines around it. The error on a line of its own is still the message alone.
+    assert top(message) != (None, None)
+    for paste in (
+        f"{message}\nAny idea what is wrong? It worked yesterday.",
+        f"Our nightly sync stopped. The log says:\n\n{message}\n\nThanks in advance!",
+        f"{LOG_PREFIXES[0]}sync started\n{LOG_PREFIXES[1]}{message}\n{LOG_PREFIXES[0]}sync ended",
+    ):
+        assert top(paste) == top(message), paste
+
+
+def test_a_field_on_a_line_of_its_own_is_not_a_message_alone() -> None:
+    # Another service's OAuth error printed as fields, one per line (a B2C Commerce sync's
+    # "JWT is not valid", a corpus dev look-alike): `error: invalid_client` is a field of
+    # it, not Salesforce's bare code.
+    for paste in (
+        "error: invalid_client\nerror_description: JWT is not valid",
+        "error_description: JWT is not valid\nerror: invalid_client",
+    ):
+        assert top(paste) == (None, None), paste
+
+
+def test_a_bare_message_inside_a_sentence_is_not_alone() -> None:
+    # Inside a sentence nothing says whose token it was: only a line of its own is read.
+    assert top("Token Expired\nIt worked yesterday.") != (None, None)
+    assert top("Our calendar sync says Token Expired every night.") == (None, None)
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,7 @@ from functools import cache, lru_cache
 from sfdoctor.diagnosis.context import PREDICATES, SALESFORCE_WORDS, foreign_host
 from sfdoctor.diagnosis.knowledge import KnowledgeBase
 from sfdoctor.diagnosis.knowledge.needles import narrowed
+from sfdoctor.diagnosis.oneline import LINE
 from sfdoctor.hosts import is_salesforce_host
 from sfdoctor.lazyre import LazyPattern
 from sfdoctor.models import Clue, Confidence, Family, Match, Signature
@@ -63,7 +64,9 @@ _CALLOUT = ("CalloutException", "System.VisualforceException")
 _STATUS_LINE = "transport.text_service_unavailable"
 
 
-@lru_cache(maxsize=8)
+# NOTE: every signature is tried on every clue of a paste (up to 40 of its lines among
+# them): a cache smaller than that would lower-case a long paste again for each signature.
+@lru_cache(maxsize=64)
 def _words(text: str) -> frozenset[str]:
     """The whole words of ``text``, lower-cased: codes are looked up among them."""
     return frozenset(_WORD.findall(text.lower()))
@@ -129,6 +132,8 @@ def match_signature(sig: Signature, clue: Clue) -> str | None:
     """The evidence line if ``sig`` matches ``clue``, else None."""
     if clue.family not in APPLIES[sig.family]:
         return None
+    if clue.origin == LINE and (sig.when is not None or sig.cause == LOOKALIKE):
+        return None  # about what the whole paste is (its request, its service), not a line
     if sig.when is not None:
         return PREDICATES[sig.when](clue.message)
     if sig.status is not None:
@@ -151,7 +156,7 @@ def match_signature(sig: Signature, clue: Clue) -> str | None:
     return _evidence(sig, clue, source)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=64)
 def _lower(text: str) -> str:
     return text.lower()
 

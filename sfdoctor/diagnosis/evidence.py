@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from sfdoctor.diagnosis.attempts import settled
 from sfdoctor.diagnosis.mojibake import undo as undo_mojibake
-from sfdoctor.diagnosis.oneline import one_line
+from sfdoctor.diagnosis.oneline import LINE, lines, one_line
 from sfdoctor.lazyre import LazyPattern
 from sfdoctor.models import Clue, Family
 from sfdoctor.redaction import redact
@@ -295,7 +295,7 @@ def _form_clues(text: str) -> list[Clue]:
 def clues_from_text(
     text: str, known_codes: frozenset[str] = frozenset(), *, undecoded: str | None = None
 ) -> list[Clue]:
-    """Every clue found in pasted text, structured ones first and the whole text last.
+    """Every clue found in pasted text: structured ones, the whole text, then its lines.
 
     ``text`` must already be redacted and normalised; ``undecoded`` is the same paste before
     :func:`decode`, when decoding changed it (redacted too). ``known_codes`` are the upper-case
@@ -354,6 +354,7 @@ def clues_from_text(
         for m in _SQUASHED_CODE.finditer(text) if squashed else ():
             for code in _codes_in_run(m.group(1).split(" "), squashed, known_codes):
                 clues.append(Clue(Family.FAULT, code, "", None, "error code (underscores lost)"))
+    structured = bool(clues)
     # A paste's line breaks and runs of spaces are the page's or the terminal's, not the
     # error's ("authentication\nfailure" wrapped at 60 columns, "Invalid  username" typed):
     # a field's value is read on one line, and the whole text is searched on one line too.
@@ -365,6 +366,8 @@ def clues_from_text(
     flat = one_line(text)
     if flat != text.strip():
         clues.append(Clue(Family.TEXT, None, flat, None, "text, on one line"))
+    if not structured:  # a field's line is not a message alone (`error: invalid_client`)
+        clues.extend(Clue(Family.TEXT, None, line, None, LINE) for line in lines(text))
     return clues
 
 

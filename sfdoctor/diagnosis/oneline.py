@@ -7,6 +7,10 @@ Token Expired``); a word processor curls the quotes (``doesn’t``); a web page 
 file marks words up (``API is **disabled**``, ``security <b>token</b>``). None of it is the
 error's: :func:`one_line` is what the error said, for the patterns that a line break, a run
 of spaces, a log prefix, a curly quote or markup would stop.
+
+A paste can also hold more than the error: a question under it ("Any idea? It worked
+yesterday."), the log lines around it. :func:`lines` are its lines one by one, each read on
+its own, so a message that is a whole line is read as a message alone.
 """
 
 from __future__ import annotations
@@ -96,3 +100,26 @@ def one_line(text: str) -> str:
             break
         text = text[label.end() :]
     return text
+
+
+LINE = "a line"
+"""The origin of a clue that is one line of a paste (context predicates read the whole)."""
+MAX_LINES = 20
+"""How many lines from each end of a paste :func:`lines` reads on their own."""
+_MAX_LINE = 200
+
+
+def lines(text: str) -> list[str]:
+    """The short lines of a paste of several, each as :func:`one_line` reads it: the first
+    and the last :data:`MAX_LINES` (a log's error is often its last line), each once."""
+    parts = [line for line in _unbroken(text).split("\n") if line.strip()]
+    if len(parts) < 2:
+        return []
+    if len(parts) > 2 * MAX_LINES:
+        parts = parts[:MAX_LINES] + parts[-MAX_LINES:]
+    out: list[str] = []
+    for part in parts:
+        line = one_line(part) if len(part) <= 4 * _MAX_LINE else ""
+        if 2 < len(line) <= _MAX_LINE and line not in out:
+            out.append(line)
+    return out
