@@ -24,6 +24,19 @@ def para(text: Any, indent: int) -> Any:
     return Padding(text, (0, 0, 0, indent), expand=False)
 
 
+def marked(kind: str, body: Any) -> Any:
+    """``body`` after the mark of ``kind`` (``ok``, ``warn``, ``fail``, ``info``), its wrapped
+    lines under its first word, not under the mark: a heading that wraps stays one block."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(Text(MARK[kind], style=STYLE[kind]), body)
+    return grid
+
+
 def listing(items: list[Any], indent: int, *, bullet: str | None = None) -> Any:
     """A numbered list (or a bulleted one) whose wrapped lines align under the text."""
     from rich.table import Table
@@ -188,10 +201,10 @@ def closing_block(
     verdict with its counts, when the report has one)."""
     from rich.text import Text
 
-    head = Text.assemble((f"{MARK[kind]} ", STYLE[kind]), (headline, f"bold {STYLE[kind]}"))
+    head = Text(headline, style=f"bold {STYLE[kind]}")
     if cause:
         head.append(f" ({cause})", style="dim")
-    out: list[Any] = [Text(""), head]
+    out: list[Any] = [Text(""), marked(kind, head)]
     if action:
         out.append(para(Text.assemble((f"{ARROW} ", "bold"), action), 2))
     if where:

@@ -11,12 +11,11 @@ from typing import TYPE_CHECKING, Any
 from sfdoctor.diagnosis.knowledge import load
 from sfdoctor.models import confirm_label
 from sfdoctor.output.console import (
-    MARK,
-    STYLE,
     action_for,
     closing_block,
     link,
     listing,
+    marked,
     para,
     plural,
     to_string,
@@ -31,15 +30,13 @@ def _cause_block(entry: Cause, match: Match | None) -> list[Any]:
 
     kb = load()
     out: list[Any] = []
-    head = Text()
     kind = "fail" if str(entry.severity) == "error" else "warn"
-    head.append(f"{MARK[kind]} ", style=STYLE[kind])
-    head.append(entry.title, style="bold")
+    head = Text(entry.title, style="bold")
     head.append(f"  [{entry.id}", style="dim")
     if match is not None:
         head.append(f" \u00b7 {match.confidence} confidence", style="dim")
     head.append("]", style="dim")
-    out.append(head)
+    out.append(marked(kind, head))
     if match is not None:
         for line in match.evidence:
             out.append(para(Text.assemble(("Evidence: ", "dim"), line), 2))

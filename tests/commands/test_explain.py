@@ -418,3 +418,13 @@ def test_a_usage_error_never_echoes_an_arguments_escape_sequence(run) -> None:
     r = run("triage", "a.csv", "--bogus\x1b]8;;http://evil.example/\x07b\x1b[2J")
     assert r.status == ExitStatus.USAGE and "unrecognized arguments: --bogus" in r.err
     assert "\x1b" not in r.err and "\x07" not in r.err
+
+
+def test_a_heading_that_wraps_stays_under_its_title(run, monkeypatch) -> None:
+    """At 80 columns the first heading of Copilot for Sales' "Access denied for this user."
+    wraps: its second line once started at the left edge, as if it were a new line."""
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = run("explain", "Access denied for this user.").out.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("\u2717 Connected app"))
+    assert lines[first + 1] == "  confidence]", lines[first : first + 2]
+    assert all(len(line) <= 80 for line in lines if "https://" not in line)
