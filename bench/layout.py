@@ -5,9 +5,11 @@ The same error reaches sfdoctor wrapped at a page's width, broken mid-word by a 
 with doubled spaces, behind a log line's prefix or an exception's name, in quotes, with
 curly quotes, with a word bolded in HTML or Markdown, with ``<br>`` line breaks, as a JSON
 string, HTML-escaped, with a question on the next line, between two log lines, with a web
-page's zero-width spaces, or as UTF-8 shown byte by byte (a UTF-8 export opened as
-Windows-1252). For each such layout this prints how many of the dev texts `explain` answers
-right as written keep a right answer once laid out so. Held-out texts are never read.
+page's zero-width spaces, behind Python's, syslog's or Docker Compose's line prefixes, as a
+JSON log record, with apostrophes escaped, or as UTF-8 shown byte by byte (a UTF-8 export
+opened as Windows-1252). For each such layout this prints how many of the dev texts
+`explain` answers right as written keep a right answer once laid out so. Held-out texts are
+never read.
 
     python bench/layout.py [--show N]
 """
@@ -29,6 +31,10 @@ from bench.accuracy import answer, load, score, split  # noqa: E402
 
 _STAMP = "2026-05-01 12:00:00,123 ERROR [main] com.acme.Sync - "
 _WORD = re.compile(r"\b(password|token|session|expired|invalid|login|grant|client)\b", re.I)
+
+
+def _each_line(prefix: str, text: str) -> str:
+    return "\n".join(prefix + line for line in text.split("\n"))
 
 
 def _word_wrap(text: str, width: int = 60) -> str:
@@ -60,6 +66,11 @@ LAYOUTS: dict[str, Callable[[str], str]] = {
     "a question on the next line": lambda t: t + "\nAny idea what is wrong? It worked yesterday.",
     "between two log lines": lambda t: f"{_STAMP}sync started\n{_STAMP}{t}\n{_STAMP}sync ended",
     "zero-width spaces (a web page)": lambda t: t.replace(" ", " \u200b"),
+    "Python logging's default format": lambda t: _each_line("ERROR:sync:", t),
+    "syslog lines": lambda t: _each_line("Dec  2 14:00:01 host1 sync[4121]: ", t),
+    "Docker Compose lines": lambda t: _each_line("sync-1  | ", t),
+    "a JSON log record": lambda t: json.dumps({"level": 50, "name": "sync", "msg": t}),
+    "apostrophes escaped (Node)": lambda t: t.replace("'", "\\'"),
     "UTF-8 shown as Windows-1252": lambda t: "".join(
         chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252")
         for b in t.encode("utf-8")

@@ -267,6 +267,12 @@ LOG_PREFIXES = [
     "12:00:00.123 [pool-1-thread-3] WARN  c.a.crm.SalesforceSync - ",
     "2026-05-01 12:00:00,123 - salesforce_sync - ERROR - ",
     "[2026-05-01T12:00:00.123Z] ERROR: ",
+    # Python's default logging format, syslog's and journalctl's, Docker Compose's column.
+    "ERROR:sync:",
+    "WARNING:simple_salesforce.api:",
+    "Dec  2 14:00:01 host1 sync[4121]: ",
+    "Dec 02 14:00:01 host1 node[4121]: ",
+    "sync-1  | ",
     # ... and what names an error before its message.
     "Exception: ",
     "java.lang.RuntimeException: ",
@@ -329,6 +335,41 @@ def test_a_message_on_a_line_of_its_own_reads_as_itself(message: str) -> None:
         f"{LOG_PREFIXES[0]}sync started\n{LOG_PREFIXES[1]}{message}\n{LOG_PREFIXES[0]}sync ended",
     ):
         assert top(paste) == top(message), paste
+
+
+@pytest.mark.parametrize("message", [m for m in BARE if m != "invalid_client"])
+def test_a_json_log_records_message_reads_as_itself(message: str) -> None:
+    # pino (Node), structlog, zap and Kubernetes write one JSON object a line; its `msg` is
+    # the message. A bare OAuth code is left out: in a structure it may be a field of
+    # another service's error (see the test of fields below), and stays unread.
+    record = json.dumps({"level": 50, "time": 1764640804000, "name": "sync", "msg": message})
+    assert top(record) == top(message) != (None, None)
+    assert top(json.dumps({"level": "error", "message": message})) == top(message)
+
+
+def test_a_prefix_keeps_an_upper_case_code_after_it() -> None:
+    from sfdoctor.diagnosis.oneline import one_line
+
+    # Python's logger names are lower case: an API code after `ERROR:` is the message's.
+    assert one_line("ERROR:INVALID_LOGIN: Invalid username") == (
+        "ERROR:INVALID_LOGIN: Invalid username"
+    )
+    assert one_line("ERROR:root:Token Expired") == "Token Expired"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Node's console prints an object's strings in single quotes, escaping apostrophes
+        # (jsforce's errors as a script logs them); so do Python's repr and PHP.
+        "{ error: 'invalid_grant', error_description: 'user hasn\\'t approved this consumer' }",
+        "Error: User doesn\\'t have admin permission to access the connected app.",
+    ],
+)
+def test_an_escaped_apostrophe_reads_as_one(text: str) -> None:
+    assert "\\'" in text
+    assert top(text) == top(text.replace("\\'", "'")) != (None, None)
+    assert top(text)[0] == "app_not_approved"
 
 
 def test_a_field_on_a_line_of_its_own_is_not_a_message_alone() -> None:

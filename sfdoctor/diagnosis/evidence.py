@@ -134,10 +134,10 @@ _QUOTE_MARK = LazyPattern(r"^[ \t]*(?:>[ \t]?)+", re.M)
 def decode(text: str) -> str:
     """Undo the escaping an error picks up on its way to a paste, so codes and messages read
     as Salesforce wrote them: e-mail/Markdown quote marks (``> `` before every line),
-    Markdown escapes, JSON string escapes, HTML entities, URL encoding, invisible characters
-    (a zero-width space, a soft hyphen), UTF-8 shown byte by byte
-    (:mod:`sfdoctor.diagnosis.mojibake`), full-width punctuation (NFKC). Each step runs
-    only when its marks are present.
+    Markdown escapes, escaped apostrophes (``hasn\\'t``), JSON string escapes, HTML
+    entities, URL encoding, invisible characters (a zero-width space, a soft hyphen), UTF-8
+    shown byte by byte (:mod:`sfdoctor.diagnosis.mojibake`), full-width punctuation (NFKC).
+    Each step runs only when its marks are present.
     Redact before and after (:func:`normalize`).
     """
     if text.lstrip().startswith(">") and "\n" in text:
@@ -146,6 +146,9 @@ def decode(text: str) -> str:
             text = _QUOTE_MARK.sub("", text)
     if "\\" in text:
         text = _MD_ESCAPE.sub(r"\1", text)
+        # A single-quoted string as Node's console, Python's repr or PHP print it:
+        # `error_description: 'user hasn\'t approved this consumer'`.
+        text = text.replace("\\'", "'")
         if '\\"' in text or "\\n" in text or "\\u" in text:
             text = _JSON_ESCAPE.sub(_json_unescape, text)
     if "&" in text and _HTML_ENTITY.search(text):
@@ -305,8 +308,13 @@ def clues_from_text(
     """
     text = settled(text[:MAX_SCAN])
     clues: list[Clue] = []
+    logged: list[str] = []  # a JSON log record's message (pino's `msg`, a JSON logger's)
     for value in _json_values(text):
         clues.extend(clues_from_json(value, "JSON body"))
+        if isinstance(value, dict) and isinstance(
+            msg := value.get("msg", value.get("message")), str
+        ):
+            logged.append(msg)
     clues.extend(clues_from_soap(text))
 
     wsc = _WSC_CODE.search(text) if "exceptionCode='" in text else None
@@ -367,7 +375,7 @@ def clues_from_text(
     if flat != text.strip():
         clues.append(Clue(Family.TEXT, None, flat, None, "text, on one line"))
     if not structured:  # a field's line is not a message alone (`error: invalid_client`)
-        clues.extend(Clue(Family.TEXT, None, line, None, LINE) for line in lines(text))
+        clues.extend(Clue(Family.TEXT, None, line, None, LINE) for line in lines(text, logged))
     return clues
 
 

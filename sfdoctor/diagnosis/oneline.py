@@ -34,6 +34,19 @@ _LOG_PREFIX = LazyPattern(
     re.MULTILINE,
 )
 
+# Other standard prefixes, on every line: Python's default logging format (`ERROR:sync:`,
+# `WARNING:root:`; a logger's name is lower case, so `ERROR:INVALID_LOGIN:` keeps its code),
+# syslog's and journalctl's (`Dec  2 14:00:01 host1 sync[4121]: `), and Docker Compose's
+# service column (`sync-1  | `, `sync_1  | `). Each part is one bounded run of a class.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_SERVICE_PREFIX = LazyPattern(
+    r"^[ \t]*(?:(?:CRITICAL|ERROR|WARNING|INFO|DEBUG):(?:[a-z_][\w.-]{0,120})?:"
+    r"|(?:" + "|".join(_MONTHS) + r")[ \t]{1,2}\d{1,2}[ \t]\d{2}:\d{2}:\d{2}[ \t]{1,4}"
+    r"[\w.-]{1,64}[ \t]{1,4}[\w./@-]{1,64}(?:\[\d{1,10}\])?:"
+    r"|[A-Za-z][\w.-]{0,62}[-_]\d{1,3}[ \t]{1,16}\|)[ \t]?",
+    re.MULTILINE,
+)
+_SERVICE_START = ("CRITICAL:", "ERROR:", "WARNING:", "INFO:", "DEBUG:", *_MONTHS)
 
 # A generic name for an error before its message ("Error: ", "Exception: ",
 # "java.lang.RuntimeException: ", "Caused by: "), at most three deep: the message under it is
@@ -87,6 +100,8 @@ def one_line(text: str) -> str:
         text = _unbroken(text)
     if "\n" in text or (text.lstrip()[:1] or "-") in _STAMP_START:
         text = _LOG_PREFIX.sub("", text)
+    if "|" in text or text.lstrip().startswith(_SERVICE_START):
+        text = _SERVICE_PREFIX.sub("", text)
     if "<" in text:
         text = _TAG.sub(" ", INLINE_TAG.sub("", text))
     if "**" in text or "__" in text or "`" in text:
@@ -109,14 +124,16 @@ MAX_LINES = 20
 _MAX_LINE = 200
 
 
-def lines(text: str) -> list[str]:
+def lines(text: str, logged: list[str] | None = None) -> list[str]:
     """The short lines of a paste of several, each as :func:`one_line` reads it: the first
-    and the last :data:`MAX_LINES` (a log's error is often its last line), each once."""
+    and the last :data:`MAX_LINES` (a log's error is often its last line), each once; and
+    the ``logged`` messages of its JSON log records (pino's ``msg``), one a line."""
     parts = [line for line in _unbroken(text).split("\n") if line.strip()]
     if len(parts) < 2:
-        return []
-    if len(parts) > 2 * MAX_LINES:
+        parts = []
+    elif len(parts) > 2 * MAX_LINES:
         parts = parts[:MAX_LINES] + parts[-MAX_LINES:]
+    parts += [m for m in (logged or [])[:MAX_LINES] if "\n" not in m.strip()]
     out: list[str] = []
     for part in parts:
         line = one_line(part) if len(part) <= 4 * _MAX_LINE else ""
