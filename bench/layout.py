@@ -6,10 +6,10 @@ with doubled spaces, behind a log line's prefix or an exception's name, in quote
 curly quotes, with a word bolded in HTML or Markdown, with ``<br>`` line breaks, as a JSON
 string, HTML-escaped, with a question on the next line, between two log lines, with a web
 page's zero-width spaces, behind Python's, syslog's or Docker Compose's line prefixes, as a
-JSON log record, with apostrophes escaped, or as UTF-8 shown byte by byte (a UTF-8 export
-opened as Windows-1252). For each such layout this prints how many of the dev texts
-`explain` answers right as written keep a right answer once laid out so. Held-out texts are
-never read.
+JSON log record, with apostrophes escaped, inside PowerShell's report of a failed method call,
+or as UTF-8 shown byte by byte (a UTF-8 export opened as Windows-1252). For each such layout
+this prints how many of the dev texts `explain` answers right as written keep a right answer
+once laid out so. Held-out texts are never read.
 
     python bench/layout.py [--show N]
 """
@@ -71,6 +71,7 @@ LAYOUTS: dict[str, Callable[[str], str]] = {
     "Docker Compose lines": lambda t: _each_line("sync-1  | ", t),
     "a JSON log record": lambda t: json.dumps({"level": 50, "name": "sync", "msg": t}),
     "apostrophes escaped (Node)": lambda t: t.replace("'", "\\'"),
+    "PowerShell method call": lambda t: f'Exception calling "Login" with "2" argument(s): "{t}"',
     "UTF-8 shown as Windows-1252": lambda t: "".join(
         chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252")
         for b in t.encode("utf-8")

@@ -347,6 +347,18 @@ def test_a_json_log_records_message_reads_as_itself(message: str) -> None:
     assert top(json.dumps({"level": "error", "message": message})) == top(message)
 
 
+@pytest.mark.parametrize("message", BARE)
+def test_powershells_wrapper_around_a_method_call_is_not_the_message(message: str) -> None:
+    # PowerShell wraps a .NET method's exception as `Exception calling "DownloadFile" with "2"
+    # argument(s): "The remote server returned an error: (403) Forbidden."` (seen in public
+    # scripts' logs and tests); a script calling a Salesforce client's Login() gets the same.
+    wrapped = f'Exception calling "Login" with "2" argument(s): "{message}"'
+    assert top(wrapped) == top(message) != (None, None)
+    trace = f"{wrapped}\nAt C:\\jobs\\sync.ps1:12 char:5\n+     $client.Login($user, $pw)"
+    if message != "invalid_client":  # a bare code among other lines stays unread (below)
+        assert top(trace) == top(message)
+
+
 def test_a_prefix_keeps_an_upper_case_code_after_it() -> None:
     from sfdoctor.diagnosis.oneline import one_line
 

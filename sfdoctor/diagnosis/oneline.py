@@ -58,6 +58,10 @@ _ERROR_LABEL = LazyPattern(
 )
 
 
+# PowerShell's wrapper around a .NET method's exception (MethodInvocationException):
+# `Exception calling "GetResponse" with "0" argument(s): "<the exception's message>"`.
+_POWERSHELL_CALL = LazyPattern(r'^Exception calling "[^"\n]{1,120}" with "\d{1,3}" argument\(s\): ')
+
 # Markup a page or a Markdown file put in the words: inline tags and emphasis come out
 # (redaction's INLINE_TAG and EMPHASIS: `<b>API</b> is disabled`, `**API is disabled for
 # this User**`, a code in backticks), other tags part words (`<br>`, `</td><td>`). Only
@@ -107,6 +111,8 @@ def one_line(text: str) -> str:
     if "**" in text or "__" in text or "`" in text:
         text = EMPHASIS.sub("", text)
     text = " ".join(text.split()).translate(_STRAIGHT)
+    if text.startswith("Exception calling "):
+        text = _POWERSHELL_CALL.sub("", text).removesuffix(",")
     if len(text) > 2 and text[0] == text[-1] and text[0] in "\"'":
         text = text[1:-1].strip()  # the whole paste in quotes: a string as a log printed it
     for _ in range(3 if text and text[0] in _LABEL_START else 0):
