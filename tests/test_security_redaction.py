@@ -129,6 +129,12 @@ PASTES = {
     "soft_hyphen_name": f"client_se\u00adcret: {C}",
     "word_joiner_in_json_name": f'{{"pass\u2060word": "{C}"}}',
     "byte_order_mark_before_name": f"\ufeffSF_PASSWORD={C}",
+    # Gson escapes = and & in a JSON string (\u003d, \u0026); a JSON log line wrapped in
+    # another JSON string (Docker's json-file driver) escapes the backslash again. Decoding
+    # one layer left `password\u003d...`, which the fields' patterns passed over (session 19).
+    "gson_escaped_equals": f'{{"msg":"login failed for ops password\\u003d{C}"}}',
+    "gson_escaped_twice": f'{{"log":"{{\\"msg\\":\\"Token Expired password\\\\u003d{C}\\"}}"}}',
+    "gson_escaped_form": f'"body":"grant_type\\u003dpassword\\u0026client_secret\\u003d{C}"',
 }
 
 

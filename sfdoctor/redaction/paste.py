@@ -110,11 +110,12 @@ def _xml_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
 # X-SFDC-Session: x, password<TAB>x, :password => 'x'. On a line of its own (env file, YAML,
 # headers) the value is the rest of the line; after a YAML key ending its line (password: |,
 # password:), the lines indented below it. A form that was itself URL-encoded (a redirect's
-# state, a logged URL) writes = as %3D.
+# state, a logged URL) writes = as %3D; Gson writes = as \u003d in a JSON string (and a log
+# line wrapped in another JSON string as \\u003d), and & as \u0026.
 _FIELD = LazyPattern(
     r"(?m)(^[ \t]*(?:(?:-|export|set|my|our|local)[ \t]+)?)?(?:(?<![\w.$-])|(?<=%26)|(?<=%2526)"
-    r"|(?<=[^\w.$-]\$)|(?<=^\$))(?:--?)?"
-    r"([A-Za-z_][\w.-]{0,63})[ \t]*(=>|==?|%(?:25)?3[Dd]|:(?!:)|\t)[ \t]*"
+    r"|(?<=\\u0026)|(?<=[^\w.$-]\$)|(?<=^\$))(?:--?)?"
+    r"([A-Za-z_][\w.-]{0,63})[ \t]*(=>|==?|%(?:25)?3[Dd]|\\{1,7}u003[Dd]|:(?!:)|\t)[ \t]*"
 )
 
 
@@ -235,7 +236,7 @@ _FIELD_PASSES: tuple[
 ] = (
     (((":", "=>", "]", "define("), FIELD_WORDS), _JSON_FIELD, _json_span),
     ((("<", "&lt;"), FIELD_WORDS), _XML_OPEN, _xml_span),
-    ((("=", ":", "%3d", "%253d", "\t"), FIELD_WORDS), _FIELD, _field_span),
+    ((("=", ":", "%3d", "%253d", "u003d", "\t"), FIELD_WORDS), _FIELD, _field_span),
     ((("(",), FIELD_WORDS), _CALL, _call_span),
     ((("--",), FIELD_WORDS), _FLAG, _flag_span),
     ((("-u", "--proxy-user"),), _USER_FLAG, _user_span),
