@@ -366,6 +366,30 @@ def test_what_decoding_a_redirects_parameters_reveals_is_masked_too(paste: str) 
     assert C not in json.dumps(explained.to_dict()) and C not in render(explained)
 
 
+@pytest.mark.parametrize(
+    "paste",
+    [
+        # A JSON value's escapes, decoded to read it, can spell a field's name the paste
+        # hid: in a JSON log record's message, an OAuth description, a REST message.
+        json.dumps({"level": 50, "msg": f"Token Expired \\u0070assword={C}"}),
+        json.dumps(
+            {
+                "error": "invalid_grant",
+                "error_description": f"authentication failure \\u0070assword={C}",
+            }
+        ),
+        json.dumps([{"message": f"Session expired \\u0070assword={C}", "errorCode": "X"}]),
+    ],
+)
+def test_what_decoding_a_json_value_reveals_is_masked_too(paste: str) -> None:
+    import sfdoctor
+    from sfdoctor.output.explain_console import render
+
+    explained = sfdoctor.explain(paste)
+    assert explained.matches  # read, and its evidence quoted
+    assert C not in json.dumps(explained.to_dict()) and C not in render(explained)
+
+
 def test_a_terminal_escape_sequence_is_never_taken_for_a_value() -> None:
     """demo's coloured banner wrapped after "an old password: ": the reset code that followed
     was masked, and the colour ran on into the next line."""

@@ -314,7 +314,7 @@ def clues_from_text(
         if isinstance(value, dict) and isinstance(
             msg := value.get("msg", value.get("message")), str
         ):
-            logged.append(msg)
+            logged.append(redact(msg))
     clues.extend(clues_from_soap(text))
 
     wsc = _WSC_CODE.search(text) if "exceptionCode='" in text else None
@@ -366,10 +366,8 @@ def clues_from_text(
     # A paste's line breaks and runs of spaces are the page's or the terminal's, not the
     # error's ("authentication\nfailure" wrapped at 60 columns, "Invalid  username" typed):
     # a field's value is read on one line, and the whole text is searched on one line too.
-    clues = [
-        c._replace(message=spaced) if (spaced := " ".join(c.message.split())) != c.message else c
-        for c in clues
-    ]
+    # Redacted again: a JSON value's escapes, decoded, may spell a secret's name.
+    clues = [c._replace(message=redact(" ".join(c.message.split()))) for c in clues]
     clues.append(Clue(Family.TEXT, None, text, None, "text"))
     flat = one_line(text)
     if flat != text.strip():
