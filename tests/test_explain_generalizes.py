@@ -186,6 +186,57 @@ def test_failed_to_connect_to_a_name_alone_is_no_transport_evidence(text: str) -
     assert sfdoctor.explain(text).cause != "network_unreachable"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BUILD FAILED\nbuild.xml:34: Unable to connect to Salesforce",
+        "Error establishing Salesforce connection",
+        "Your Salesforce connection is not working properly",
+        "Verbindung zu Salesforce fehlgeschlagen",
+        "Impossible de se connecter à Salesforce.",
+        "No se pudo conectar a Salesforce",
+        "❌ Erro fatal ao conectar no Salesforce:",
+        "Errore nella connessione a Salesforce:",
+        "Kan geen verbinding maken met Salesforce",
+        "Gagal terhubung ke Salesforce. Cek kembali konfigurasi kredensial.",
+        "Salesforce bağlantısı kurulamadı: {err}",
+        "Nie można połączyć się z Salesforce",
+        "Không thể kết nối với Salesforce",
+        "Salesforceに接続できませんでした",
+        "无法连接到 Salesforce",
+        "Salesforce에 연결할 수 없습니다",
+    ],
+)
+def test_could_not_connect_to_salesforce_in_any_language_is_an_open_question(
+    text: str,
+) -> None:
+    # The client did not pass Salesforce's answer on: a refused login and a request that
+    # never arrived read the same, so the answer lists both kinds and is not sure of either.
+    assert top(text) == ("ambiguous_auth_failure", "low")
+    assert {"invalid_credentials", "network_unreachable", "tls_unsupported"} <= set(
+        candidates(text)
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        (
+            "Unable to connect to Salesforce: INVALID_LOGIN: Invalid username, password, "
+            "security token; or user locked out.",
+            "invalid_credentials",
+        ),
+        (
+            "Errore nella connessione a Salesforce: java.net.UnknownHostException: "
+            "login.salesforce.com",
+            "dns_failure",
+        ),
+    ],
+)
+def test_what_follows_could_not_connect_names_the_cause(text: str, cause: str) -> None:
+    assert sfdoctor.explain(text).cause == cause
+
+
 # --- codes wherever they stand, after decoding ------------------------------------------
 
 
