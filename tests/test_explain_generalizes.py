@@ -237,6 +237,39 @@ def test_what_follows_could_not_connect_names_the_cause(text: str, cause: str) -
     assert sfdoctor.explain(text).cause == cause
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Salesforce authentication failed: {err}",
+        "Retrying on Salesforce authentication error [{}]: [{}]",
+        "Authentication with Salesforce failed.",
+        "Salesforce-Authentifizierung fehlgeschlagen",
+        "Échec de l'authentification Salesforce",
+        "Error de autenticación de Salesforce",
+        "Falha na autenticação do Salesforce",
+        "Autenticazione Salesforce non riuscita",
+        "Salesforce の認証に失敗しました",
+        "Salesforce 身份验证失败",
+        "Salesforce 인증 실패",
+    ],
+)
+def test_a_login_to_salesforce_that_failed_without_saying_why_is_an_open_question(
+    text: str,
+) -> None:
+    assert top(text) == ("ambiguous_auth_failure", "low")
+    assert {"invalid_credentials", "session_invalid", "refresh_token_invalid"} <= set(
+        candidates(text)
+    )
+
+
+def test_salesforces_answer_after_a_failed_login_outranks_the_words() -> None:
+    text = (
+        "Salesforce authentication failed: 400 - "
+        '{"error":"invalid_grant","error_description":"expired access/refresh token"}'
+    )
+    assert sfdoctor.explain(text).cause == "refresh_token_invalid"
+
+
 # --- codes wherever they stand, after decoding ------------------------------------------
 
 
