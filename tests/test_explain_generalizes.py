@@ -262,6 +262,22 @@ def test_a_login_to_salesforce_that_failed_without_saying_why_is_an_open_questio
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SalesForce n'est pas connecté ! ",
+        "You are not connected to Salesforce.",
+        "Salesforce ist nicht verbunden",
+        "Salesforce não está conectado",
+        "Salesforce non è connesso",
+        "Salesforce に接続されていません",
+        "尚未连接到 Salesforce",
+    ],
+)
+def test_a_tool_with_no_salesforce_connection_yet_lacks_configuration(text: str) -> None:
+    assert top(text) == ("config_missing", "medium")
+
+
 def test_salesforces_answer_after_a_failed_login_outranks_the_words() -> None:
     text = (
         "Salesforce authentication failed: 400 - "
