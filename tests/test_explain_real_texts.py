@@ -922,6 +922,22 @@ def test_a_client_that_got_no_token_says_only_that_the_request_failed() -> None:
     assert answer(decided)[0] == "refresh_token_invalid"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Failed to get Salesforce token",
+        '"Failed to retrieve temporary core access token"',
+        "Error on retrieving the token",
+        "Can not get Token: %s %s",
+        "Unable to obtain an access token",
+    ],
+)
+def test_a_client_that_got_no_token_in_other_words(text: str) -> None:
+    cause, confidence, cands = answer(text)
+    assert (cause, confidence) == ("ambiguous_auth_failure", "low")
+    assert "invalid_credentials" in cands
+
+
 def test_a_rest_403_without_its_body_lists_permissions_and_the_allocation() -> None:
     text = (
         "SwiftlySalesforce.Salesforce.Error.resourceError(httpStatusCode: 403, errorCode: nil, "
