@@ -19,6 +19,7 @@ from sfdoctor.redaction import MASK, Redactor, redact, secret_name
 
 C = "Canary7Zq9Secret"
 """The secret in every paste below: it must never come out."""
+_URL = "https://acme--uat.sandbox.my.salesforce.com/services/oauth2/token "
 
 PASTES = {
     # passwords in URLs: a Salesforce username (an unencoded @) in userinfo
@@ -135,6 +136,13 @@ PASTES = {
     "gson_escaped_equals": f'{{"msg":"login failed for ops password\\u003d{C}"}}',
     "gson_escaped_twice": f'{{"log":"{{\\"msg\\":\\"Token Expired password\\\\u003d{C}\\"}}"}}',
     "gson_escaped_form": f'"body":"grant_type\\u003dpassword\\u0026client_secret\\u003d{C}"',
+    # a name a console window broke mid-word at its width: shown as `password=` on screen,
+    # passed over by the fields' patterns until session 20
+    "console_broken_form_name": f"POST {_URL}grant_type=password&username=ops@acme.com&pass\n"
+    f"word={C}&x=1",
+    "console_broken_json_name": f'{{"url": "{_URL}", "username": "ops@acme.com", "client_sec\r\n'
+    f'ret": "{C}"}}',
+    "console_broken_flag_name": f'curl {_URL} -d "username=ops@acme.com" -d "pass\nword={C}"',
 }
 
 
@@ -143,6 +151,19 @@ def test_every_pasted_secret_is_masked(name: str) -> None:
     out = redact(PASTES[name])
     assert C not in out and MASK in out, out
     assert redact(out) == out  # masking twice changes nothing
+
+
+@pytest.mark.parametrize("cut", [3, 8, 12])
+def test_a_value_a_console_broke_mid_word_is_masked_whole(cut: int) -> None:
+    paste = f"POST {_URL}username=ops@acme.com&password={C[:cut]}\n{C[cut:]}&grant_type=password"
+    out = redact(paste)
+    assert C[:cut] not in out and C[cut:] not in out, out
+    assert out.endswith("&grant_type=password")
+
+
+def test_lines_without_a_broken_secret_keep_their_breaks() -> None:
+    paste = "INVALID_LOGIN: Invalid username, password, security token\nAny idea why?"
+    assert redact(paste) == paste
 
 
 def test_a_numeric_json_password() -> None:

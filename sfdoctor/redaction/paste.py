@@ -257,13 +257,38 @@ EMPHASIS = LazyPattern(r"\*\*|__|`")
 INVISIBLE = LazyPattern("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
+# A console window breaks a long line at its width, in the middle of a word: of a field's name
+# (`...&pass` / `word=x`) or of its value (`password=hunt` / `er2`). On screen the two halves
+# read as one, so the text with such breaks taken out is masked too. A window's break ends
+# the paste's longest line, of 60 characters or more.
+_MIDWORD_BREAK = LazyPattern(r"(?<=\w)\r?\n(?=\w)")
+_WINDOW = 60
+
+
+def rejoin_window_breaks(text: str) -> str:
+    """``text`` with each break a window made mid-word taken out (or ``text``): a break after
+    the paste's longest line, of 60 characters or more, between a letter or digit and another."""
+    lines = text.split("\n")
+    width = max(len(line.rstrip("\r")) for line in lines)
+    if width < _WINDOW:
+        return text
+    out = []
+    for line, after in zip(lines, [*lines[1:], ""], strict=True):
+        bare = line.rstrip("\r")
+        broken = len(bare) == width and bare[-1:].isalnum() and after[:1].isalnum()
+        out.append(bare if broken else line + "\n")
+    return "".join(out)[:-1]  # the last line gained a "\n" it did not have
+
+
 def redact(text: str) -> str:
     """Mask every secret-looking value in ``text`` (no known values needed).
 
     A name marked up (``<b>password</b>=x``) or with an invisible character in it
     (``pass\u200bword=x``) hides its value from the fields' patterns: when the text without
     its inline markup and invisible characters has more to mask, that text, masked, is the
-    answer (the markup is lost, the secret with it).
+    answer (the markup is lost, the secret with it). So with a name or a value a console
+    broke across two lines mid-word: when the text without those breaks masks more of
+    itself, it is the answer (the breaks are lost).
     """
     masked = _redact(text)
     invisible = not text.isascii() and INVISIBLE.search(text)
@@ -273,7 +298,19 @@ def redact(text: str) -> str:
             bare_masked = _redact(bare)
             if bare_masked.count(MASK) > masked.count(MASK):
                 return bare_masked
+    if "\n" in text and _MIDWORD_BREAK.search(text):
+        joined = rejoin_window_breaks(text)
+        low = joined.lower()
+        if joined != text and any(word in low for word in FIELD_WORDS):
+            joined_masked = _redact(joined)
+            if _masked_length(joined, joined_masked) > _masked_length(text, masked):
+                return joined_masked
     return masked
+
+
+def _masked_length(text: str, masked: str) -> int:
+    """How many characters of ``text`` its ``masked`` form hides."""
+    return len(text) - (len(masked) - masked.count(MASK) * len(MASK))
 
 
 def _redact(text: str) -> str:
