@@ -594,6 +594,36 @@ def test_a_console_window_breaking_words_at_its_width_is_read_whole() -> None:
     assert top(broken) == top(text) == ("app_not_approved", "medium")
 
 
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        (
+            '{"error":"invalid_grant","error_description":"user hasn\'t approved this consumer"}',
+            "app_not_approved",
+        ),
+        (
+            "simple_salesforce.exceptions.SalesforceAuthenticationFailed: INVALID AUTH: You must "
+            "submit either a security token or organizationId for authentication",
+            "config_missing",
+        ),
+        (
+            "INVALID_OPERATION: The SOAP Login operation is not available in the API version "
+            "specified (66.0)",
+            "soap_login_disabled",
+        ),
+    ],
+)
+def test_a_message_broken_once_mid_word_by_a_console_is_read_whole(text: str, cause: str) -> None:
+    # One to two widths long: only one line fills the window, so nothing but the break itself
+    # (a letter on each side) says it was the console's.
+    broken = text[:76] + "\n" + text[76:]
+    assert broken.count("\n") == 1 and broken[75].isalnum() and broken[77].isalnum()
+    assert top(broken)[0] == top(text)[0] == cause
+    # A page's wrap between two words reads as before (the space stays).
+    wrapped = text[: text.rfind(" ", 0, 76)] + "\n" + text[text.rfind(" ", 0, 76) + 1 :]
+    assert top(wrapped)[0] == cause
+
+
 def test_a_long_line_quotes_the_evidence_from_just_before_the_match() -> None:
     prefix = "2026-05-01 12:00:00 ERROR [sync-worker-3] c.acme.crm.SalesforceGateway - " * 4
     doc = sfdoctor.explain(prefix + "Failed: API security token required").to_dict()

@@ -3,9 +3,8 @@
 Pure functions, no I/O. Every clue is built from already-redacted text, so nothing
 downstream can echo a secret back.
 
-Every pattern here runs in time linear in the text, and no more than :data:`MAX_SCAN`
-characters of a paste or an answer are searched: a hostile body cannot stall a run
-(tests/test_security_patterns.py holds every pattern to that).
+Every pattern runs in time linear in the text, over no more than :data:`MAX_SCAN` characters
+of a paste or an answer: a hostile body cannot stall a run (tests/test_security_patterns.py).
 """
 
 from __future__ import annotations
@@ -20,8 +19,7 @@ from sfdoctor.diagnosis.mojibake import undo as undo_mojibake
 from sfdoctor.diagnosis.oneline import LINE, lines, one_line
 from sfdoctor.lazyre import LazyPattern
 from sfdoctor.models import Clue, Family
-from sfdoctor.redaction import redact
-from sfdoctor.redaction.paste import INVISIBLE
+from sfdoctor.redaction.paste import INVISIBLE, redact, rejoin_window_breaks
 
 MAX_SCAN = 256 * 1024
 """How many characters of a paste or an answer the patterns search (an error message is
@@ -372,6 +370,10 @@ def clues_from_text(
     flat = one_line(text)
     if flat != text.strip():
         clues.append(Clue(Family.TEXT, None, flat, None, "text, on one line"))
+    # A console breaks a line mid-word: one that fills the window is also read joined to the next.
+    joined = one_line(rejoin_window_breaks(text)) if "\n" in text else flat
+    if joined != flat:
+        clues.append(Clue(Family.TEXT, None, joined, None, "text, rejoined"))
     if not structured:  # a field's line is not a message alone (`error: invalid_client`)
         clues.extend(Clue(Family.TEXT, None, line, None, LINE) for line in lines(text, logged))
     return clues
