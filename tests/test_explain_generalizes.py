@@ -501,6 +501,31 @@ def test_a_bare_message_inside_a_sentence_is_not_alone() -> None:
     assert top("Our calendar sync says Token Expired every night.") == (None, None)
 
 
+@pytest.mark.parametrize("message", [m for m in BARE if m != "invalid_client"])
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "I keep getting this error when the job runs: ",
+        "Since Monday the nightly sync fails with: ",
+        "Here is the message we see:  ",
+    ],
+)
+def test_what_a_sentence_introduces_after_its_colon_reads_alone(lead: str, message: str) -> None:
+    assert top(lead + message) == top(message) != (None, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Login History shows: Success",  # no error follows
+        "Note: Token Expired",  # a label, not a sentence saying an error follows
+        "I keep getting this error: Token Expired every night since the upgrade",
+    ],
+)
+def test_only_a_sentence_that_says_an_error_follows_is_a_lead_in(text: str) -> None:
+    assert top(text) == (None, None)
+
+
 @pytest.mark.parametrize(
     "text",
     [

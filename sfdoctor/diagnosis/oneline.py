@@ -123,6 +123,15 @@ def one_line(text: str) -> str:
     return text
 
 
+# A sentence that introduces the error on its line ("I keep getting this error when the job
+# runs: Token Expired"): words and spaces only, one of them saying an error follows; what
+# follows its colon is read as a line of its own.
+_LEAD_IN = LazyPattern(r"^([A-Za-z][A-Za-z ,'()-]{2,120}?)[ \t]*:[ \t]+(\S.{2,199})$")
+_LEAD_WORDS = frozenset(
+    "error errors exception message says said returns returned shows showed get gets getting "
+    "got receive received receiving throws threw thrown fails failed failing see seeing".split()
+)
+
 LINE = "a line"
 """The origin of a clue that is one line of a paste (context predicates read the whole)."""
 MAX_LINES = 20
@@ -135,14 +144,21 @@ def lines(text: str, logged: list[str] | None = None) -> list[str]:
     and the last :data:`MAX_LINES` (a log's error is often its last line), each once; and
     the ``logged`` messages of its JSON log records (pino's ``msg``), one a line."""
     parts = [line for line in _unbroken(text).split("\n") if line.strip()]
+    if len(parts) > 2 * MAX_LINES:
+        parts = parts[:MAX_LINES] + parts[-MAX_LINES:]
+    told = [m.group(2) for part in parts if ":" in part and (m := _told(part))]
     if len(parts) < 2:
         parts = []
-    elif len(parts) > 2 * MAX_LINES:
-        parts = parts[:MAX_LINES] + parts[-MAX_LINES:]
-    parts += [m for m in (logged or [])[:MAX_LINES] if "\n" not in m.strip()]
+    parts += [m for m in (logged or [])[:MAX_LINES] if "\n" not in m.strip()] + told
     out: list[str] = []
     for part in parts:
         line = one_line(part) if len(part) <= 4 * _MAX_LINE else ""
         if 2 < len(line) <= _MAX_LINE and line not in out:
             out.append(line)
     return out
+
+
+def _told(line: str) -> re.Match[str] | None:
+    """The match of a sentence introducing an error on ``line`` (group 2: the error)."""
+    m = _LEAD_IN.match(line.strip())
+    return m if m and _LEAD_WORDS.intersection(m.group(1).lower().split()) else None
