@@ -9,8 +9,9 @@ error's: :func:`one_line` is what the error said, for the patterns that a line b
 of spaces, a log prefix, a curly quote or markup would stop.
 
 A paste can also hold more than the error: a question under it ("Any idea? It worked
-yesterday."), the log lines around it. :func:`lines` are its lines one by one, each read on
-its own, so a message that is a whole line is read as a message alone.
+yesterday."), the log lines around it, a sentence that introduces it ("I keep getting this
+error: Token Expired"). :func:`lines` are its lines one by one, each read on its own, so a
+message that is a whole line, or all a line's introducing sentence leads to, is read alone.
 """
 
 from __future__ import annotations
