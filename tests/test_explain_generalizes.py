@@ -190,6 +190,8 @@ def test_failed_to_connect_to_a_name_alone_is_no_transport_evidence(text: str) -
     "text",
     [
         "BUILD FAILED\nbuild.xml:34: Unable to connect to Salesforce",
+        "We were unable to log into your salesforce org. Try clearing the cache and cookies.",
+        "Cannot establish connection to Salesforce to describe SObject: '%s' with error: %s",
         "Error establishing Salesforce connection",
         "Your Salesforce connection is not working properly",
         "Verbindung zu Salesforce fehlgeschlagen",
