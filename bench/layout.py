@@ -66,6 +66,7 @@ LAYOUTS: dict[str, Callable[[str], str]] = {
     "a question on the next line": lambda t: t + "\nAny idea what is wrong? It worked yesterday.",
     "a sentence before it": lambda t: "I keep getting this error when the job runs: " + t,
     "a sentence on the line above": lambda t: "I keep getting this error when the job runs:\n" + t,
+    "a numbered list's item": lambda t: "1. " + t,
     "between two log lines": lambda t: f"{_STAMP}sync started\n{_STAMP}{t}\n{_STAMP}sync ended",
     "zero-width spaces (a web page)": lambda t: t.replace(" ", " \u200b"),
     "Python logging's default format": lambda t: _each_line("ERROR:sync:", t),

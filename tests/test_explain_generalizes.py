@@ -528,6 +528,16 @@ def test_only_a_sentence_that_says_an_error_follows_is_a_lead_in(text: str) -> N
     assert top(text) == (None, None)
 
 
+@pytest.mark.parametrize("mark", ["1. ", "2) ", "  12. "])
+@pytest.mark.parametrize("message", BARE)
+def test_a_numbered_lists_marker_is_not_the_message(mark: str, message: str) -> None:
+    assert top(mark + message) == top(message) != (None, None)
+
+
+def test_an_http_status_is_not_a_list_marker() -> None:
+    assert top("401. Unauthorized") == top("401 Unauthorized") != (None, None)
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -59,6 +59,10 @@ _ERROR_LABEL = LazyPattern(
 )
 
 
+# A numbered list's marker before a step or an error (`1. `, `2) `): one or two digits, so
+# an HTTP status (`401 Unauthorized`) is never taken for one.
+_LIST_MARK = LazyPattern(r"^\d{1,2}[.)][ \t]+")
+
 # PowerShell's wrapper around a .NET method's exception (MethodInvocationException):
 # `Exception calling "GetResponse" with "0" argument(s): "<the exception's message>"`.
 _POWERSHELL_CALL = LazyPattern(r'^Exception calling "[^"\n]{1,120}" with "\d{1,3}" argument\(s\): ')
@@ -112,6 +116,8 @@ def one_line(text: str) -> str:
     if "**" in text or "__" in text or "`" in text:
         text = EMPHASIS.sub("", text)
     text = " ".join(text.split()).translate(_STRAIGHT)
+    if text[:1].isdigit() and (mark := _LIST_MARK.match(text)):
+        text = text[mark.end() :]
     if text.startswith("Exception calling "):
         text = _POWERSHELL_CALL.sub("", text).removesuffix(",")
     if len(text) > 2 and text[0] == text[-1] and text[0] in "\"'":
