@@ -131,13 +131,20 @@ def test_an_expired_refresh_token_may_be_a_token_sent_to_the_wrong_host() -> Non
     "text",
     [
         "java.net.ConnectException: Unable to login",
-        "org.cometd.client.transport.ConnectException: Unable to login to Salesforce",
         "caused by: System.DmlException: Insert failed. First exception on row 0; first error: "
         "INACTIVE_OWNER_OR_USER, operation performed with inactive user: []",
     ],
 )
 def test_a_wrapper_word_alone_names_no_cause(text: str) -> None:
     assert top(text) == (None, None)
+
+
+def test_emp_connectors_connect_exception_is_a_login_not_the_network() -> None:
+    # EMP Connector wraps every failed login in a ConnectException: saying it could not log
+    # in to Salesforce, it is the open question of a refused login, not a network failure.
+    text = "org.cometd.client.transport.ConnectException: Unable to login to Salesforce"
+    assert top(text) == ("ambiguous_auth_failure", "low")
+    assert candidates(text)[0] == "invalid_credentials"
 
 
 def test_wsc_failed_to_send_without_inner_cause_is_low_with_candidates() -> None:
@@ -243,6 +250,7 @@ def test_what_follows_could_not_connect_names_the_cause(text: str, cause: str) -
     "text",
     [
         "Salesforce authentication failed: {err}",
+        "Salesforce token refresh failed: #{body['error_description'] || 'Unknown error'}",
         "Retrying on Salesforce authentication error [{}]: [{}]",
         "Authentication with Salesforce failed.",
         "Salesforce-Authentifizierung fehlgeschlagen",
