@@ -564,6 +564,29 @@ def test_markup_in_the_words_does_not_hide_them(text: str) -> None:
     assert top(text) == top(plain) != (None, None)
 
 
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        (
+            '{"error":"invalid_client","error_description":"<b>invalid</b> client credentials"}',
+            "invalid_client_secret",
+        ),
+        (
+            "simple_salesforce.exceptions.SalesforceAuthenticationFailed: invalid_grant: "
+            "**expired** authorization code",
+            "jwt_assertion_invalid",
+        ),
+        (
+            '{"error":"unsupported_grant_type","error_description":"`grant` type not supported"}',
+            "malformed_token_request",
+        ),
+    ],
+)
+def test_markup_in_a_fields_value_does_not_hide_it(text: str, cause: str) -> None:
+    # A page bolds a word of the description inside the JSON body it quotes.
+    assert top(text)[0] == cause
+
+
 def test_a_placeholder_in_angle_brackets_is_not_markup() -> None:
     from sfdoctor.diagnosis.oneline import one_line
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from sfdoctor.diagnosis.attempts import settled
 from sfdoctor.diagnosis.mojibake import undo as undo_mojibake
-from sfdoctor.diagnosis.oneline import LINE, lines, one_line
+from sfdoctor.diagnosis.oneline import LINE, lines, one_line, unmarked
 from sfdoctor.lazyre import LazyPattern
 from sfdoctor.models import Clue, Family
 from sfdoctor.redaction.paste import INVISIBLE, redact, rejoin_window_breaks
@@ -363,9 +363,9 @@ def clues_from_text(
     structured = bool(clues)
     # A paste's line breaks and runs of spaces are the page's or the terminal's, not the
     # error's ("authentication\nfailure" wrapped at 60 columns, "Invalid  username" typed):
-    # a field's value is read on one line, and the whole text is searched on one line too.
+    # a field's value is read on one line without markup, and so is the whole text.
     # Redacted again: a JSON value's escapes, decoded, may spell a secret's name.
-    clues = [c._replace(message=redact(" ".join(c.message.split()))) for c in clues]
+    clues = [c._replace(message=redact(unmarked(" ".join(c.message.split())))) for c in clues]
     clues.append(Clue(Family.TEXT, None, text, None, "text"))
     flat = one_line(text)
     if flat != text.strip():

@@ -102,6 +102,14 @@ def _unbroken(text: str) -> str:
     return "".join(line if len(line) == width else line + "\n" for line in lines)
 
 
+def unmarked(text: str) -> str:
+    """``text`` without the inline markup and emphasis a page or Markdown put in its words
+    (``"<b>invalid</b> client credentials"``, ``**invalid** client``)."""
+    if "<" in text:
+        text = INLINE_TAG.sub("", text)
+    return EMPHASIS.sub("", text) if "**" in text or "__" in text or "`" in text else text
+
+
 def one_line(text: str) -> str:
     """``text`` without log prefixes, mid-word breaks, curly quotes and layout: its
     whitespace runs (line breaks too) one space each."""
@@ -111,10 +119,9 @@ def one_line(text: str) -> str:
         text = _LOG_PREFIX.sub("", text)
     if "|" in text or text.lstrip().startswith(_SERVICE_START):
         text = _SERVICE_PREFIX.sub("", text)
+    text = unmarked(text)
     if "<" in text:
-        text = _TAG.sub(" ", INLINE_TAG.sub("", text))
-    if "**" in text or "__" in text or "`" in text:
-        text = EMPHASIS.sub("", text)
+        text = _TAG.sub(" ", text)
     text = " ".join(text.split()).translate(_STRAIGHT)
     if text[:1].isdigit() and (mark := _LIST_MARK.match(text)):
         text = text[mark.end() :]
