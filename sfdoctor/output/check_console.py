@@ -25,6 +25,7 @@ from sfdoctor.output.console import (
     answer_line,
     closing_block,
     listing,
+    marked,
     para,
     plural,
     to_string,
@@ -102,7 +103,7 @@ def _finding(f: Finding, n: int, *, details: bool, note: bool) -> list[Any]:
         else f"{f.cause} \u00b7 {f.severity} \u00b7 {f.confidence} confidence"
     )
     out: list[Any] = [
-        Text.assemble((f"{MARK[kind]} ", STYLE[kind]), (f"{n}. {f.title}", "bold")),
+        marked(kind, Text(f.title, style="bold"), n),
         para(Text(about, style="dim"), 3),
     ]
     # NOTE: the candidates Login History rules out (check --admin-org) stay on the screen:

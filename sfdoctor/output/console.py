@@ -24,16 +24,21 @@ def para(text: Any, indent: int) -> Any:
     return Padding(text, (0, 0, 0, indent), expand=False)
 
 
-def marked(kind: str, body: Any) -> Any:
-    """``body`` after the mark of ``kind`` (``ok``, ``warn``, ``fail``, ``info``), its wrapped
-    lines under its first word, not under the mark: a heading that wraps stays one block."""
+def marked(kind: str, body: Any, number: int | None = None) -> Any:
+    """``body`` after the mark of ``kind`` (``ok``, ``warn``, ``fail``, ``info``) and its
+    ``number`` in a list, if any; its wrapped lines under its first word, not under the mark:
+    a heading that wraps stays one block."""
     from rich.table import Table
     from rich.text import Text
 
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
+    cells = [Text(MARK[kind], style=STYLE[kind])]
+    if number is not None:
+        grid.add_column(no_wrap=True)
+        cells.append(Text(f"{number}.", style="bold"))
     grid.add_column()
-    grid.add_row(Text(MARK[kind], style=STYLE[kind]), body)
+    grid.add_row(*cells, body)
     return grid
 
 

@@ -14,7 +14,6 @@ from sfdoctor.loginhistory.display import human_day
 from sfdoctor.loginhistory.summary import Count, Day, TriageSummary
 from sfdoctor.models import Finding
 from sfdoctor.output.console import (
-    MARK,
     STYLE,
     ByWidth,
     Unwrapped,
@@ -22,6 +21,7 @@ from sfdoctor.output.console import (
     answer_line,
     closing_block,
     listing,
+    marked,
     para,
     plural,
     to_string,
@@ -320,11 +320,7 @@ def _finding(f: Finding, n: int, failures: int | None) -> list[Any]:
     kind = {"error": "fail", "warning": "warn", "info": "info"}[str(f.severity)]
     count = f" \u00b7 {failures:,} failed" if failures else ""
     out: list[Any] = [
-        Text.assemble(
-            (f"{MARK[kind]} ", STYLE[kind]),
-            (f"{n}. {f.title}", "bold"),
-            (f"  {f.cause}{count}", "dim"),
-        )
+        marked(kind, Text.assemble((f.title, "bold"), (f"  {f.cause}{count}", "dim")), n)
     ]
     if f.evidence:
         out.append(listing([Text(line) for line in f.evidence], 3, bullet="\u2022"))

@@ -70,6 +70,15 @@ def test_default_demo_is_the_laptop_trap(run) -> None:
     assert "trusted_network_only" in r.out
 
 
+def test_a_findings_title_that_wraps_hangs_under_its_first_word(run, monkeypatch) -> None:
+    """At 80 columns the demo's finding title wraps: its second line once started at the
+    left edge, under the mark, as if it were a line of its own."""
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = run("demo").out.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("! 1. Works without"))
+    assert lines[first + 1].startswith("     carries the token)"), lines[first : first + 2]
+
+
 def test_list(run) -> None:
     r = run("demo", "--list")
     assert r.status == ExitStatus.OK
