@@ -370,8 +370,8 @@ def clues_from_text(
     flat = one_line(text)
     if flat != text.strip():
         clues.append(Clue(Family.TEXT, None, flat, None, "text, on one line"))
-    # A console breaks a line mid-word: one that fills the window is also read joined to the next.
-    joined = one_line(rejoin_window_breaks(text)) if "\n" in text else flat
+    # A console breaks a message mid-word: a line filling the window is also read joined.
+    joined = one_line(rejoin_window_breaks(text)) if "\n" in text and len(text) < 4096 else flat
     if joined != flat:
         clues.append(Clue(Family.TEXT, None, joined, None, "text, rejoined"))
     if not structured:  # a field's line is not a message alone (`error: invalid_client`)
