@@ -16,10 +16,10 @@ from functools import lru_cache
 
 from sfdoctor.diagnosis.attempts import settled
 from sfdoctor.diagnosis.mojibake import undo as undo_mojibake
-from sfdoctor.diagnosis.oneline import LINE, lines, one_line, unmarked
+from sfdoctor.diagnosis.oneline import LINE, lines, one_line
 from sfdoctor.lazyre import LazyPattern
 from sfdoctor.models import Clue, Family
-from sfdoctor.redaction.paste import INVISIBLE, redact, rejoin_window_breaks
+from sfdoctor.redaction.paste import INVISIBLE, redact, rejoin_window_breaks, unmarked
 
 MAX_SCAN = 256 * 1024
 """How many characters of a paste or an answer the patterns search (an error message is

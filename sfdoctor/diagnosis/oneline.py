@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from sfdoctor.lazyre import LazyPattern
-from sfdoctor.redaction.paste import EMPHASIS, INLINE_TAG
+from sfdoctor.redaction.paste import unmarked
 
 # A log line's prefix: a timestamp first (a date and time, or a time alone), then at most six
 # of a bracketed field ([main], [INFO]), a level, a logger's dotted name before " - ", or a
@@ -100,14 +100,6 @@ def _unbroken(text: str) -> str:
     if width < 60 or sum(1 for line in lines if len(line) == width) < 2:
         return text
     return "".join(line if len(line) == width else line + "\n" for line in lines)
-
-
-def unmarked(text: str) -> str:
-    """``text`` without the inline markup and emphasis a page or Markdown put in its words
-    (``"<b>invalid</b> client credentials"``, ``**invalid** client``)."""
-    if "<" in text:
-        text = INLINE_TAG.sub("", text)
-    return EMPHASIS.sub("", text) if "**" in text or "__" in text or "`" in text else text
 
 
 def one_line(text: str) -> str:

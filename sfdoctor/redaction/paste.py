@@ -251,6 +251,16 @@ INLINE_TAG = LazyPattern(
     re.IGNORECASE,
 )
 EMPHASIS = LazyPattern(r"\*\*|__|`")
+
+
+def unmarked(text: str) -> str:
+    """``text`` without the inline markup and emphasis a page or Markdown put in its words
+    (``"<b>invalid</b> client credentials"``, ``**invalid** client``)."""
+    if "<" in text:
+        text = INLINE_TAG.sub("", text)
+    return EMPHASIS.sub("", text) if "**" in text or "__" in text or "`" in text else text
+
+
 # Characters a page or a chat puts in words without showing them (a zero-width space where a
 # long word may break, a soft hyphen, a byte-order mark, a direction mark): `pass\u200bword=x`
 # reads as `password=x` on screen, so it is masked as that; decoding drops them too.
@@ -293,7 +303,7 @@ def redact(text: str) -> str:
     masked = _redact(text)
     invisible = not text.isascii() and INVISIBLE.search(text)
     if invisible or "<" in text or "**" in text or "__" in text or "`" in text:
-        bare = EMPHASIS.sub("", INLINE_TAG.sub("", INVISIBLE.sub("", text) if invisible else text))
+        bare = unmarked(INVISIBLE.sub("", text) if invisible else text)
         if bare != text:
             bare_masked = _redact(bare)
             if bare_masked.count(MASK) > masked.count(MASK):
