@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from sfdoctor.lazyre import LazyPattern
-from sfdoctor.redaction.paste import unmarked
+from sfdoctor.redaction.paste import WINDOW, unmarked
 
 # A log line's prefix: a timestamp first (a date and time, or a time alone), then at most six
 # of a bracketed field ([main], [INFO]), a level, a logger's dotted name before " - ", or a
@@ -97,7 +97,7 @@ def _unbroken(text: str) -> str:
     """
     lines = text.split("\n")
     width = max(len(line) for line in lines)
-    if width < 60 or sum(1 for line in lines if len(line) == width) < 2:
+    if width < WINDOW or sum(1 for line in lines if len(line) == width) < 2:
         return text
     return "".join(line if len(line) == width else line + "\n" for line in lines)
 

@@ -272,7 +272,8 @@ INVISIBLE = LazyPattern("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u
 # read as one, so the text with such breaks taken out is masked too. A window's break ends
 # the paste's longest line, of 60 characters or more.
 _MIDWORD_BREAK = LazyPattern(r"(?<=\w)\r?\n(?=\w)")
-_WINDOW = 60
+WINDOW = 60
+"""The narrowest console window whose breaks are taken for a window's (a line of 60 or more)."""
 
 
 def rejoin_window_breaks(text: str) -> str:
@@ -280,7 +281,7 @@ def rejoin_window_breaks(text: str) -> str:
     the paste's longest line, of 60 characters or more, between a letter or digit and another."""
     lines = text.split("\n")
     width = max(len(line.rstrip("\r")) for line in lines)
-    if width < _WINDOW:
+    if width < WINDOW:
         return text
     out = []
     for line, after in zip(lines, [*lines[1:], ""], strict=True):
