@@ -288,6 +288,97 @@ def test_a_tool_with_no_salesforce_connection_yet_lacks_configuration(text: str)
     assert top(text) == ("config_missing", "medium")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Konfigurasi Salesforce belum lengkap. Hubungi administrator.",
+        "Salesforce configuration is incomplete.",
+        "Salesforce integration is not configured. Please contact your administrator.",
+        '"Salesforce OAuth not configured"',
+        "No Salesforce credentials configured",
+        "Could not find Salesforce credentials",
+        "Missing required environment variable: SALESFORCE_CLIENT_ID",
+        "SALESFORCE_USERNAME environment variable not set",
+        "Please set SF_USERNAME and SF_PASSWORD",
+        "Die Salesforce-Konfiguration ist unvollständig.",
+        "La configuration Salesforce est incomplète.",
+        "Faltan las credenciales de Salesforce",
+        "A configuração do Salesforce está incompleta.",
+        "La configurazione di Salesforce è incompleta.",
+        "Salesforce の設定が不完全です",
+        "Salesforce 配置不完整",
+    ],
+)
+def test_a_client_whose_own_salesforce_settings_are_incomplete_lacks_configuration(
+    text: str,
+) -> None:
+    # The client checked its settings before calling Salesforce: nothing was refused.
+    assert top(text) == ("config_missing", "medium")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an app's lookup of a session whose user never connected: not a configuration
+        '"executionError": "No Salesforce connection found for session: HULVeU1zT3lZX7"',
+        "Configuration is incomplete.",
+        "SF_ACCOUNT is not set",  # another vendor's variable: SF_ alone is not Salesforce's
+    ],
+)
+def test_settings_words_without_salesforce_in_them_stay_unread(text: str) -> None:
+    assert sfdoctor.explain(text).cause != "config_missing"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Salesforce account linked to your DBSync account is disconnected.",
+        "Your Salesforce integration has been disconnected",
+    ],
+)
+def test_a_disconnected_salesforce_account_is_an_open_question(text: str) -> None:
+    assert top(text) == ("ambiguous_auth_failure", "low")
+    assert {"refresh_token_invalid", "session_invalid", "invalid_credentials"} <= set(
+        candidates(text)
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Authentication token could not be refreshed. Please reconnect.",
+        "Failed to refresh Salesforce token",
+        "Could not refresh Salesforce access token",
+    ],
+)
+def test_a_refresh_that_failed_names_the_refresh_token_and_the_host(text: str) -> None:
+    # PostHog's sandbox users saw the first: the refresh went to login.salesforce.com.
+    assert sfdoctor.explain(text).cause == "refresh_token_invalid"
+    assert "wrong_login_host" in candidates(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La session Salesforce a expiré",
+        "La sesión de Salesforce ha caducado",
+        "A sessão do Salesforce expirou",
+        "La sessione di Salesforce è scaduta",
+        "Salesforce のセッションが切れました",
+    ],
+)
+def test_an_expired_salesforce_session_in_other_languages(text: str) -> None:
+    assert top(text) == ("session_invalid", "medium")
+
+
+def test_an_authentication_error_with_salesforce_as_a_message_is_an_open_question() -> None:
+    assert top("Authentication error with Salesforce") == ("ambiguous_auth_failure", "low")
+    # as a noun inside a sentence it says nothing about this failure
+    assert not sfdoctor.explain(
+        "There was an authentication error with Salesforce when the job ran"
+    ).matches
+
+
 def test_salesforces_answer_after_a_failed_login_outranks_the_words() -> None:
     text = (
         "Salesforce authentication failed: 400 - "
