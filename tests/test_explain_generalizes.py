@@ -9,6 +9,7 @@ localized statuses, the 2026 knowledge-base corrections, and never a dead end.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -377,6 +378,76 @@ def test_an_authentication_error_with_salesforce_as_a_message_is_an_open_questio
     assert not sfdoctor.explain(
         "There was an authentication error with Salesforce when the job ran"
     ).matches
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        ("Invalid Salesforce client ID", "invalid_client_id"),
+        ("Invalid Salesforce client secret", "invalid_client_secret"),
+        ("Unsupported Salesforce API version", "api_version_unsupported"),
+        ("API version 20.0 has been retired", "api_version_retired"),
+        ("Salesforce API version 25.0 is no longer supported", "api_version_retired"),
+        ("Salesforce instance URL is invalid", "login_url_invalid"),
+        ("The connected app is not approved for this user", "app_not_approved"),
+        ("Salesforce org is inactive", "org_inactive"),
+        ("Salesforce requires multi-factor authentication", "identity_verification_required"),
+        ("Salesforce connected app not installed in this org", "app_not_installed"),
+        ("Salesforce token has expired", "session_invalid"),
+    ],
+)
+def test_a_cause_in_a_clients_own_words_with_salesforce_in_them(text: str, cause: str) -> None:
+    assert top(text) == (cause, "medium")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Unexpected response from Salesforce",
+        "Salesforce retured an unexpected result",  # sic, CodeScan's words
+        "Could not parse the Salesforce login response",
+        "Salesforce returned HTML instead of JSON",
+    ],
+)
+def test_an_unexpected_answer_from_salesforce_lists_what_sends_one(text: str) -> None:
+    assert top(text) == ("unexpected_response", "low")
+    assert {"service_unavailable", "proxy_error", "wrong_login_host"} <= set(candidates(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Salesforce is unavailable.",
+        "Salesforce is down",
+        "There was no response from Salesforce.  Try again later.",
+        "Salesforce is experiencing issues, please try again later",
+    ],
+)
+def test_salesforce_said_to_be_down_is_not_sure_it_was_salesforce(text: str) -> None:
+    # a client says so after a 5xx, and as often after a request that never got through
+    assert top(text) == ("service_unavailable", "low")
+    assert {"network_unreachable", "proxy_error", "timeout"} <= set(candidates(text))
+
+
+def test_a_status_or_transport_error_outranks_salesforce_is_down() -> None:
+    assert sfdoctor.explain("Salesforce is down: HTTP 503 Service Unavailable").cause == (
+        "service_unavailable"
+    )
+    assert top("Salesforce is down: connect ETIMEDOUT 13.108.4.1:443")[0] == "timeout"
+
+
+def test_a_new_login_that_failed_after_the_session_expired_is_the_failure() -> None:
+    # CalSync: a REST 401 set it off; the SOAP login that followed failed for a reason the
+    # client does not pass on. The expired session is not the answer.
+    text = "Salesforce session expired and re-login failed — will retry next sync"
+    assert top(text) == ("ambiguous_auth_failure", "low")
+    assert {"invalid_credentials", "soap_login_disabled", "network_unreachable"} <= set(
+        candidates(text)
+    )
+
+
+def test_a_timeout_connecting_to_salesforce_is_a_timeout() -> None:
+    assert top("Timeout connecting to Salesforce") == ("timeout", "medium")
 
 
 def test_salesforces_answer_after_a_failed_login_outranks_the_words() -> None:
@@ -1296,6 +1367,23 @@ def test_neighbour_index_is_fresh_and_holds_no_heldout_text() -> None:
     for p in fixture_paths():
         fixture_sources.add(load_fixture(p).get("source"))
     assert not {s for s in sources if _heldout(s)} - fixture_sources
+
+
+def test_the_corpus_says_which_of_its_sources_the_fixtures_were_written_from() -> None:
+    # corpus/fixture_sources.txt and each entry's fixture_source flag follow the fixtures, so
+    # the overlap between what the signatures were written from and what measures them is
+    # visible (the build writes both).
+    from sfdoctor.diagnosis.knowledge.build import ROOT, corpus_with_flags, fixture_sources
+
+    sources = fixture_sources()
+    with open(os.path.join(ROOT, "corpus", "fixture_sources.txt"), encoding="utf-8") as f:
+        listed = f.read()
+    with open(os.path.join(ROOT, "corpus", "texts.jsonl"), encoding="utf-8") as f:
+        corpus = f.read()
+    stale = "stale: run python -m sfdoctor.diagnosis.knowledge.build"
+    assert listed == "".join(url + "\n" for url in sources), stale
+    if corpus != corpus_with_flags(set(sources)):  # no `==`: the diff of the corpus is huge
+        pytest.fail(stale)
 
 
 def test_hints_come_closest_first_one_per_cause() -> None:

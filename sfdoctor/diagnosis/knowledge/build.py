@@ -6,7 +6,9 @@ faster than TOML; it carries the TOML's checksum so a stale copy is never used.
 
 It also writes nearest.json, the index of known texts :mod:`sfdoctor.diagnosis.nearest`
 names when no signature matches: the fixtures and the corpus's **dev** set only (a held-out
-text never enters it), redacted. Run it after adding fixtures or corpus entries too.
+text never enters it), redacted. Run it after adding fixtures or corpus entries too: it also
+writes corpus/fixture_sources.txt and each corpus entry's ``fixture_source`` flag, so the
+overlap between the texts the signatures were written from and the corpus stays visible.
 """
 
 from __future__ import annotations
@@ -53,6 +55,41 @@ def known_texts() -> list[tuple[str, str, str]]:
                 if e and e["label"] != "unknown" and not _heldout(e["source"]):
                     docs.append((e["label"], redact(e["text"]), e["source"]))
     return docs
+
+
+def fixture_sources() -> list[str]:
+    """Every fixture's source URL (the JSON fixtures and the catalogs' rows), sorted."""
+    found: set[str] = set()
+    fixtures = os.path.join(ROOT, "fixtures")
+    for folder in sorted(os.listdir(fixtures)) if os.path.isdir(fixtures) else ():
+        for name in sorted(os.listdir(os.path.join(fixtures, folder))):
+            path = os.path.join(fixtures, folder, name)
+            with open(path, encoding="utf-8") as f:
+                if name.endswith(".json"):
+                    rows = [json.load(f)]
+                elif name.endswith(".jsonl"):
+                    rows = [json.loads(line) for line in f if line.strip()]
+                else:
+                    continue
+            found.update(r["source"] for r in rows if r.get("source"))
+    return sorted(found)
+
+
+def corpus_with_flags(sources: set[str]) -> str:
+    """corpus/texts.jsonl's text with ``fixture_source: true`` on exactly the entries whose
+    source is a fixture's."""
+    out = []
+    with open(os.path.join(ROOT, "corpus", "texts.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            entry = json.loads(line)
+            if entry["source"] not in sources:
+                entry.pop("fixture_source", None)
+            elif not entry.get("fixture_source"):
+                entry["fixture_source"] = True
+            out.append(json.dumps(entry, ensure_ascii=False) + "\n")
+    return "".join(out)
 
 
 def nearest_text() -> str:
@@ -121,6 +158,14 @@ def main() -> int:
         with open(INDEX, "w", encoding="utf-8") as f:
             f.write(nearest_text())
         print(f"wrote {INDEX}")
+        sources = fixture_sources()
+        corpus = os.path.join(ROOT, "corpus")
+        with open(os.path.join(corpus, "fixture_sources.txt"), "w", encoding="utf-8") as f:
+            f.write("".join(url + "\n" for url in sources))
+        text = corpus_with_flags(set(sources))
+        with open(os.path.join(corpus, "texts.jsonl"), "w", encoding="utf-8") as f:
+            f.write(text)
+        print(f"wrote {corpus}/fixture_sources.txt and the corpus's fixture_source flags")
     return 0
 
 
