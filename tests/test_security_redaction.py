@@ -143,6 +143,12 @@ PASTES = {
     "console_broken_json_name": f'{{"url": "{_URL}", "username": "ops@acme.com", "client_sec\r\n'
     f'ret": "{C}"}}',
     "console_broken_flag_name": f'curl {_URL} -d "username=ops@acme.com" -d "pass\nword={C}"',
+    # written into a sentence (a ticket, a chat): passed over until session 21
+    "prose_password_is": f"I checked again and my password is {C}, but the login still fails",
+    "prose_with_password": f"Login failed for ops@acme.com with password {C}.",
+    "prose_password_quoted": f'the password was "{C}" yesterday',
+    "prose_security_token": f"I appended the security token {C} to the password",
+    "prose_refresh_token": f"refresh token {C} was revoked?",
 }
 
 
@@ -164,6 +170,11 @@ def test_a_value_a_console_broke_mid_word_is_masked_whole(cut: int) -> None:
 def test_lines_without_a_broken_secret_keep_their_breaks() -> None:
     paste = "INVALID_LOGIN: Invalid username, password, security token\nAny idea why?"
     assert redact(paste) == paste
+
+
+def test_an_all_digit_password_in_a_sentence() -> None:
+    out = redact("Login failed with password 20261130 from the CI box")
+    assert "20261130" not in out and MASK in out
 
 
 def test_a_numeric_json_password() -> None:
@@ -242,6 +253,13 @@ def test_what_stays_in_view_around_the_mask(text: str, expected: str) -> None:
         "$x = $config['password'];",
         "fields = ['username', 'password', 'security_token']",
         "if ($config['password'] == $input) {",
+        # the words after "password" and "token" in errors and prose
+        "Your password has expired; the password is wrong",
+        "Error authenticating with the refresh token due to: expired access/refresh token",
+        "the security token is 25 characters long",
+        "refresh token grant_type=refresh_token&client_id=3MVG9x",
+        "token HTTP/1.1 400 Bad Request",
+        "password reset required for user ops",
     ],
 )
 def test_ordinary_words_and_evidence_are_kept(text: str) -> None:

@@ -8,7 +8,8 @@ lines, YAML (also block scalars and values on the next line), logs (``name: valu
 (``:password => 'x'``), PHP and Perl variables, array entries and constants (``$password =
 'x'``, ``$config['password'] = 'x'``, ``define('SF_PASSWORD', 'x')``), setter and builder
 calls (``setPassword("x")``), XML elements and command-line flags, ``curl -u
-user:password``, passwords in URLs (``https://user@acme.com:pw@host``), PEM private keys, JWTs;
+user:password``, passwords in URLs (``https://user@acme.com:pw@host``), PEM private keys, JWTs,
+a secret-looking word written into a sentence after its name (``my password is Hunter2!``);
 and each of those with its name marked up (``<b>password</b>=x``, ``**password**: x``) or
 with an invisible character in it (``pass\u200bword=x``, a zero-width space).
 
@@ -189,6 +190,33 @@ def _user_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     return (begin, stop) if stop > begin and text[begin:stop] != MASK else None
 
 
+# A secret written into a sentence: "my password is Hunter2!", "with password Welcome123",
+# "security token was aB3dE5...". Only a word that looks like a secret is masked (six or
+# more characters with a letter and a digit or a symbol a password takes, or eight digits):
+# the words that follow "password" in an error ("password expired", "password or security
+# token") stay.
+_PROSE_SECRET = LazyPattern(
+    r"(?i)(?<![\w.$-])(?:password|passwd|pwd|passphrase|secret|(?:(?:security|access|refresh"
+    r"|api)[ _-]?)?token)[ \t]+(?:(?:is|was|of)[ \t]+)?(?:(?:now|still)[ \t]+)?(?=\S)"
+)
+_SENTENCE_END = ".,;:)"
+
+
+def _prose_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
+    inside = quoted(text, m.end())
+    begin, stop = inside if inside is not None else (m.end(), until(text, m.end(), LOG_END))
+    while inside is None and stop > begin and text[stop - 1] in _SENTENCE_END:
+        stop -= 1  # the sentence's own punctuation, not the value's
+    word = text[begin:stop]
+    if len(word) < 6 or word == MASK or "/" in word or "=" in word or "&" in word:
+        return None  # a path, a URL, a form: not a word of a sentence
+    digit = any(c.isdigit() for c in word)
+    letter = any(c.isalpha() for c in word)
+    symbol = any(c in "!@#$%^*+~?" for c in word)
+    secret = (digit and letter) or symbol or (word.isdigit() and len(word) >= 8)
+    return (begin, stop) if secret else None
+
+
 # (needles, pattern, replacement): a pattern runs only when, for every group of needles, one
 # of them occurs in the lower-cased text: most texts need few of the patterns, and a pattern
 # is compiled only when it first runs (start-up budget).
@@ -239,6 +267,7 @@ _FIELD_PASSES: tuple[
     ((("=", ":", "%3d", "%253d", "u003d", "\t"), FIELD_WORDS), _FIELD, _field_span),
     ((("(",), FIELD_WORDS), _CALL, _call_span),
     ((("--",), FIELD_WORDS), _FLAG, _flag_span),
+    ((("pass", "pwd", "secret", "token"), (" ", "\t")), _PROSE_SECRET, _prose_span),
     ((("-u", "--proxy-user"),), _USER_FLAG, _user_span),
 )
 
