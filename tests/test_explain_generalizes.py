@@ -418,12 +418,11 @@ def test_an_unexpected_answer_from_salesforce_lists_what_sends_one(text: str) ->
     "text",
     [
         "Salesforce is unavailable.",
-        "Salesforce is down",
+        "Salesforce service unavailable: cannot establish a connection",
         "There was no response from Salesforce.  Try again later.",
-        "Salesforce is experiencing issues, please try again later",
     ],
 )
-def test_salesforce_said_to_be_down_is_not_sure_it_was_salesforce(text: str) -> None:
+def test_salesforce_said_to_be_unavailable_is_not_sure_it_was_salesforce(text: str) -> None:
     # a client says so after a 5xx, and as often after a request that never got through
     assert top(text) == ("service_unavailable", "low")
     assert {"network_unreachable", "proxy_error", "timeout"} <= set(candidates(text))
