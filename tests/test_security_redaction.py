@@ -149,6 +149,11 @@ PASTES = {
     "prose_password_quoted": f'the password was "{C}" yesterday',
     "prose_security_token": f"I appended the security token {C} to the password",
     "prose_refresh_token": f"refresh token {C} was revoked?",
+    # a variable's name in a sentence, its value in brackets or after what is said of it:
+    # passed over until session 22
+    "prose_variable_was": f"SALESFORCE_PASSWORD is not set (was {C})",
+    "prose_variable_bracketed": f"SF_CLIENT_SECRET ({C}) is invalid",
+    "prose_password_is_wrong": f"the password is wrong: {C}",
 }
 
 
@@ -260,6 +265,9 @@ def test_what_stays_in_view_around_the_mask(text: str, expected: str) -> None:
         "refresh token grant_type=refresh_token&client_id=3MVG9x",
         "token HTTP/1.1 400 Bad Request",
         "password reset required for user ops",
+        "token is expired (401); password is invalid: INVALID_LOGIN",
+        "LOGIN_ERROR_MUST_USE_API_TOKEN Failed: API security token required",
+        "SALESFORCE_PASSWORD is not set (see the README)",
     ],
 )
 def test_ordinary_words_and_evidence_are_kept(text: str) -> None:

@@ -195,9 +195,13 @@ def _user_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
 # more characters with a letter and a digit or a symbol a password takes, or eight digits):
 # the words that follow "password" in an error ("password expired", "password or security
 # token") stay.
+# The name may end a variable's (SALESFORCE_PASSWORD); the value may follow in brackets, or
+# after what the sentence says of it ("is not set (was X)", "is wrong: X").
 _PROSE_SECRET = LazyPattern(
-    r"(?i)(?<![\w.$-])(?:password|passwd|pwd|passphrase|secret|(?:(?:security|access|refresh"
-    r"|api)[ _-]?)?token)[ \t]+(?:(?:is|was|of)[ \t]+)?(?:(?:now|still)[ \t]+)?(?=\S)"
+    r"(?i)(?<![\w.$-])(?:[a-z0-9]{1,40}_){0,4}(?:password|passwd|pwd|passphrase|secret|(?:(?:"
+    r"security|access|refresh|api)[ _-]?)?token)(?:[ \t]*\([ \t]*|[ \t]+(?:(?:is|was|of)[ \t]+)?"
+    r"(?:(?:now|still)[ \t]+)?(?:(?:not[ \t]+)?(?:set|valid|wrong|invalid|incorrect|rejected"
+    r"|expired)[ \t]*(?:\(|:)[ \t]*(?:(?:was|got|is)[ \t:=]+)?)?)(?=\S)"
 )
 _SENTENCE_END = ".,;:)"
 
