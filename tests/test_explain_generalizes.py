@@ -202,6 +202,14 @@ def test_failed_to_connect_to_a_name_alone_is_no_transport_evidence(text: str) -
         "Cannot establish connection to Salesforce to describe SObject: '%s' with error: %s",
         "Error establishing Salesforce connection",
         "Your Salesforce connection is not working properly",
+        # after "could not", "cannot", "can't" the verb has no "to": these, the commonest
+        # forms, went unread until session 22
+        "Could not connect to Salesforce",
+        "Cannot connect to Salesforce.",
+        "Can’t connect to Salesforce",
+        "We couldn't connect to your Salesforce org",
+        "Unable to authenticate against the Salesforce instance; please verify your settings",
+        "Your Salesforce connection isn’t working properly. Please log in again below.",
         "Verbindung zu Salesforce fehlgeschlagen",
         "Impossible de se connecter à Salesforce.",
         "No se pudo conectar a Salesforce",
