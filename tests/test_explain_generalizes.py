@@ -451,6 +451,10 @@ def test_a_new_login_that_failed_after_the_session_expired_is_the_failure() -> N
     assert {"invalid_credentials", "soap_login_disabled", "network_unreachable"} <= set(
         candidates(text)
     )
+    assert top("Session expired; could not re-login to Salesforce") == (
+        "ambiguous_auth_failure",
+        "low",
+    )
 
 
 def test_a_timeout_connecting_to_salesforce_is_a_timeout() -> None:
