@@ -210,6 +210,12 @@ def test_failed_to_connect_to_a_name_alone_is_no_transport_evidence(text: str) -
         "We couldn't connect to your Salesforce org",
         "Unable to authenticate against the Salesforce instance; please verify your settings",
         "Your Salesforce connection isn’t working properly. Please log in again below.",
+        # a noun and a gerund, "trying to", and the SFDC abbreviation (session 22)
+        "There was a problem connecting to Salesforce.",
+        "Error occurred while logging into Salesforce",
+        "Something went wrong when authenticating with your Salesforce org",
+        "Failed trying to connect to Salesforce",
+        "Unable to connect to SFDC",
         "Verbindung zu Salesforce fehlgeschlagen",
         "Impossible de se connecter à Salesforce.",
         "No se pudo conectar a Salesforce",
