@@ -463,6 +463,44 @@ def test_a_new_login_that_failed_after_the_session_expired_is_the_failure() -> N
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "cause", "confidence"),
+    [
+        # a grammar probe of the families (session 22): each was read in some of its
+        # forms only ("login failed" but not "login was unsuccessful", "Error refreshing"
+        # but not "Error while refreshing", "credentials are invalid" but not "incorrect
+        # credentials", "Salesforce credentials missing" but not "Salesforce password not set")
+        ("Salesforce login was unsuccessful", "ambiguous_auth_failure", "low"),
+        ("Login to the Salesforce org has failed", "ambiguous_auth_failure", "low"),
+        ("The Salesforce OAuth login failed", "ambiguous_auth_failure", "low"),
+        ("Salesforce connection error", "ambiguous_auth_failure", "low"),
+        ("Connection to the Salesforce org was refused", "ambiguous_auth_failure", "low"),
+        ("Error while refreshing Salesforce access token", "refresh_token_invalid", "medium"),
+        ("Cannot refresh the Salesforce token", "refresh_token_invalid", "medium"),
+        ("Error getting an access token from Salesforce", "ambiguous_auth_failure", "low"),
+        ("Error retrieving the Salesforce token", "ambiguous_auth_failure", "low"),
+        ("Incorrect Salesforce credentials", "ambiguous_auth_failure", "low"),
+        ("Salesforce credentials were rejected", "ambiguous_auth_failure", "low"),
+        ("Your Salesforce session is invalid", "session_invalid", "medium"),
+        ("Salesforce password not set", "config_missing", "medium"),
+        ("Salesforce client ID missing", "config_missing", "medium"),
+        ("No Salesforce credentials", "config_missing", "medium"),
+    ],
+)
+def test_a_family_reads_in_its_other_grammatical_forms(
+    text: str, cause: str, confidence: str
+) -> None:
+    assert top(text) == (cause, confidence)
+
+
+def test_forms_that_say_nothing_failed_stay_unread() -> None:
+    for text in (
+        "No Salesforce password is needed for the JWT flow",
+        "System.CalloutException: Unable to fetch the OAuth token",  # Salesforce calling out
+    ):
+        assert not sfdoctor.explain(text).matches, text
+
+
 def test_a_timeout_connecting_to_salesforce_is_a_timeout() -> None:
     assert top("Timeout connecting to Salesforce") == ("timeout", "medium")
 
