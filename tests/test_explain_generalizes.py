@@ -464,6 +464,29 @@ def test_a_new_login_that_failed_after_the_session_expired_is_the_failure() -> N
 
 
 @pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        ("Identifiants Salesforce invalides", "ambiguous_auth_failure"),
+        ("Las credenciales de Salesforce son incorrectas", "ambiguous_auth_failure"),
+        ("Ungültige Salesforce-Anmeldedaten", "ambiguous_auth_failure"),
+        ("Salesforceの認証情報が無効です", "ambiguous_auth_failure"),
+        ("Impossible de s'authentifier auprès de Salesforce", "ambiguous_auth_failure"),
+        ("Le jeton Salesforce a expiré", "session_invalid"),
+        ("El token de Salesforce ha expirado", "session_invalid"),
+        ("Ungültiges Salesforce-Token", "session_invalid"),
+        ("Salesforceのトークンの有効期限が切れています", "session_invalid"),
+        ("La sesión de Salesforce expiró", "session_invalid"),
+        ("Invalid Salesforce token", "session_invalid"),
+    ],
+)
+def test_rejected_credentials_and_an_expired_token_in_other_languages(
+    text: str, cause: str
+) -> None:
+    # the English forms were read; the same sentences in other languages were not
+    assert top(text)[0] == cause
+
+
+@pytest.mark.parametrize(
     ("text", "cause", "confidence"),
     [
         # a grammar probe of the families (session 22): each was read in some of its
