@@ -95,6 +95,11 @@ RUNTIME_TRANSPORT += [
         "network_unreachable",
     ),
     ("login.salesforce.com took too long to respond. ERR_CONNECTION_TIMED_OUT", "timeout"),
+    # Chrome's net error names without the NET:: prefix of its interstitial (session 22)
+    ("Your connection is not private ERR_CERT_AUTHORITY_INVALID", "tls_verification_failed"),
+    ("ERR_CERT_COMMON_NAME_INVALID", "tls_verification_failed"),
+    ("This site can't be reached. ERR_TIMED_OUT", "timeout"),
+    ("ERR_ADDRESS_UNREACHABLE", "network_unreachable"),
 ]
 
 
