@@ -1075,6 +1075,10 @@ ROUND_ELEVEN = [
     ("Connection to a force.com domain is not supported", "login_url_invalid"),
     ("|   preprod XXX.preprod 123 DomainNotFoundError", "dns_failure"),
     ("Client Secret cannot be null", "config_missing"),
+    # the Salesforce CDP JDBC driver's own words (DBeaver #21400), and a connector's
+    # request with no stored token (humanity-salesforce-connector): session 22
+    ("Secret can not be null", "config_missing"),
+    ("Access Token Not Found", "config_missing"),
     ('"connection was reset"', "network_unreachable"),
 ]
 
